@@ -1,0 +1,73 @@
+import type {
+  ConsumerOptions,
+  DtlsParameters,
+  MediaKind,
+  MediaSource,
+  ProducerInfo,
+  RtpCapabilities,
+  RtpParameters,
+  TransportOptions,
+} from '@yishi/shared';
+
+/** Events a media room reports to the signaling layer. */
+export type MediaRoomEvents = {
+  /** A producer went away (closed by its owner, or its peer left). */
+  producerClosed: [info: { peerId: string; producerId: string }];
+  /** A consumer went away because its producer did; its peer should drop it. */
+  consumerClosed: [info: { peerId: string; consumerId: string }];
+  /** The dominant speaker changed; null when they stopped publishing audio. */
+  activeSpeaker: [peerId: string | null];
+  /** The room's router was lost and replaced: every peer must re-create its transports. */
+  reset: [reason: string];
+};
+
+export interface ProduceRequest {
+  transportId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  rtpParameters: RtpParameters;
+}
+
+export interface PeerMediaOptions {
+  rtpCapabilities: RtpCapabilities;
+  /** False for observers: they may receive but never send media. */
+  canProduce: boolean;
+}
+
+/**
+ * The media of one room, as the signaling layer sees it. Peer ids are the signaling layer's;
+ * every method refuses with a typed AppError (NOT_FOUND, NOT_ALLOWED, INVALID_REQUEST, CONFLICT).
+ */
+export interface MediaRoomApi {
+  readonly id: string;
+  rtpCapabilities(): Promise<RtpCapabilities>;
+  addPeer(peerId: string, options: PeerMediaOptions): void;
+  removePeer(peerId: string): void;
+  producers(): ProducerInfo[];
+  createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions>;
+  connectTransport(peerId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void>;
+  restartIce(peerId: string, transportId: string): Promise<TransportOptions['iceParameters']>;
+  produce(peerId: string, request: ProduceRequest): Promise<ProducerInfo>;
+  setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void>;
+  closeProducer(peerId: string, producerId: string): void;
+  consume(peerId: string, request: { transportId: string; producerId: string }): Promise<ConsumerOptions>;
+  setConsumerPaused(peerId: string, consumerId: string, paused: boolean): Promise<void>;
+  setPreferredLayers(
+    peerId: string,
+    consumerId: string,
+    layers: { spatialLayer: number; temporalLayer?: number },
+  ): Promise<void>;
+  /** Idempotent. */
+  close(): void;
+  on<K extends keyof MediaRoomEvents>(event: K, listener: (...args: MediaRoomEvents[K]) => void): unknown;
+  off<K extends keyof MediaRoomEvents>(event: K, listener: (...args: MediaRoomEvents[K]) => void): unknown;
+}
+
+/** What signaling needs of the SFU; it never touches mediasoup directly. */
+export interface MediaGateway {
+  /** The room's media, created on first use (one router on the least-loaded worker). */
+  openRoom(roomId: string): Promise<MediaRoomApi>;
+  /** True while every worker is up. */
+  readonly ready: boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import type { types } from 'mediasoup';
+import { NotFound, type MediaSource, type RtpCapabilities } from '@yishi/shared';
+
+export type Direction = 'send' | 'recv';
+
+/** One participant's mediasoup objects inside a room. Plain bookkeeping; MediaRoom owns the rules. */
+export class MediaPeer {
+  readonly id: string;
+  readonly canProduce: boolean;
+  readonly rtpCapabilities: RtpCapabilities;
+  readonly transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
+  readonly producers = new Map<string, types.Producer<{ peerId: string; source: MediaSource }>>();
+  readonly consumers = new Map<string, types.Consumer>();
+
+  constructor(id: string, canProduce: boolean, rtpCapabilities: RtpCapabilities) {
+    this.id = id;
+    this.canProduce = canProduce;
+    this.rtpCapabilities = rtpCapabilities;
+  }
+
+  transport(transportId: string, direction?: Direction): types.WebRtcTransport<{ direction: Direction }> {
+    const transport = this.transports.get(transportId);
+    if (!transport) throw new NotFound(`transport ${transportId} not found`);
+    if (direction && transport.appData.direction !== direction) {
+      throw new NotFound(`transport ${transportId} is not a ${direction} transport`);
+    }
+    return transport;
+  }
+
+  producer(producerId: string): types.Producer<{ peerId: string; source: MediaSource }> {
+    const producer = this.producers.get(producerId);
+    if (!producer) throw new NotFound(`producer ${producerId} not found`);
+    return producer;
+  }
+
+  consumer(consumerId: string): types.Consumer {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) throw new NotFound(`consumer ${consumerId} not found`);
+    return consumer;
+  }
+
+  /** Closing the transports closes this peer's producers and consumers with them. */
+  closeAll(): void {
+    for (const transport of this.transports.values()) transport.close();
+    this.forget();
+  }
+
+  /** Drops references to objects mediasoup already closed (router lost with its worker). */
+  forget(): void {
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+}

@@ -1,0 +1,319 @@
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import {
+  Conflict,
+  type ConsumerOptions,
+  type DtlsParameters,
+  Forbidden,
+  InvalidRequest,
+  NotFound,
+  type MediaSource,
+  type ProducerInfo,
+  type RtpCapabilities,
+  type RtpParameters,
+  type TransportOptions,
+} from '@yishi/shared';
+import { MEDIA_CODECS, type MediaConfig } from './config.js';
+import { Emitter } from './Emitter.js';
+import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaGateway.js';
+import { type Direction, MediaPeer } from './MediaPeer.js';
+import { clientCall } from './mediasoupErrors.js';
+import type { WorkerPool, WorkerSlot } from './WorkerPool.js';
+
+/** A client holds at most this many transports per direction (one is normal, two covers a restart). */
+const MAX_TRANSPORTS_PER_DIRECTION = 2;
+
+const SOURCE_KIND: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video' };
+
+interface RouterHome {
+  slot: WorkerSlot;
+  router: types.Router;
+  speakerObserver: types.ActiveSpeakerObserver;
+}
+
+/**
+ * The media of one room: a router on one worker, and per peer its transports, producers and
+ * consumers. When the worker dies the room moves to a live worker and tells its peers to
+ * re-create their media (event `reset`); the peers themselves stay.
+ */
+export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi {
+  readonly id: string;
+  readonly #pool: WorkerPool;
+  readonly #config: MediaConfig;
+  readonly #log: Logger;
+  readonly #onClose: () => void;
+  readonly #peers = new Map<string, MediaPeer>();
+  #home: Promise<RouterHome>;
+  #dominantPeerId: string | null = null;
+  #closed = false;
+
+  private constructor(id: string, pool: WorkerPool, config: MediaConfig, log: Logger, onClose: () => void) {
+    super();
+    this.id = id;
+    this.#pool = pool;
+    this.#config = config;
+    this.#log = log.child({ module: 'media-room', roomId: id });
+    this.#onClose = onClose;
+    this.#home = this.#createHome();
+  }
+
+  static async open(
+    id: string,
+    pool: WorkerPool,
+    config: MediaConfig,
+    log: Logger,
+    onClose: () => void,
+  ): Promise<MediaRoom> {
+    const room = new MediaRoom(id, pool, config, log, onClose);
+    await room.#home;
+    return room;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Which worker hosts the room now (tests and metrics). */
+  async workerPid(): Promise<number> {
+    return (await this.#home).slot.worker.pid;
+  }
+
+  async rtpCapabilities(): Promise<RtpCapabilities> {
+    return (await this.#home).router.rtpCapabilities as RtpCapabilities;
+  }
+
+  addPeer(peerId: string, { rtpCapabilities, canProduce }: PeerMediaOptions): void {
+    this.#assertOpen();
+    // A peer that joins again (reconnect, second tab) starts from a clean slate.
+    this.#peers.get(peerId)?.closeAll();
+    this.#peers.set(peerId, new MediaPeer(peerId, canProduce, rtpCapabilities));
+  }
+
+  removePeer(peerId: string): void {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return;
+    this.#peers.delete(peerId);
+    peer.closeAll();
+  }
+
+  producers(): ProducerInfo[] {
+    return [...this.#peers.values()].flatMap((peer) => [...peer.producers.values()].map(producerInfo));
+  }
+
+  async createTransport(peerId: string, direction: Direction): Promise<TransportOptions> {
+    const peer = this.#peer(peerId);
+    if (direction === 'send' && !peer.canProduce) throw new Forbidden('this role may not send media');
+    const sameDirection = [...peer.transports.values()].filter((t) => t.appData.direction === direction);
+    if (sameDirection.length >= MAX_TRANSPORTS_PER_DIRECTION) {
+      throw new Conflict(`at most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per participant`);
+    }
+    const { router, slot } = await this.#home;
+    const transport = await router.createWebRtcTransport<{ direction: Direction }>({
+      webRtcServer: slot.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: this.#config.initialOutgoingBitrate,
+      appData: { direction },
+    });
+    // The peer may have left, or the room been reset, while the transport was being created.
+    if (this.#peers.get(peerId) !== peer || transport.closed) {
+      transport.close();
+      throw new NotFound('participant left the room');
+    }
+    if (direction === 'send') await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate);
+    peer.transports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters as DtlsParameters,
+    };
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
+    const transport = this.#peer(peerId).transport(transportId);
+    await clientCall('connect transport', () =>
+      transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }),
+    );
+  }
+
+  async restartIce(peerId: string, transportId: string): Promise<TransportOptions['iceParameters']> {
+    const transport = this.#peer(peerId).transport(transportId);
+    return clientCall('restart ICE', () => transport.restartIce());
+  }
+
+  async produce(peerId: string, { transportId, kind, source, rtpParameters }: ProduceRequest): Promise<ProducerInfo> {
+    const peer = this.#peer(peerId);
+    if (!peer.canProduce) throw new Forbidden('this role may not send media');
+    if (SOURCE_KIND[source] !== kind) throw new InvalidRequest(`a ${source} producer must be ${SOURCE_KIND[source]}`);
+    if ([...peer.producers.values()].some((p) => p.appData.source === source)) {
+      throw new Conflict(`already publishing ${source}; close it first`);
+    }
+    const transport = peer.transport(transportId, 'send');
+    const { router, speakerObserver } = await this.#home;
+    const producer = await clientCall('produce', () =>
+      transport.produce<{ peerId: string; source: MediaSource }>({
+        kind,
+        rtpParameters: rtpParameters as types.RtpParameters,
+        appData: { peerId, source },
+      }),
+    );
+    peer.producers.set(producer.id, producer);
+    producer.observer.on('close', () => {
+      peer.producers.delete(producer.id);
+      if (this.#dominantPeerId === peerId && source === 'mic') this.#setDominant(null);
+      // A lost router is reported once, as `reset`, not producer by producer.
+      if (!this.#closed && !router.closed) this.emit('producerClosed', { peerId, producerId: producer.id });
+    });
+    if (kind === 'audio') {
+      await speakerObserver.addProducer({ producerId: producer.id }).catch((err: unknown) => {
+        this.#log.warn({ err, peerId }, 'could not observe audio producer');
+      });
+    }
+    return producerInfo(producer);
+  }
+
+  async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+    const producer = this.#peer(peerId).producer(producerId);
+    await (paused ? producer.pause() : producer.resume());
+  }
+
+  closeProducer(peerId: string, producerId: string): void {
+    this.#peer(peerId).producer(producerId).close();
+  }
+
+  async consume(
+    peerId: string,
+    { transportId, producerId }: { transportId: string; producerId: string },
+  ): Promise<ConsumerOptions> {
+    const peer = this.#peer(peerId);
+    const transport = peer.transport(transportId, 'recv');
+    const producer = this.#findProducer(producerId);
+    if (producer.appData.peerId === peerId) throw new InvalidRequest('cannot consume your own producer');
+    const { router } = await this.#home;
+    if (!router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities })) {
+      throw new InvalidRequest('your device cannot receive this stream (no common codec)');
+    }
+    const consumer = await clientCall('consume', () =>
+      transport.consume({
+        producerId,
+        rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities,
+        // Paused until the client has its side ready, so no keyframe is lost before it listens.
+        paused: true,
+        enableRtx: true,
+        ignoreDtx: true,
+      }),
+    );
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      if (!this.#closed) this.emit('consumerClosed', { peerId, consumerId: consumer.id });
+    });
+    return {
+      id: consumer.id,
+      producerId,
+      peerId: producer.appData.peerId,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: consumer.rtpParameters as RtpParameters,
+      type: consumer.type,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async setConsumerPaused(peerId: string, consumerId: string, paused: boolean): Promise<void> {
+    const consumer = this.#peer(peerId).consumer(consumerId);
+    await (paused ? consumer.pause() : consumer.resume());
+  }
+
+  async setPreferredLayers(
+    peerId: string,
+    consumerId: string,
+    layers: { spatialLayer: number; temporalLayer?: number },
+  ): Promise<void> {
+    const consumer = this.#peer(peerId).consumer(consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw new InvalidRequest('this stream has no layers to choose from');
+    }
+    await consumer.setPreferredLayers(layers);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of this.#peers.values()) peer.forget();
+    this.#peers.clear();
+    this.#home.then(
+      ({ slot, router }) => {
+        if (!router.closed) slot.routers--;
+        router.close();
+      },
+      () => undefined,
+    );
+    this.removeAllListeners();
+    this.#onClose();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new NotFound(`room ${this.id} is closed`);
+  }
+
+  #peer(peerId: string): MediaPeer {
+    this.#assertOpen();
+    const peer = this.#peers.get(peerId);
+    if (!peer) throw new NotFound('join the room first');
+    return peer;
+  }
+
+  #findProducer(producerId: string): types.Producer<{ peerId: string; source: MediaSource }> {
+    for (const peer of this.#peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer) return producer;
+    }
+    throw new NotFound(`producer ${producerId} not found`);
+  }
+
+  #setDominant(peerId: string | null): void {
+    if (this.#dominantPeerId === peerId) return;
+    this.#dominantPeerId = peerId;
+    this.emit('activeSpeaker', peerId);
+  }
+
+  async #createHome(): Promise<RouterHome> {
+    const slot = await this.#pool.pick();
+    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    slot.routers++;
+    const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
+    speakerObserver.on('dominantspeaker', ({ producer }) => {
+      const peerId = (producer.appData as { peerId?: string }).peerId;
+      if (peerId) this.#setDominant(peerId);
+    });
+    router.on('workerclose', () => this.#onRouterLost(slot));
+    this.#log.debug({ slot: slot.index, routerId: router.id }, 'room router created');
+    return { slot, router, speakerObserver };
+  }
+
+  /** The worker under the room died: move to a live worker and ask every peer to reconnect its media. */
+  #onRouterLost(slot: WorkerSlot): void {
+    slot.routers--;
+    if (this.#closed) return;
+    for (const peer of this.#peers.values()) peer.forget();
+    this.#dominantPeerId = null;
+    this.#home = this.#createHome();
+    this.#home.catch((err: unknown) => this.#log.error({ err }, 'could not re-home room after worker death'));
+    this.#log.warn({ slot: slot.index }, 'room lost its worker; re-homed, peers must reconnect media');
+    this.emit('reset', 'media worker restarted');
+  }
+}
+
+function producerInfo(producer: types.Producer<{ peerId: string; source: MediaSource }>): ProducerInfo {
+  return {
+    producerId: producer.id,
+    peerId: producer.appData.peerId,
+    kind: producer.kind,
+    source: producer.appData.source,
+    paused: producer.paused,
+  };
+}

@@ -1,0 +1,135 @@
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import { Unavailable } from '@yishi/shared';
+import type { MediaConfig } from './config.js';
+import { Emitter } from './Emitter.js';
+
+/** One worker and its WebRtcServer; the slot survives the worker's death and gets a new one. */
+export interface WorkerSlot {
+  readonly index: number;
+  worker: types.Worker;
+  webRtcServer: types.WebRtcServer;
+  /** Routers currently placed on this worker: the load measure for placing new rooms. */
+  routers: number;
+}
+
+type PoolEvents = {
+  /** A worker died; its routers (and everything on them) are already closed. */
+  workerDied: [slot: number, error: Error];
+  /** A replacement worker is up in this slot. */
+  workerRespawned: [slot: number];
+};
+
+const RESPAWN_DELAY_MS = [0, 500, 2000, 5000, 10000];
+const PICK_TIMEOUT_MS = 15000;
+
+/**
+ * One mediasoup worker per core, each with a WebRtcServer so that all its transports share one
+ * UDP and one TCP port (simple firewall rules at field sites). A dead worker is respawned in
+ * place, with a growing delay if it keeps dying.
+ */
+export class WorkerPool extends Emitter<PoolEvents> {
+  readonly #config: MediaConfig;
+  readonly #log: Logger;
+  readonly #slots: Array<WorkerSlot | undefined> = [];
+  #deaths: number[] = [];
+  #closed = false;
+
+  constructor(config: MediaConfig, log: Logger) {
+    super();
+    this.#config = config;
+    this.#log = log.child({ module: 'worker-pool' });
+  }
+
+  /** Starts every worker; resolves once all are ready to take routers. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.#config.numWorkers }, (_, i) => this.#spawn(i)));
+    this.#log.info({ workers: this.#config.numWorkers }, 'mediasoup workers ready');
+  }
+
+  /** Live slots, for tests and metrics. */
+  get slots(): readonly WorkerSlot[] {
+    return this.#slots.filter((s): s is WorkerSlot => s !== undefined);
+  }
+
+  get ready(): boolean {
+    return !this.#closed && this.slots.length === this.#config.numWorkers;
+  }
+
+  /** The live worker with the fewest routers; waits a while if every worker is being respawned. */
+  async pick(): Promise<WorkerSlot> {
+    const deadline = Date.now() + PICK_TIMEOUT_MS;
+    for (;;) {
+      if (this.#closed) throw new Unavailable('media server is shutting down');
+      const best = this.slots.reduce<WorkerSlot | undefined>(
+        (a, s) => (a === undefined || s.routers < a.routers ? s : a),
+        undefined,
+      );
+      if (best) return best;
+      if (Date.now() > deadline) throw new Unavailable('no media worker available');
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.off('workerRespawned', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 250);
+        this.on('workerRespawned', done);
+      });
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const slot of this.slots) slot.worker.close();
+    this.#slots.length = 0;
+    this.removeAllListeners();
+  }
+
+  async #spawn(index: number): Promise<void> {
+    const config = this.#config;
+    const worker = await mediasoup.createWorker({ logLevel: config.workerLogLevel });
+    if (this.#closed) {
+      worker.close();
+      return;
+    }
+    const port = config.basePort === 0 ? undefined : config.basePort + index;
+    const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({
+      protocol,
+      ip: config.listenIp,
+      ...(config.announcedAddress ? { announcedAddress: config.announcedAddress } : {}),
+      ...(port === undefined ? {} : { port }),
+    });
+    const webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
+    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    this.#slots[index] = slot;
+    worker.on('died', (error) => this.#onDied(slot, error));
+    this.#log.info({ slot: index, pid: worker.pid, port: port ?? 'auto' }, 'mediasoup worker started');
+  }
+
+  #onDied(slot: WorkerSlot, error: Error): void {
+    if (this.#closed || this.#slots[slot.index] !== slot) return;
+    this.#slots[slot.index] = undefined;
+    // Deaths in the last minute choose how long to wait, so a crash loop cannot spin the CPU.
+    const now = Date.now();
+    this.#deaths = [...this.#deaths.filter((t) => now - t < 60_000), now];
+    const delay = RESPAWN_DELAY_MS[Math.min(this.#deaths.length, RESPAWN_DELAY_MS.length) - 1] ?? 0;
+    this.#log.error(
+      { slot: slot.index, pid: slot.worker.pid, err: error, respawnInMs: delay },
+      'mediasoup worker died',
+    );
+    this.emit('workerDied', slot.index, error);
+    const respawn = () => {
+      this.#spawn(slot.index).then(
+        () => this.emit('workerRespawned', slot.index),
+        (err: unknown) => {
+          this.#log.error({ slot: slot.index, err }, 'mediasoup worker respawn failed; retrying');
+          setTimeout(respawn, RESPAWN_DELAY_MS.at(-1));
+        },
+      );
+    };
+    setTimeout(respawn, delay);
+  }
+}

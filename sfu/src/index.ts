@@ -1,0 +1,5 @@
+export { MEDIA_CODECS, type MediaConfig } from './config.js';
+export type { MediaGateway, MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaGateway.js';
+export { MediaRoom } from './MediaRoom.js';
+export { MediasoupGateway } from './MediasoupGateway.js';
+export { WorkerPool, type WorkerSlot } from './WorkerPool.js';

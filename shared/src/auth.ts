@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { RoleSchema } from './roles.js';
+
+/** Room ids appear in URLs (`/r/<roomId>`), so they are kept URL-safe and short. */
+export const RoomIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'room id: 1–64 characters of A–Z, a–z, 0–9, "_" or "-"');
+
+/** Display names and sectors: trimmed, non-empty, bounded (Chinese text counts per character). */
+const label = (max: number) => z.string().trim().min(1).max(max);
+
+/** The identity claims Yishi puts in (and requires of) a JWT, besides iss/aud/exp/iat. */
+export const TokenClaimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  name: label(64),
+  room: RoomIdSchema,
+  role: RoleSchema,
+  sector: label(32).optional(),
+});
+export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
+
+/** What the client sends in the Socket.IO handshake (`io(url, { auth })`). */
+export const HandshakeAuthSchema = z.strictObject({
+  token: z.string().min(1).max(4096),
+  roomId: RoomIdSchema,
+  protocolVersion: z.number().int(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;

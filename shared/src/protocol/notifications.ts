@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors.js';
+import { MediaIdSchema } from './media.js';
+import { PeerInfoSchema, ProducerInfoSchema } from './peers.js';
+
+const PeerRef = z.strictObject({ peerId: z.string().min(1).max(128) });
+const ProducerEvent = z.strictObject({ producerId: MediaIdSchema, peerId: z.string().min(1).max(128) });
+
+/** One schema per server→client notification. */
+export const NotificationSchemas = {
+  'peer:joined': PeerInfoSchema,
+  'peer:left': PeerRef,
+  'producer:new': ProducerInfoSchema,
+  'producer:closed': ProducerEvent,
+  'producer:paused': ProducerEvent,
+  'producer:resumed': ProducerEvent,
+  'consumer:closed': z.strictObject({ consumerId: MediaIdSchema }),
+  /** The dominant speaker changed; null when the room falls silent or the speaker left. */
+  'speaker:active': z.strictObject({ peerId: z.string().min(1).max(128).nullable() }),
+  /**
+   * The room's media was lost (e.g. its mediasoup worker died) and has been re-homed: drop
+   * transports, producers and consumers, then create them again. Room state is untouched.
+   */
+  'media:reset': z.strictObject({ reason: z.string().max(256) }),
+  /** The same identity joined from elsewhere (another tab or device); this connection is closed. */
+  'session:replaced': z.strictObject({}),
+  /** A message that could not be acknowledged (no ack callback, unknown event) was refused. */
+  'protocol:error': z.strictObject({
+    event: z.string().max(128),
+    code: z.enum(ERROR_CODES),
+    message: z.string().max(512),
+  }),
+} as const;
+
+export type NotificationName = keyof typeof NotificationSchemas;
+export type NotificationPayload<K extends NotificationName> = z.infer<(typeof NotificationSchemas)[K]>;

@@ -1,0 +1,63 @@
+import jwt from 'jsonwebtoken';
+import { type TokenClaims, TokenClaimsSchema, Unauthenticated } from '@yishi/shared';
+
+/** The one algorithm Yishi signs and accepts; pinned so `none` and key-confusion tokens are refused. */
+const ALGORITHM = 'HS256';
+
+export interface TokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+}
+
+/** Signs a room token. `ttl` is a jsonwebtoken duration: seconds, or a string like "12h". */
+export function signToken(settings: TokenSettings, claims: TokenClaims, ttl: string | number): string {
+  return jwt.sign(TokenClaimsSchema.parse(claims), settings.secret, {
+    algorithm: ALGORITHM,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    expiresIn: ttl as jwt.SignOptions['expiresIn'],
+  });
+}
+
+/**
+ * Verifies signature, algorithm, issuer, audience, expiry and not-before, then the claims' shape.
+ * Every failure is an Unauthenticated with a message a user can act on.
+ */
+export function verifyToken(settings: TokenSettings, token: string): TokenClaims {
+  let payload: string | jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, settings.secret, {
+      algorithms: [ALGORITHM],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clockTolerance: 5,
+    });
+  } catch (err) {
+    throw new Unauthenticated(describe(err));
+  }
+  if (typeof payload === 'string' || typeof payload.exp !== 'number') {
+    throw new Unauthenticated('token has no expiry');
+  }
+  const claims = TokenClaimsSchema.safeParse({
+    sub: payload.sub,
+    name: payload['name'],
+    room: payload['room'],
+    role: payload['role'],
+    sector: payload['sector'],
+  });
+  if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
+  return claims.data;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof jwt.TokenExpiredError) return 'token expired';
+  if (err instanceof jwt.NotBeforeError) return 'token not yet valid';
+  if (err instanceof jwt.JsonWebTokenError) {
+    if (/audience/.test(err.message)) return 'token is for another audience';
+    if (/issuer/.test(err.message)) return 'token is from another issuer';
+    if (/algorithm/.test(err.message)) return 'token algorithm not allowed';
+    return 'token invalid';
+  }
+  return 'token invalid';
+}

@@ -1,0 +1,91 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { MediaConfig } from '@yishi/sfu';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting comes from the environment, is validated here once at start, and has a default
+ * that runs a single node on a developer's machine. A bad value stops the process with a message
+ * naming the variable.
+ */
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Base URL printed in join links; defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** Where the embedded store and the generated JWT secret live. */
+  DATA_DIR: z.string().min(1).default('data'),
+  /** Built web client to serve; defaults to web-client/dist of this checkout. */
+  WEB_CLIENT_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HS256 secret, at least 32 characters; generated into DATA_DIR/jwt-secret when unset. */
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('yishi'),
+  JWT_AUDIENCE: z.string().min(1).default('yishi'),
+  MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
+  /** IP or hostname browsers reach the SFU at; detected from the network interfaces when unset. */
+  MEDIASOUP_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  /** Worker i listens on MEDIASOUP_PORT + i, UDP and TCP; 0 picks free ports. */
+  MEDIASOUP_PORT: port.default(40000),
+  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /** Room id of the demo room whose join links `npm start` prints. */
+  DEMO_ROOM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('demo'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  webClientDir: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  jwt: { secret: string | undefined; issuer: string; audience: string };
+  media: MediaConfig;
+  demoRoom: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration from `env`; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const wildcard = e.MEDIASOUP_LISTEN_IP === '0.0.0.0' || e.MEDIASOUP_LISTEN_IP === '::';
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+    webClientDir: path.resolve(e.WEB_CLIENT_DIR ?? new URL('../../web-client/dist', import.meta.url).pathname),
+    logLevel: e.LOG_LEVEL,
+    jwt: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    media: {
+      numWorkers: e.MEDIASOUP_WORKERS,
+      listenIp: e.MEDIASOUP_LISTEN_IP,
+      announcedAddress: e.MEDIASOUP_ANNOUNCED_ADDRESS ?? (wildcard ? detectAddress() : undefined),
+      basePort: e.MEDIASOUP_PORT,
+      workerLogLevel: e.MEDIASOUP_LOG_LEVEL,
+      initialOutgoingBitrate: 1_000_000,
+      maxIncomingBitrate: 1_500_000,
+    },
+    demoRoom: e.DEMO_ROOM,
+  };
+}
+
+/** A wildcard listener needs a concrete address in ICE candidates: the first external IPv4, else loopback. */
+function detectAddress(): string {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import type { Registry } from 'prom-client';
+
+export interface AppDeps {
+  webClientDir: string;
+  registry: Registry;
+  /** True when the server can take joins (media up, not shutting down). */
+  isReady(): boolean;
+}
+
+/** Health, readiness, metrics and the web client (with `/r/<roomId>` served by the client's router). */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+        },
+      },
+      // The join link carries the token in its query; never leak it to other sites.
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = deps.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+
+  const index = path.join(deps.webClientDir, 'index.html');
+  app.use(express.static(deps.webClientDir, { index: false, maxAge: '1h' }));
+  app.get(['/', '/r/:roomId'], (_req, res) => {
+    if (!fs.existsSync(index)) {
+      res.status(503).type('text/plain').send('The web client is not built: run `npm run build`.\n');
+      return;
+    }
+    res.set('Cache-Control', 'no-store').sendFile(index);
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such page' } });
+  });
+  return app;
+}

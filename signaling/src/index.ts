@@ -1,0 +1,5 @@
+export { signToken, verifyToken, type TokenSettings } from './auth/tokens.js';
+export { loadConfig, type Config } from './config.js';
+export { joinUrl } from './demo.js';
+export { createLogger } from './logger.js';
+export { startServer, type RunningServer } from './server.js';

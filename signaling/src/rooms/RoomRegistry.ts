@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { MediaGateway } from '@yishi/sfu';
+import type { YishiServer } from '../socket/types.js';
+import { Room } from './Room.js';
+
+interface Entry {
+  room: Promise<Room>;
+  /** Connections attached to the room, joined or not; the room closes when the last one goes. */
+  connections: number;
+  opened?: Room;
+}
+
+/** The rooms of this process, opened on the first connection and closed after the last. */
+export class RoomRegistry {
+  readonly #gateway: MediaGateway;
+  readonly #io: YishiServer;
+  readonly #log: Logger;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(gateway: MediaGateway, io: YishiServer, log: Logger) {
+    this.#gateway = gateway;
+    this.#io = io;
+    this.#log = log;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Peers joined across all rooms (metrics). */
+  peerCount(): number {
+    let n = 0;
+    for (const entry of this.#entries.values()) n += entry.opened?.size ?? 0;
+    return n;
+  }
+
+  /** Counts a connection in and returns its room, opening the room's media if needed. */
+  async attach(roomId: string): Promise<Room> {
+    let entry = this.#entries.get(roomId);
+    if (!entry) {
+      const room = this.#gateway.openRoom(roomId).then((media) => new Room(roomId, media, this.#io, this.#log));
+      const created: Entry = { room, connections: 0 };
+      this.#entries.set(roomId, created);
+      room.then(
+        (opened) => {
+          created.opened = opened;
+        },
+        () => {
+          if (this.#entries.get(roomId) === created) this.#entries.delete(roomId);
+        },
+      );
+      entry = created;
+    }
+    entry.connections++;
+    return entry.room;
+  }
+
+  /** Counts a connection out; the last one out closes the room and its media. */
+  detach(room: Room): void {
+    const entry = this.#entries.get(room.id);
+    if (!entry) return;
+    entry.connections--;
+    if (entry.connections > 0) return;
+    this.#entries.delete(room.id);
+    room.media.close();
+    this.#log.debug({ roomId: room.id }, 'room closed (no connections left)');
+  }
+}

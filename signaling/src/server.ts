@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { type MediaGateway, MediasoupGateway } from '@yishi/sfu';
+import { resolveJwtSecret } from './auth/secret.js';
+import type { TokenSettings } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { createMetrics } from './metrics.js';
+import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { createSocketServer, wireSocketServer } from './socket/createSocketServer.js';
+import type { YishiServer } from './socket/types.js';
+
+export interface RunningServer {
+  /** Base URL for clients, e.g. http://127.0.0.1:3000 (PUBLIC_URL when configured). */
+  url: string;
+  port: number;
+  tokens: TokenSettings;
+  io: YishiServer;
+  gateway: MediaGateway;
+  /** Stops taking connections, closes rooms and media. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one Yishi node: media workers, HTTP and Socket.IO. `gateway` replaces the mediasoup
+ * gateway in fast signaling tests only.
+ */
+export async function startServer(config: Config, log: Logger, gateway?: MediaGateway): Promise<RunningServer> {
+  const tokens: TokenSettings = {
+    secret: resolveJwtSecret(config.jwt.secret, config.dataDir),
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+  };
+  const media = gateway ?? (await MediasoupGateway.start(config.media, log));
+  let closing = false;
+
+  const httpServer = http.createServer();
+  const io = createSocketServer(httpServer);
+  const rooms = new RoomRegistry(media, io, log);
+  const metrics = createMetrics({
+    connections: () => io.engine.clientsCount,
+    rooms: () => rooms.size,
+    peers: () => rooms.peerCount(),
+    mediaReady: () => media.ready,
+  });
+  httpServer.on(
+    'request',
+    createApp({
+      webClientDir: config.webClientDir,
+      registry: metrics.registry,
+      isReady: () => !closing && media.ready,
+    }),
+  );
+  wireSocketServer(io, { tokens, rooms, metrics, log });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = config.publicUrl ?? `http://${localHost}:${port}`;
+  log.info({ url, port }, 'yishi listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    tokens,
+    io,
+    gateway: media,
+    close() {
+      closing = true;
+      closed ??= (async () => {
+        // io.close() disconnects every socket (each leaves its room) and closes the HTTP server.
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await media.close();
+        log.info('yishi stopped');
+      })();
+      return closed;
+    },
+  };
+}

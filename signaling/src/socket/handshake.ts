@@ -1,0 +1,51 @@
+import {
+  AppError,
+  Forbidden,
+  HandshakeAuthSchema,
+  InvalidRequest,
+  PROTOCOL_VERSION,
+  Unavailable,
+  UnsupportedVersion,
+} from '@yishi/shared';
+import type { Logger } from 'pino';
+import { type TokenSettings, verifyToken } from '../auth/tokens.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { describeZodError, refusal } from './errors.js';
+import type { YishiSocket } from './types.js';
+
+type Next = (err?: Error) => void;
+
+/**
+ * Handshake middleware: protocol version first (so an old client learns to update rather than
+ * that its token is bad), then the JWT, then the room the token is for; finally the socket is
+ * counted into its room. Each refusal reaches the client's `connect_error` with a typed `data`.
+ */
+export function handshake(tokens: TokenSettings, rooms: RoomRegistry, log: Logger) {
+  return async (socket: YishiSocket, next: Next): Promise<void> => {
+    try {
+      const auth: unknown = socket.handshake.auth;
+      const version = (auth as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+      if (version !== PROTOCOL_VERSION) {
+        throw new UnsupportedVersion(
+          `this server speaks protocol ${PROTOCOL_VERSION}, the client ${String(version ?? 'none')}; reload the page`,
+        );
+      }
+      const parsed = HandshakeAuthSchema.safeParse(auth);
+      if (!parsed.success) throw new InvalidRequest(`handshake: ${describeZodError(parsed.error)}`);
+      const identity = verifyToken(tokens, parsed.data.token);
+      if (identity.room !== parsed.data.roomId) throw new Forbidden('this invitation is for another room');
+      socket.data.identity = identity;
+      try {
+        socket.data.room = await rooms.attach(identity.room);
+      } catch (err) {
+        log.error({ err, roomId: identity.room }, 'could not open room');
+        throw new Unavailable('the room could not be opened; try again shortly');
+      }
+      next();
+    } catch (err) {
+      if (err instanceof AppError) return next(refusal(err));
+      log.error({ err }, 'handshake failed');
+      next(refusal(new Unavailable('server error during handshake')));
+    }
+  };
+}

@@ -1,0 +1,1 @@
+/* empty: placeholder for link_whole of the unused libmediasoup-worker target */

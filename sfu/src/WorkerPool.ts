@@ -62,8 +62,10 @@ export class WorkerPool extends Emitter<PoolEvents> {
     const deadline = Date.now() + PICK_TIMEOUT_MS;
     for (;;) {
       if (this.#closed) throw new Unavailable('media server is shutting down');
+      // A worker can be closed while still in its slot: mediasoup closes its routers (whose rooms
+      // then re-home through here) before it emits the `died` that empties the slot.
       const best = this.slots.reduce<WorkerSlot | undefined>(
-        (a, s) => (a === undefined || s.routers < a.routers ? s : a),
+        (a, s) => (s.worker.closed ? a : a === undefined || s.routers < a.routers ? s : a),
         undefined,
       );
       if (best) return best;
@@ -103,6 +105,11 @@ export class WorkerPool extends Emitter<PoolEvents> {
       ...(port === undefined ? {} : { port }),
     });
     const webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
+    // close() may have run while the WebRtcServer was being created; it could not see this worker.
+    if (this.#closed) {
+      worker.close();
+      return;
+    }
     const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
     this.#slots[index] = slot;
     worker.on('died', (error) => this.#onDied(slot, error));
@@ -122,6 +129,8 @@ export class WorkerPool extends Emitter<PoolEvents> {
     );
     this.emit('workerDied', slot.index, error);
     const respawn = () => {
+      // No new process once the pool is shut down (the timer may outlive close()).
+      if (this.#closed) return;
       this.#spawn(slot.index).then(
         () => this.emit('workerRespawned', slot.index),
         (err: unknown) => {

@@ -13,7 +13,8 @@ export async function clientCall<T>(what: string, call: () => Promise<T>): Promi
       if (err.name === 'TypeError' || err.name === 'UnsupportedError') {
         throw new InvalidRequest(`${what}: ${err.message}`);
       }
-      if (err.name === 'InvalidStateError' || /already called|already connected/i.test(err.message)) {
+      // "already exists": the worker's refusal of a MID or SSRC the client already uses on that transport.
+      if (err.name === 'InvalidStateError' || /already called|already connected|already exists/i.test(err.message)) {
         throw new Conflict(`${what}: ${err.message}`);
       }
     }

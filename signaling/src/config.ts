@@ -1,9 +1,18 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { MediaConfig } from '@yishi/sfu';
 
-const port = z.coerce.number().int().min(0).max(65535);
+/**
+ * Digits only: z.coerce.number would turn an empty value (`PORT=` in an env file) into 0, a random
+ * port, and silently accept "1e3" or "0x50".
+ */
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'expected a port number')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535));
 
 /**
  * Every setting comes from the environment, is validated here once at start, and has a default
@@ -66,7 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
-    webClientDir: path.resolve(e.WEB_CLIENT_DIR ?? new URL('../../web-client/dist', import.meta.url).pathname),
+    // fileURLToPath, not URL.pathname: the latter keeps %20 and friends of a checkout path with spaces.
+    webClientDir: path.resolve(e.WEB_CLIENT_DIR ?? fileURLToPath(new URL('../../web-client/dist', import.meta.url))),
     logLevel: e.LOG_LEVEL,
     jwt: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     media: {

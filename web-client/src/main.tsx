@@ -1,1 +1,6 @@
-export {};
+import { render } from 'preact';
+import { App } from './ui/App.js';
+import './styles.css';
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

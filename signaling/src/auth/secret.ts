@@ -10,7 +10,7 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
   if (configured) return configured;
   const file = path.join(dataDir, 'jwt-secret');
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    return stored(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -22,6 +22,23 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return fs.readFileSync(file, 'utf8').trim();
+    return stored(file);
   }
+}
+
+/** Same floor as a configured JWT_SECRET. */
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * The secret kept in `file`. An empty or short one (a write cut short, a hand edit) would sign
+ * guessable tokens or none at all, so it stops the server with a message saying what to do.
+ */
+function stored(file: string): string {
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(
+      `${file} holds a JWT secret shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one, or set JWT_SECRET`,
+    );
+  }
+  return secret;
 }

@@ -41,10 +41,10 @@ export function verifyToken(settings: TokenSettings, token: string): TokenClaims
   }
   const claims = TokenClaimsSchema.safeParse({
     sub: payload.sub,
-    name: payload['name'],
-    room: payload['room'],
-    role: payload['role'],
-    sector: payload['sector'],
+    name: payload.name,
+    room: payload.room,
+    role: payload.role,
+    sector: payload.sector,
   });
   if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
   return claims.data;
@@ -54,10 +54,13 @@ function describe(err: unknown): string {
   if (err instanceof jwt.TokenExpiredError) return 'token expired';
   if (err instanceof jwt.NotBeforeError) return 'token not yet valid';
   if (err instanceof jwt.JsonWebTokenError) {
-    if (/audience/.test(err.message)) return 'token is for another audience';
-    if (/issuer/.test(err.message)) return 'token is from another issuer';
-    if (/algorithm/.test(err.message)) return 'token algorithm not allowed';
-    return 'token invalid';
+    // Match only the fixed start of jsonwebtoken's messages: the audience and issuer messages end
+    // with the configured values, which may themselves contain words like "issuer".
+    if (err.message.startsWith('jwt audience invalid')) return 'token is for another audience';
+    if (err.message.startsWith('jwt issuer invalid')) return 'token is from another issuer';
+    if (err.message === 'invalid algorithm') return 'token algorithm not allowed';
+    if (err.message === 'jwt signature is required') return 'token is not signed';
+    if (err.message === 'invalid signature') return 'token signature invalid';
   }
   return 'token invalid';
 }

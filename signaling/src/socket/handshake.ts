@@ -41,6 +41,13 @@ export function handshake(tokens: TokenSettings, rooms: RoomRegistry, log: Logge
         log.error({ err, roomId: identity.room }, 'could not open room');
         throw new Unavailable('the room could not be opened; try again shortly');
       }
+      // The client may have gone while the room was opening. Socket.IO then drops the socket without
+      // a 'connection' (hence no 'disconnect' either), so the attachment is undone here or the room
+      // would never close.
+      if (socket.conn.readyState !== 'open') {
+        rooms.detach(socket.data.room);
+        return next(new Error('client left during the handshake'));
+      }
       next();
     } catch (err) {
       if (err instanceof AppError) return next(refusal(err));

@@ -1,0 +1,146 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../signaling/src/config.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const localIPv4s = Object.values(os.networkInterfaces())
+  .flatMap((addrs) => addrs ?? [])
+  .filter((a) => a.family === 'IPv4')
+  .map((a) => a.address);
+
+/** The ConfigError loadConfig throws for `env`; fails the test if the config is accepted. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('loadConfig', () => {
+  it('runs a single developer node with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: undefined,
+      dataDir: path.resolve('data'),
+      webClientDir: path.join(repoRoot, 'web-client', 'dist'),
+      logLevel: 'info',
+      jwt: { secret: undefined, issuer: 'yishi', audience: 'yishi' },
+      media: {
+        numWorkers: os.availableParallelism(),
+        listenIp: '0.0.0.0',
+        announcedAddress: expect.any(String),
+        basePort: 40000,
+        workerLogLevel: 'warn',
+        initialOutgoingBitrate: 1_000_000,
+        maxIncomingBitrate: 1_500_000,
+      },
+      demoRoom: 'demo',
+    });
+    // A wildcard listener announces one of this machine's IPv4 addresses (loopback as the last resort).
+    expect(localIPv4s).toContain(config.media.announcedAddress);
+  });
+
+  it('reads only the environment it is given', () => {
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({}).logLevel).toBe('info');
+  });
+
+  it('parses every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://yishi.example.org/',
+      DATA_DIR: 'var/yishi',
+      WEB_CLIENT_DIR: '/srv/yishi/web',
+      LOG_LEVEL: 'debug',
+      JWT_SECRET: 'a-production-secret-of-40-characters-ok!',
+      JWT_ISSUER: 'county-it',
+      JWT_AUDIENCE: 'yishi-web',
+      MEDIASOUP_WORKERS: '4',
+      MEDIASOUP_LISTEN_IP: '10.0.0.5',
+      MEDIASOUP_ANNOUNCED_ADDRESS: 'media.example.org',
+      MEDIASOUP_PORT: '44000',
+      MEDIASOUP_LOG_LEVEL: 'debug',
+      DEMO_ROOM: 'town-hall_2025',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'https://yishi.example.org',
+      dataDir: path.resolve('var/yishi'),
+      webClientDir: '/srv/yishi/web',
+      logLevel: 'debug',
+      jwt: { secret: 'a-production-secret-of-40-characters-ok!', issuer: 'county-it', audience: 'yishi-web' },
+      media: {
+        numWorkers: 4,
+        listenIp: '10.0.0.5',
+        announcedAddress: 'media.example.org',
+        basePort: 44000,
+        workerLogLevel: 'debug',
+        initialOutgoingBitrate: 1_000_000,
+        maxIncomingBitrate: 1_500_000,
+      },
+      demoRoom: 'town-hall_2025',
+    });
+  });
+
+  it('accepts port 0 (chosen by the OS, for tests)', () => {
+    const config = loadConfig({ PORT: '0', MEDIASOUP_PORT: '0' });
+    expect([config.port, config.media.basePort]).toEqual([0, 0]);
+  });
+
+  it('announces a concrete listen address as is, and detects one only for a wildcard', () => {
+    expect(loadConfig({ MEDIASOUP_LISTEN_IP: '127.0.0.1' }).media.announcedAddress).toBeUndefined();
+    expect(loadConfig({ MEDIASOUP_LISTEN_IP: '::1' }).media.announcedAddress).toBeUndefined();
+    expect(localIPv4s).toContain(loadConfig({ MEDIASOUP_LISTEN_IP: '::' }).media.announcedAddress);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', ''],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '1e3'],
+    ['PORT', '80.5'],
+    ['MEDIASOUP_PORT', 'forty-thousand'],
+    ['HOST', ''],
+    ['PUBLIC_URL', 'yishi.example.org without a scheme'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'INFO'],
+    ['JWT_SECRET', 'too-short'],
+    ['JWT_SECRET', ''],
+    ['JWT_ISSUER', ''],
+    ['MEDIASOUP_WORKERS', '0'],
+    ['MEDIASOUP_WORKERS', '65'],
+    ['MEDIASOUP_WORKERS', 'many'],
+    ['MEDIASOUP_LISTEN_IP', '999.1.1.1'],
+    ['MEDIASOUP_LISTEN_IP', 'localhost'],
+    ['MEDIASOUP_LOG_LEVEL', 'info'],
+    ['DEMO_ROOM', 'town hall'],
+  ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.message).toMatch(new RegExp(`^invalid configuration:\\n  ${name}: \\S`));
+  });
+
+  it('explains a short JWT_SECRET', () => {
+    expect(configError({ JWT_SECRET: 'x'.repeat(31) }).message).toContain(
+      'JWT_SECRET: JWT_SECRET must be at least 32 characters',
+    );
+  });
+
+  it('names every bad variable at once', () => {
+    const { message } = configError({ PORT: 'abc', LOG_LEVEL: 'loud', MEDIASOUP_LISTEN_IP: 'nowhere', HOST: '::' });
+    const named = message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(':')[0]);
+    expect(named.sort()).toEqual(['LOG_LEVEL', 'MEDIASOUP_LISTEN_IP', 'PORT']);
+  });
+});

@@ -1,0 +1,525 @@
+import fs from 'node:fs';
+import { io } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Conflict, type ErrorBody, PROTOCOL_VERSION, type RequestName, type Role } from '@yishi/shared';
+import { TestClient } from '../support/client.js';
+import { FakeMediaGateway, type FakeMediaRoom } from '../support/fakeGateway.js';
+import { encodeJwt } from '../support/jwt.js';
+import {
+  dtlsParameters,
+  opusRtpParameters,
+  rtpCapabilities,
+  vp8SimulcastRtpParameters,
+} from '../support/mediaFixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The signaling layer over a real Socket.IO server and real clients, with media faked: handshake,
+ * join/leave fan-out, hostile input, error mapping, session replacement and room lifetime.
+ */
+
+let gateway: FakeMediaGateway;
+let server: TestServer;
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+  gateway = new FakeMediaGateway();
+  server = await startTestServer({ gateway });
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await server.close();
+  fs.rmSync(server.config.dataDir, { recursive: true, force: true });
+});
+
+interface Who {
+  sub: string;
+  name?: string;
+  role?: Role;
+  sector?: string;
+}
+
+/** Connects as `who` to room1. */
+async function connect(who: Who): Promise<TestClient> {
+  const client = await TestClient.connect(server.url, { token: server.token(who) });
+  clients.push(client);
+  return client;
+}
+
+/** Connects as `who` and joins room1 with realistic capabilities. */
+async function join(who: Who) {
+  const client = await connect(who);
+  const result = await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
+  return { client, result };
+}
+
+/** The one media room of the test (room1). */
+const room = (): FakeMediaRoom => gateway.room('room1');
+
+/** Methods the signaling layer called on the room after the first `since` calls. */
+const callsSince = (since: number) => room().methods().slice(since);
+
+/** Handshakes with exactly `auth` and returns the server's refusal. */
+function refusal(auth: Record<string, unknown>): Promise<ErrorBody> {
+  const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.close();
+      reject(new Error('the handshake was accepted'));
+    });
+    socket.once('connect_error', (err: Error & { data?: ErrorBody }) => {
+      socket.close();
+      if (err.data) resolve(err.data);
+      else reject(err);
+    });
+  });
+}
+
+/** Emits anything with an ack callback, bypassing the protocol types, and returns the ack. */
+function rawRequest(client: TestClient, event: string, ...args: unknown[]): Promise<unknown> {
+  const socket = client.socket as unknown as {
+    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  };
+  return socket.timeout(5000).emitWithAck(event, ...args);
+}
+
+/** A token signed with the server's secret over exactly these claims (defaults: valid for an hour). */
+function craftToken(changes: Record<string, unknown>, alg: 'HS256' | 'none' = 'HS256'): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = {
+    sub: 'mallory',
+    name: 'Mallory',
+    room: 'room1',
+    role: 'member',
+    iss: server.tokens.issuer,
+    aud: server.tokens.audience,
+    iat: now,
+    exp: now + 3600,
+    ...changes,
+  };
+  return encodeJwt(payload, alg === 'none' ? { alg } : { alg, secret: server.tokens.secret });
+}
+
+const disconnected = (client: TestClient) =>
+  new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
+
+describe('handshake', () => {
+  const auth = () => ({ token: server.token({ sub: 'alice' }), roomId: 'room1', protocolVersion: PROTOCOL_VERSION });
+
+  it('admits a valid token for the room it names', async () => {
+    const client = await connect({ sub: 'alice' });
+    expect(client.socket.connected).toBe(true);
+    expect(gateway.opened.map((r) => r.id)).toEqual(['room1']);
+  });
+
+  it('refuses another protocol version before looking at the token', async () => {
+    const body = await refusal({ ...auth(), protocolVersion: PROTOCOL_VERSION + 1, token: 'garbage' });
+    expect(body.code).toBe('UNSUPPORTED_VERSION');
+    expect(body.message).toContain('reload the page');
+    expect((await refusal({ token: 'x', roomId: 'room1' })).code).toBe('UNSUPPORTED_VERSION');
+  });
+
+  it.each([
+    ['a missing token', { token: undefined }, /^handshake: token: /],
+    ['an empty token', { token: '' }, /^handshake: token: /],
+    ['a malformed room id', { roomId: 'room/1' }, /^handshake: roomId: room id: 1–64 characters/],
+    ['an unknown field', { role: 'chair' }, /^handshake: Unrecognized key: "role"/],
+  ])('refuses %s as INVALID_REQUEST', async (_, change, message) => {
+    const body = await refusal({ ...auth(), ...change });
+    expect(body.code).toBe('INVALID_REQUEST');
+    expect(body.message).toMatch(message);
+  });
+
+  it.each([
+    ['an expired token', () => craftToken({ exp: Math.floor(Date.now() / 1000) - 60 }), 'token expired'],
+    ['a token for another audience', () => craftToken({ aud: 'another-app' }), 'token is for another audience'],
+    ['an unsigned token (alg: none)', () => craftToken({ role: 'chair' }, 'none'), 'token is not signed'],
+    ['a token with an unknown role', () => craftToken({ role: 'superuser' }), 'token claims are missing or malformed'],
+  ])('refuses %s as UNAUTHENTICATED', async (_, token, message) => {
+    expect(await refusal({ ...auth(), token: token() })).toEqual({ code: 'UNAUTHENTICATED', message });
+  });
+
+  it('refuses a token for another room as NOT_ALLOWED', async () => {
+    const body = await refusal({ ...auth(), token: server.token({ sub: 'alice', room: 'room2' }) });
+    expect(body).toEqual({ code: 'NOT_ALLOWED', message: 'this invitation is for another room' });
+  });
+
+  it('opens no room for a refused handshake', async () => {
+    await refusal({ ...auth(), token: 'garbage' });
+    await refusal({ ...auth(), token: server.token({ sub: 'alice', room: 'room2' }) });
+    expect(gateway.opened).toEqual([]);
+  });
+
+  it('refuses as UNAVAILABLE while the room cannot be opened, and recovers', async () => {
+    gateway.failOpen = new Error('no worker left');
+    expect(await refusal(auth())).toEqual({
+      code: 'UNAVAILABLE',
+      message: 'the room could not be opened; try again shortly',
+    });
+    gateway.failOpen = undefined;
+    await connect({ sub: 'alice' });
+    expect(gateway.opened).toHaveLength(1);
+  });
+});
+
+describe('joining and leaving', () => {
+  it('answers the first joiner with itself and an empty room', async () => {
+    const { result } = await join({ sub: 'alice', name: '李华', role: 'chair', sector: '教育' });
+    expect(result).toEqual({
+      self: { id: 'alice', name: '李华', role: 'chair', sector: '教育', joinedAt: expect.any(Number) },
+      peers: [],
+      producers: [],
+    });
+    expect(room().peers.get('alice')).toEqual({ rtpCapabilities: rtpCapabilities(), canProduce: true });
+  });
+
+  it('tells a later joiner who is there and what they publish, and tells the others', async () => {
+    const { client: alice, result: aliceJoin } = await join({ sub: 'alice', name: '李华' });
+    const send = await alice.call('transport:create', { direction: 'send' });
+    const { producerId } = await alice.call('producer:create', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opusRtpParameters(),
+    });
+
+    const announced = alice.next('peer:joined');
+    const { result } = await join({ sub: 'bob', name: '王芳', role: 'guest' });
+    expect(result.self).toMatchObject({ id: 'bob', name: '王芳', role: 'guest' });
+    expect(result.peers).toEqual([aliceJoin.self]);
+    expect(result.producers).toEqual([{ producerId, peerId: 'alice', kind: 'audio', source: 'mic', paused: false }]);
+    expect(await announced).toEqual(result.self);
+  });
+
+  it('lets observers join but not send', async () => {
+    const { client } = await join({ sub: 'olga', role: 'observer' });
+    expect(room().peers.get('olga')?.canProduce).toBe(false);
+    expect(await client.request('transport:create', { direction: 'send' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_ALLOWED', message: 'this role may not send media' },
+    });
+    expect((await client.request('transport:create', { direction: 'recv' })).ok).toBe(true);
+  });
+
+  it('refuses a second join on the same connection', async () => {
+    const { client } = await join({ sub: 'alice' });
+    const again = await client.request('room:join', { rtpCapabilities: rtpCapabilities() });
+    expect(again).toEqual({ ok: false, error: { code: 'CONFLICT', message: 'already joined' } });
+    expect(
+      room()
+        .methods()
+        .filter((m) => m === 'addPeer'),
+    ).toHaveLength(1);
+  });
+
+  it('announces a peer that disconnects, after its producers', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const send = await alice.call('transport:create', { direction: 'send' });
+    const { producerId } = await alice.call('producer:create', {
+      transportId: send.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: vp8SimulcastRtpParameters(),
+    });
+
+    const seen: string[] = [];
+    bob.socket.on('producer:closed', (p) => seen.push(`producer:closed ${p.producerId}`));
+    bob.socket.on('peer:left', (p) => seen.push(`peer:left ${p.peerId}`));
+    const left = bob.next('peer:left');
+    alice.close();
+    expect(await left).toEqual({ peerId: 'alice' });
+    expect(seen).toEqual([`producer:closed ${producerId}`, 'peer:left alice']);
+    expect(room().peers.has('alice')).toBe(false);
+  });
+
+  it('announces room:leave, after which media requests need a new join', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const left = bob.next('peer:left');
+    expect(await alice.request('room:leave', {})).toEqual({ ok: true, data: {} });
+    expect(await left).toEqual({ peerId: 'alice' });
+    expect(await alice.request('transport:create', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect((await alice.request('room:join', { rtpCapabilities: rtpCapabilities() })).ok).toBe(true);
+  });
+});
+
+describe('media requests and events', () => {
+  it('relays producer pause/resume to the others and records the state', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const send = await alice.call('transport:create', { direction: 'send' });
+    const newProducer = bob.next('producer:new');
+    const { producerId } = await alice.call('producer:create', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opusRtpParameters(),
+    });
+    expect(await newProducer).toEqual({ producerId, peerId: 'alice', kind: 'audio', source: 'mic', paused: false });
+
+    const paused = bob.next('producer:paused');
+    await alice.call('producer:pause', { producerId });
+    expect(await paused).toEqual({ producerId, peerId: 'alice' });
+    const resumed = bob.next('producer:resumed');
+    await alice.call('producer:resume', { producerId });
+    expect(await resumed).toEqual({ producerId, peerId: 'alice' });
+    expect(
+      room()
+        .calls.filter((c) => c.method === 'setProducerPaused')
+        .map((c) => c.args),
+    ).toEqual([
+      ['alice', producerId, true],
+      ['alice', producerId, false],
+    ]);
+  });
+
+  it('carries a whole consume cycle, and a closed producer reaches its consumer', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const send = await alice.call('transport:create', { direction: 'send' });
+    await alice.call('transport:connect', { transportId: send.id, dtlsParameters: dtlsParameters() });
+    const { producerId } = await alice.call('producer:create', {
+      transportId: send.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: vp8SimulcastRtpParameters(),
+    });
+
+    const recv = await bob.call('transport:create', { direction: 'recv' });
+    const consumer = await bob.call('consumer:create', { transportId: recv.id, producerId });
+    expect(consumer).toMatchObject({ producerId, peerId: 'alice', kind: 'video', source: 'camera', type: 'simulcast' });
+    await bob.call('consumer:resume', { consumerId: consumer.id });
+    await bob.call('consumer:setPreferredLayers', { consumerId: consumer.id, spatialLayer: 1 });
+    expect(room().calls.find((c) => c.method === 'setPreferredLayers')?.args).toEqual([
+      'bob',
+      consumer.id,
+      { spatialLayer: 1 },
+    ]);
+
+    const consumerClosed = bob.next('consumer:closed');
+    const producerClosed = bob.next('producer:closed');
+    await alice.call('producer:close', { producerId });
+    expect(await consumerClosed).toEqual({ consumerId: consumer.id });
+    expect(await producerClosed).toEqual({ producerId, peerId: 'alice' });
+  });
+
+  it('broadcasts the dominant speaker and a media reset to everyone joined', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const speakers = [alice.next('speaker:active'), bob.next('speaker:active')];
+    room().fire('activeSpeaker', 'alice');
+    expect(await Promise.all(speakers)).toEqual([{ peerId: 'alice' }, { peerId: 'alice' }]);
+
+    const resets = [alice.next('media:reset'), bob.next('media:reset')];
+    room().fire('reset', 'media worker restarted');
+    expect(await Promise.all(resets)).toEqual([
+      { reason: 'media worker restarted' },
+      { reason: 'media worker restarted' },
+    ]);
+  });
+
+  it('answers router capabilities before joining', async () => {
+    const client = await connect({ sub: 'alice' });
+    expect(await client.request('media:routerCapabilities', {})).toEqual({
+      ok: true,
+      data: { rtpCapabilities: rtpCapabilities() },
+    });
+  });
+
+  const beforeJoin: { [K in Exclude<RequestName, 'media:routerCapabilities' | 'room:join'>]: unknown } = {
+    'room:leave': {},
+    'transport:create': { direction: 'send' },
+    'transport:connect': { transportId: 't1', dtlsParameters: dtlsParameters() },
+    'transport:restartIce': { transportId: 't1' },
+    'producer:create': { transportId: 't1', kind: 'audio', source: 'mic', rtpParameters: opusRtpParameters() },
+    'producer:pause': { producerId: 'p1' },
+    'producer:resume': { producerId: 'p1' },
+    'producer:close': { producerId: 'p1' },
+    'consumer:create': { transportId: 't1', producerId: 'p1' },
+    'consumer:resume': { consumerId: 'c1' },
+    'consumer:pause': { consumerId: 'c1' },
+    'consumer:setPreferredLayers': { consumerId: 'c1', spatialLayer: 0 },
+  };
+
+  it.each(Object.entries(beforeJoin))(
+    'refuses %s before joining as NOT_FOUND, touching no media',
+    async (name, payload) => {
+      const client = await connect({ sub: 'alice' });
+      expect(await rawRequest(client, name, payload)).toEqual({
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'join the room first' },
+      });
+      expect(room().calls).toEqual([]);
+    },
+  );
+});
+
+describe('hostile and broken input', () => {
+  it('answers an unknown request with an ack as INVALID_REQUEST', async () => {
+    const client = await connect({ sub: 'alice' });
+    expect(await rawRequest(client, 'room:kickEveryone', {})).toEqual({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'unknown request "room:kickEveryone"' },
+    });
+  });
+
+  it('answers messages without an ack with a protocol:error notification', async () => {
+    const client = await connect({ sub: 'alice' });
+    const unknown = client.next('protocol:error');
+    client.raw('room:kickEveryone', {});
+    expect(await unknown).toEqual({
+      event: 'room:kickEveryone',
+      code: 'INVALID_REQUEST',
+      message: 'unknown request "room:kickEveryone"',
+    });
+
+    await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
+    const before = room().calls.length;
+    const known = client.next('protocol:error');
+    client.raw('transport:create', { direction: 'send' });
+    expect(await known).toEqual({
+      event: 'transport:create',
+      code: 'INVALID_REQUEST',
+      message: 'request needs an acknowledgement callback',
+    });
+    expect(callsSince(before)).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown field', 'transport:create', [{ direction: 'send', enableSctp: true }], /Unrecognized key.*enableSctp/],
+    ['a wrong type', 'transport:create', [{ direction: 1 }], /^direction: /],
+    ['a missing field', 'transport:connect', [{ transportId: 'transport-1' }], /^dtlsParameters: /],
+    ['an oversize id', 'producer:pause', [{ producerId: 'p'.repeat(65) }], /^producerId: /],
+    [
+      'a bad fingerprint',
+      'transport:connect',
+      [{ transportId: 'transport-1', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] } }],
+      /^dtlsParameters\.fingerprints\.0\.value: fingerprint/,
+    ],
+    [
+      'bad rtpParameters',
+      'producer:create',
+      [{ transportId: 'transport-1', kind: 'audio', source: 'mic', rtpParameters: { codecs: [] } }],
+      /^rtpParameters\.codecs: /,
+    ],
+    ['no payload object', 'transport:create', [], /^expected exactly one payload object/],
+    ['two payloads', 'transport:create', [{ direction: 'send' }, { direction: 'recv' }], /^expected exactly one/],
+    ['a string payload', 'room:leave', ['now'], /expected object/],
+  ])('refuses %s as INVALID_REQUEST and changes nothing', async (_, event, args, message) => {
+    const { client } = await join({ sub: 'alice' });
+    const before = room().calls.length;
+    const ack = (await rawRequest(client, event, ...args)) as { ok: boolean; error: ErrorBody };
+    expect(ack.ok).toBe(false);
+    expect(ack.error.code).toBe('INVALID_REQUEST');
+    expect(ack.error.message).toMatch(message);
+    expect(callsSince(before)).toEqual([]);
+  });
+
+  it('drops a connection that sends a message over 64 KB', async () => {
+    const client = await connect({ sub: 'alice' });
+    const gone = disconnected(client);
+    client.raw('room:join', { rtpCapabilities: { codecs: [], padding: 'x'.repeat(100_000) } }, () => undefined);
+    expect(await gone).toBe('transport close');
+    // Nothing of the message was handled; the room closed with its only connection.
+    await room().closed;
+    expect(room().methods()).toEqual(['close']);
+  });
+
+  it('answers an unexpected handler failure as INTERNAL without its details', async () => {
+    const { client } = await join({ sub: 'alice' });
+    room().failNext('createTransport', new Error('EACCES /etc/yishi/private.key (token=abc123)'));
+    const ack = await client.request('transport:create', { direction: 'send' });
+    expect(ack).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+    expect(JSON.stringify(ack)).not.toMatch(/EACCES|private|abc123|at /);
+    // The connection stays usable.
+    expect((await client.request('transport:create', { direction: 'send' })).ok).toBe(true);
+  });
+
+  it('passes a typed refusal from the media layer through unchanged', async () => {
+    const { client } = await join({ sub: 'alice' });
+    const { id } = await client.call('transport:create', { direction: 'send' });
+    room().failNext('restartIce', new Conflict('ICE restart already in progress'));
+    expect(await client.request('transport:restartIce', { transportId: id })).toEqual({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'ICE restart already in progress' },
+    });
+  });
+});
+
+describe('sessions and room lifetime', () => {
+  it('replaces an older connection of the same identity', async () => {
+    const { client: first } = await join({ sub: 'alice', name: '李华' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const replaced = first.next('session:replaced');
+    const firstGone = disconnected(first);
+    const bobSees = [bob.next('peer:left'), bob.next('peer:joined')];
+
+    const { client: second, result } = await join({ sub: 'alice', name: '李华' });
+    expect(await replaced).toEqual({});
+    await firstGone;
+    expect(first.socket.connected).toBe(false);
+    expect(await Promise.all(bobSees)).toEqual([{ peerId: 'alice' }, result.self]);
+    expect(result.peers.map((p) => p.id)).toEqual(['bob']);
+    expect(
+      room()
+        .methods()
+        .filter((m) => m === 'addPeer' || m === 'removePeer'),
+    ).toEqual(['addPeer', 'addPeer', 'removePeer', 'addPeer']);
+    // The room lives on, and the new connection is the joined one.
+    expect(room().closeCount).toBe(0);
+    expect((await second.request('transport:create', { direction: 'send' })).ok).toBe(true);
+  });
+
+  it('closes the room when the last connection leaves, and opens a fresh one afterwards', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const { client: bob } = await join({ sub: 'bob' });
+    const first = room();
+
+    const aliceLeft = bob.next('peer:left');
+    alice.close();
+    await aliceLeft;
+    expect(first.closeCount).toBe(0);
+
+    bob.close();
+    await first.closed;
+    expect(first.closeCount).toBe(1);
+
+    await join({ sub: 'carol' });
+    expect(gateway.opened).toHaveLength(2);
+    expect(room()).not.toBe(first);
+  });
+
+  it('counts connections that never joined', async () => {
+    const { client: alice } = await join({ sub: 'alice' });
+    const lurker = await connect({ sub: 'lurker' });
+    const first = room();
+    alice.close();
+    await vi.waitFor(() => expect(first.peers.size).toBe(0));
+    expect(first.closeCount).toBe(0);
+    lurker.close();
+    await first.closed;
+    expect(first.closeCount).toBe(1);
+  });
+
+  it('closes a room whose only client gave up while it was opening', async () => {
+    const hold = gateway.hold();
+    const socket = io(server.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: server.token({ sub: 'alice' }), roomId: 'room1', protocolVersion: PROTOCOL_VERSION },
+    });
+    await hold.requested;
+    socket.close();
+    await vi.waitFor(() => expect(server.io.engine.clientsCount).toBe(0));
+    hold.release();
+    await vi.waitFor(() => expect(gateway.opened).toHaveLength(1));
+    await room().closed;
+    expect(room().closeCount).toBe(1);
+  });
+});

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'preact/hooks';
+import { RoomIdSchema } from '@yishi/shared';
+import { t, useLocale } from '../i18n/index.js';
+import { acquireMedia } from '../lib/devices.js';
+import { type LocalMedia, RoomSession } from '../lib/RoomSession.js';
+import { readClaims } from '../lib/token.js';
+import { describeError } from './describeError.js';
+import { ErrorScreen } from './ErrorScreen.js';
+import { Prejoin } from './Prejoin.js';
+import { RoomView } from './RoomView.js';
+
+/** Debug and test hook: the current session (stats, state). Read-only use. */
+declare global {
+  interface Window {
+    yishi?: { session: RoomSession | undefined };
+  }
+}
+
+interface JoinLink {
+  roomId: string;
+  token: string;
+  autojoin: boolean;
+}
+
+/** `/r/<roomId>?token=<jwt>[&autojoin=1]` */
+function parseLink(): JoinLink | { problem: 'noToken' | 'badLink' } {
+  const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
+  const roomId = match?.[1] ? decodeURIComponent(match[1]) : undefined;
+  if (!roomId || !RoomIdSchema.safeParse(roomId).success) return { problem: 'badLink' };
+  const params = new URLSearchParams(location.search);
+  const token = params.get('token');
+  if (!token) return { problem: 'noToken' };
+  return { roomId, token, autojoin: params.get('autojoin') === '1' };
+}
+
+export function App() {
+  useLocale();
+  const [link] = useState(parseLink);
+  const [session, setSession] = useState<RoomSession>();
+  const [joining, setJoining] = useState(false);
+  const [joinError, setJoinError] = useState<string>();
+  const [autojoining, setAutojoining] = useState('token' in link && link.autojoin);
+  const claims = 'token' in link ? readClaims(link.token) : undefined;
+
+  const join = async (local: LocalMedia): Promise<boolean> => {
+    if (!('token' in link) || !claims) return false;
+    setJoining(true);
+    setJoinError(undefined);
+    try {
+      const joined = await RoomSession.join(link.roomId, link.token, claims, local);
+      window.yishi = { session: joined };
+      setSession(joined);
+      return true;
+    } catch (err) {
+      setJoinError(describeError(err));
+      return false;
+    } finally {
+      setJoining(false);
+    }
+  };
+
+  // `&autojoin=1`: skip the check screen, join with camera and microphone; on failure show it.
+  useEffect(() => {
+    if (!autojoining || !claims) return;
+    void acquireMedia({ video: true }).then(async ({ stream }) => {
+      const [mic] = stream.getAudioTracks();
+      const [camera] = stream.getVideoTracks();
+      const ok = await join({ ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) });
+      if (!ok) for (const track of stream.getTracks()) track.stop();
+      setAutojoining(false);
+    });
+  }, []);
+
+  if (!('token' in link))
+    return <ErrorScreen message={t(link.problem === 'noToken' ? 'error.noToken' : 'error.badLink')} />;
+  if (!claims) return <ErrorScreen message={t('error.UNAUTHENTICATED', { detail: 'token invalid' })} />;
+  if (session) return <RoomView session={session} onRejoin={() => setSession(undefined)} />;
+  if (autojoining) {
+    return (
+      <main class="card" data-testid="joining">
+        {t('prejoin.joining')}
+      </main>
+    );
+  }
+  return <Prejoin claims={claims} joining={joining} error={joinError} onJoin={join} />;
+}

@@ -1,40 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MediasoupGateway } from '@yishi/sfu';
-import { joinUrl } from '@yishi/signaling';
-import { inboundStats, joinRoom, launchChromium, waitForMediaFrom } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { inboundStats, useBrowserRoom, waitForMediaFrom } from '../support/browser.js';
 
 /**
  * Real browsers, real worker: media must actually flow through the SFU. This is also the check
  * for the worker build's DTLS fix — without it the worker dies on the first browser handshake.
  */
 describe('browsers see and hear each other through the SFU', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(sub: string, name: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await joinRoom(page, joinUrl(server.url, 'room1', server.token({ sub, name, room: 'room1' })));
-    return page;
-  }
+  const room = useBrowserRoom({ context: { viewport: { width: 1000, height: 700 } } });
+  const { open } = room;
 
   it('two pages receive each other, a third receives both, a leaver disappears', async () => {
-    const pool = (server.gateway as MediasoupGateway).pool;
+    const pool = (room.server.gateway as MediasoupGateway).pool;
     const workerPids = pool.slots.map((s) => s.worker.pid);
 
     const alice = await open('alice', '甲委员');

@@ -1,37 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MediasoupGateway } from '@yishi/sfu';
-import { joinUrl } from '@yishi/signaling';
-import { inboundStats, joinRoom, launchChromium, waitForMediaFrom } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { inboundStats, useBrowserRoom, waitForMediaFrom } from '../support/browser.js';
 
 /** A worker killed under a live room: the browsers rebuild their media by themselves, no reload. */
 describe('media comes back after the worker dies', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(sub: string): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await joinRoom(page, joinUrl(server.url, 'room1', server.token({ sub, room: 'room1' })));
-    return page;
-  }
+  const room = useBrowserRoom();
+  const { open } = room;
 
   it('respawns the worker and restores audio and video in both pages', async () => {
-    const pool = (server.gateway as MediasoupGateway).pool;
+    const pool = (room.server.gateway as MediasoupGateway).pool;
     const alice = await open('alice');
     const bob = await open('bob');
     await waitForMediaFrom(alice, 'bob');

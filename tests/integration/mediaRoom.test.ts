@@ -2,7 +2,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type MediaConfig, type MediaRoom, type MediaRoomEvents, MediasoupGateway } from '@yishi/sfu';
 import { AppError, type ErrorCode, type RtpCapabilities } from '@yishi/shared';
 import { events, MediasoupTracker, testLogger, testMediaConfig, until } from '../support/media.js';
-import { opusRtpParameters, unsupportedCodecRtpParameters, vp8SimulcastRtpParameters } from '../support/rtp.js';
+import {
+  opusRtpParameters,
+  unsupportedCodecRtpParameters,
+  vp8SimulcastRtpParameters,
+} from '../support/mediaFixtures.js';
 
 const tracker = new MediasoupTracker();
 const gateways: MediasoupGateway[] = [];

@@ -3,7 +3,7 @@ import { MediasoupGateway } from '@yishi/sfu';
 import type { JoinResult, RequestPayload, Role, RtpCapabilities } from '@yishi/shared';
 import { TestClient } from '../support/client.js';
 import { MediasoupTracker } from '../support/media.js';
-import { clientDtlsParameters, opusRtpParameters, vp8SimulcastRtpParameters } from '../support/rtp.js';
+import { dtlsParameters, opusRtpParameters, vp8SimulcastRtpParameters } from '../support/mediaFixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const tracker = new MediasoupTracker();
@@ -83,7 +83,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
     expect(send.iceCandidates.every((c) => c.address === '127.0.0.1')).toBe(true);
     expect(send.dtlsParameters.fingerprints.length).toBeGreaterThan(0);
     expect(
-      await alice.client.call('transport:connect', { transportId: send.id, dtlsParameters: clientDtlsParameters() }),
+      await alice.client.call('transport:connect', { transportId: send.id, dtlsParameters: dtlsParameters() }),
     ).toEqual({});
 
     const micAnnounced = bob.client.next('producer:new', (p) => p.source === 'mic');
@@ -101,7 +101,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
     expect(await cameraAnnounced).toMatchObject({ producerId: cameraId, peerId: 'alice', kind: 'video' });
 
     const recv = await bob.client.call('transport:create', { direction: 'recv' });
-    await bob.client.call('transport:connect', { transportId: recv.id, dtlsParameters: clientDtlsParameters() });
+    await bob.client.call('transport:connect', { transportId: recv.id, dtlsParameters: dtlsParameters() });
     const video = await bob.client.call('consumer:create', { transportId: recv.id, producerId: cameraId });
     expect(video).toMatchObject({
       producerId: cameraId,
@@ -206,9 +206,9 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
     expect(noFingerprints).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
 
     // The refused attempts left the transport untouched: a proper connect still works, once.
-    const dtlsParameters = clientDtlsParameters();
-    expect(await alice.client.call('transport:connect', { transportId: send.id, dtlsParameters })).toEqual({});
-    const again = await alice.client.request('transport:connect', { transportId: send.id, dtlsParameters });
+    const dtls = dtlsParameters();
+    expect(await alice.client.call('transport:connect', { transportId: send.id, dtlsParameters: dtls })).toEqual({});
+    const again = await alice.client.request('transport:connect', { transportId: send.id, dtlsParameters: dtls });
     expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
 
     const badCodec = await alice.client.request('producer:create', {

@@ -1,4 +1,7 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { joinUrl } from '@yishi/signaling';
+import { startTestServer, type TestServer } from './server.js';
 
 /** Flags for Debian's Chromium in CI: no sandbox as root, fake camera and mic, no network chatter. */
 export const CHROMIUM_ARGS = [
@@ -59,6 +62,56 @@ export async function waitForMediaFrom(
 export async function joinRoom(page: Page, url: string): Promise<void> {
   await page.goto(`${url}&autojoin=1`);
   await page.waitForSelector('[data-testid="room"][data-phase="joined"]', { timeout: 30_000 });
+}
+
+/** A test server and a Chromium shared by one test file; see `useBrowserRoom`. */
+export interface BrowserRoom {
+  /** The running server (available once the `beforeAll` hook has run). */
+  readonly server: TestServer;
+  /** Opens a join link for `sub` (display name `name`) in a fresh browser context and waits until joined. */
+  open(sub: string, name?: string): Promise<Page>;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` hooks that start a test server and Chromium, and close every
+ * opened context, the browser and the server afterwards. Pages join room `roomId`; each gets its
+ * own browser context (created with `context` options), so they are separate participants.
+ */
+export function useBrowserRoom(options: { roomId?: string; context?: BrowserContextOptions } = {}): BrowserRoom {
+  const roomId = options.roomId ?? 'room1';
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  const started = () => {
+    if (!server || !browser) throw new Error('useBrowserRoom: the server and browser start in beforeAll');
+    return { server, browser };
+  };
+
+  return {
+    get server() {
+      return started().server;
+    },
+    async open(sub, name) {
+      const { server, browser } = started();
+      const context = await browser.newContext(options.context);
+      contexts.push(context);
+      const page = await context.newPage();
+      await joinRoom(page, joinUrl(server.url, roomId, server.token({ sub, name, room: roomId })));
+      return page;
+    },
+  };
 }
 
 declare global {

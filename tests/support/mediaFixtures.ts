@@ -4,8 +4,22 @@ import type { DtlsParameters, RtpCapabilities, RtpParameters, TransportOptions }
  * Media parameters shaped like the ones mediasoup and mediasoup-client really exchange for the
  * server's codec set (opus with FEC/DTX, VP8 simulcast). Each call returns a fresh copy, so a test
  * may mutate its own.
+ *
+ * The send parameters are what mediasoup-client hands to `transport.produce()` in Chrome (header
+ * extension ids as Chrome negotiates them). mediasoup accepts a producer on a WebRtcTransport that
+ * is not yet connected, so these let tests publish without a browser.
  */
 
+let nextSsrc = 100_000_000;
+let nextMid = 0;
+
+/** Real mediasoup refuses two producers with the same SSRC or MID on one transport: each call gets fresh ones. */
+const ssrc = () => nextSsrc++;
+const mid = () => String(nextMid++);
+
+const cname = 'hM4iT6jOu5sN0pQ1';
+
+/** The video feedback mediasoup offers in a router's capabilities. */
 const videoFeedback = () => [
   { type: 'nack', parameter: '' },
   { type: 'nack', parameter: 'pli' },
@@ -13,6 +27,20 @@ const videoFeedback = () => [
   { type: 'goog-remb', parameter: '' },
   { type: 'transport-cc', parameter: '' },
 ];
+
+const MID_EXT = () => ({ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4, encrypt: false, parameters: {} });
+const ABS_SEND_TIME_EXT = () => ({
+  uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
+  id: 2,
+  encrypt: false,
+  parameters: {},
+});
+const TRANSPORT_CC_EXT = () => ({
+  uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
+  id: 3,
+  encrypt: false,
+  parameters: {},
+});
 
 /** A router's (and a loaded Device's) receive capabilities. */
 export function rtpCapabilities(): RtpCapabilities {
@@ -81,10 +109,10 @@ export function rtpCapabilities(): RtpCapabilities {
   };
 }
 
-/** A microphone producer's parameters: opus with in-band FEC and DTX, one encoding. */
+/** A microphone producer's parameters: opus with in-band FEC and DTX, one encoding (fresh MID and SSRC). */
 export function opusRtpParameters(): RtpParameters {
   return {
-    mid: '0',
+    mid: mid(),
     codecs: [
       {
         mimeType: 'audio/opus',
@@ -96,40 +124,62 @@ export function opusRtpParameters(): RtpParameters {
       },
     ],
     headerExtensions: [
-      { uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4, encrypt: false, parameters: {} },
+      MID_EXT(),
+      ABS_SEND_TIME_EXT(),
+      TRANSPORT_CC_EXT(),
       { uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: 1, encrypt: false, parameters: {} },
     ],
-    encodings: [{ ssrc: 2_740_512_981, dtx: true }],
-    rtcp: { cname: 'hM4iT6jOu5sN0pQ1', reducedSize: true },
+    encodings: [{ ssrc: ssrc(), dtx: true }],
+    rtcp: { cname, reducedSize: true },
   };
 }
 
-/** A camera producer's parameters: VP8 + RTX with three simulcast layers r0/r1/r2, each L1T3. */
+/**
+ * A camera producer's parameters: VP8 + RTX with three simulcast layers identified by rid r0
+ * (smallest) to r2, each L1T3 (fresh MID).
+ */
 export function vp8SimulcastRtpParameters(): RtpParameters {
   return {
-    mid: '1',
+    mid: mid(),
     codecs: [
-      { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: videoFeedback() },
+      {
+        mimeType: 'video/VP8',
+        payloadType: 96,
+        clockRate: 90000,
+        parameters: {},
+        rtcpFeedback: [
+          { type: 'goog-remb', parameter: '' },
+          { type: 'transport-cc', parameter: '' },
+          { type: 'ccm', parameter: 'fir' },
+          { type: 'nack', parameter: '' },
+          { type: 'nack', parameter: 'pli' },
+        ],
+      },
       { mimeType: 'video/rtx', payloadType: 97, clockRate: 90000, parameters: { apt: 96 }, rtcpFeedback: [] },
     ],
     headerExtensions: [
-      { uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4, encrypt: false, parameters: {} },
+      MID_EXT(),
       { uri: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', id: 10, encrypt: false, parameters: {} },
       { uri: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id', id: 11, encrypt: false, parameters: {} },
-      { uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time', id: 2, encrypt: false, parameters: {} },
-      {
-        uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
-        id: 3,
-        encrypt: false,
-        parameters: {},
-      },
+      ABS_SEND_TIME_EXT(),
+      TRANSPORT_CC_EXT(),
+      { uri: 'urn:3gpp:video-orientation', id: 13, encrypt: false, parameters: {} },
+      { uri: 'urn:ietf:params:rtp-hdrext:toffset', id: 14, encrypt: false, parameters: {} },
     ],
     encodings: [
       { rid: 'r0', active: true, scalabilityMode: 'L1T3', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
       { rid: 'r1', active: true, scalabilityMode: 'L1T3', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
       { rid: 'r2', active: true, scalabilityMode: 'L1T3', scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
     ],
-    rtcp: { cname: 'hM4iT6jOu5sN0pQ1', reducedSize: true },
+    rtcp: { cname, reducedSize: true },
+  };
+}
+
+/** Audio in a codec the router does not offer (G.722): mediasoup must refuse it. */
+export function unsupportedCodecRtpParameters(): RtpParameters {
+  return {
+    ...opusRtpParameters(),
+    codecs: [{ mimeType: 'audio/G722', payloadType: 9, clockRate: 8000, rtcpFeedback: [] }],
   };
 }
 
@@ -140,9 +190,9 @@ export function hexPairs(n: number): string {
   );
 }
 
-/** A browser's DTLS parameters as mediasoup-client sends them on `transport:connect`. */
-export function dtlsParameters(): DtlsParameters {
-  return { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: hexPairs(32) }] };
+/** A browser's DTLS parameters as mediasoup-client sends them on `transport:connect` (role `client` unless given). */
+export function dtlsParameters(role: DtlsParameters['role'] = 'client'): DtlsParameters {
+  return { role, fingerprints: [{ algorithm: 'sha-256', value: hexPairs(32) }] };
 }
 
 /** What a WebRtcTransport on 127.0.0.1 reports to its client. */
@@ -171,6 +221,6 @@ export function transportOptions(id: string): TransportOptions {
         tcpType: 'passive',
       },
     ],
-    dtlsParameters: { role: 'auto', fingerprints: [{ algorithm: 'sha-256', value: hexPairs(32) }] },
+    dtlsParameters: dtlsParameters('auto'),
   };
 }

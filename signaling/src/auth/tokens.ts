@@ -39,13 +39,8 @@ export function verifyToken(settings: TokenSettings, token: string): TokenClaims
   if (typeof payload === 'string' || typeof payload.exp !== 'number') {
     throw new Unauthenticated('token has no expiry');
   }
-  const claims = TokenClaimsSchema.safeParse({
-    sub: payload.sub,
-    name: payload.name,
-    room: payload.room,
-    role: payload.role,
-    sector: payload.sector,
-  });
+  // The schema keeps Yishi's claims and drops the registered ones (iss, aud, exp, iat).
+  const claims = TokenClaimsSchema.safeParse(payload);
   if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
   return claims.data;
 }

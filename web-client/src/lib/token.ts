@@ -12,13 +12,7 @@ export function readClaims(token: string): (TokenClaims & { exp?: number }) | un
       Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
     );
     const payload = JSON.parse(json) as Record<string, unknown>;
-    const claims = TokenClaimsSchema.safeParse({
-      sub: payload.sub,
-      name: payload.name,
-      room: payload.room,
-      role: payload.role,
-      sector: payload.sector,
-    });
+    const claims = TokenClaimsSchema.safeParse(payload);
     if (!claims.success) return undefined;
     return { ...claims.data, ...(typeof payload.exp === 'number' ? { exp: payload.exp } : {}) };
   } catch {

@@ -2,9 +2,10 @@ import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects of the test pyramid. Workspace packages resolve to their TypeScript sources (the
- * "source" export condition), so tests never run stale builds. Integration and end-to-end tests
- * start real mediasoup workers, servers and browsers: they run one file at a time.
+ * The three projects of the test pyramid, plus the store contract suite. Workspace packages resolve
+ * to their TypeScript sources (the "source" export condition), so tests never run stale builds.
+ * Integration and end-to-end tests start real mediasoup workers, servers and browsers: they run one
+ * file at a time.
  */
 export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
@@ -14,6 +15,16 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // The same suite over every RoomStore; the SQLite runs fork real writer processes.
+        extends: true,
+        test: {
+          name: 'contract',
+          include: ['tests/contract/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
+import { exportMinutes } from './scenarios/exportMinutes.js';
+import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
 
 /**
@@ -10,6 +12,8 @@ import { join } from './scenarios/join.js';
  */
 const SCENARIOS = {
   join: (o: { runs: number }) => join(o),
+  grant: (o: { runs: number }) => grant(o),
+  export: (o: { runs: number }) => exportMinutes(o),
 } as const;
 
 const { positionals, values } = parseArgs({

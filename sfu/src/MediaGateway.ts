@@ -15,6 +15,9 @@ export type MediaRoomEvents = {
   producerClosed: [info: { peerId: string; producerId: string }];
   /** A consumer went away because its producer did; its peer should drop it. */
   consumerClosed: [info: { peerId: string; consumerId: string }];
+  /** A producer was paused or resumed (by its owner, by the floor, or by the chair). */
+  producerPaused: [info: { peerId: string; producerId: string }];
+  producerResumed: [info: { peerId: string; producerId: string }];
   /** The dominant speaker changed; null when they stopped publishing audio. */
   activeSpeaker: [peerId: string | null];
   /** The room's router was lost and replaced: every peer must re-create its transports. */
@@ -32,6 +35,8 @@ export interface PeerMediaOptions {
   rtpCapabilities: RtpCapabilities;
   /** False for observers: they may receive but never send media. */
   canProduce: boolean;
+  /** Floor control at entry (see setMicAllowed); true when omitted. */
+  micAllowed?: boolean;
 }
 
 /**
@@ -50,6 +55,14 @@ export interface MediaRoomApi {
   produce(peerId: string, request: ProduceRequest): Promise<ProducerInfo>;
   setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void>;
   closeProducer(peerId: string, producerId: string): void;
+  /**
+   * Floor control. While not allowed, the peer's microphone producer stays paused in the SFU and
+   * the peer's own requests to resume it are refused (NOT_ALLOWED); allowing it resumes the
+   * microphone unless the peer muted it themselves.
+   */
+  setMicAllowed(peerId: string, allowed: boolean): Promise<void>;
+  /** The chair mutes a peer's microphone; the peer may unmute again (if allowed). */
+  muteMic(peerId: string): Promise<void>;
   consume(peerId: string, request: { transportId: string; producerId: string }): Promise<ConsumerOptions>;
   setConsumerPaused(peerId: string, consumerId: string, paused: boolean): Promise<void>;
   setPreferredLayers(

@@ -11,6 +11,12 @@ export class MediaPeer {
   readonly transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
   readonly producers = new Map<string, types.Producer<{ peerId: string; source: MediaSource }>>();
   readonly consumers = new Map<string, types.Consumer>();
+  /** Floor control: may this peer's microphone carry sound now? */
+  micAllowed = true;
+  /** The peer (or the chair) muted the microphone. */
+  micMuted = false;
+  /** The last change of the microphone's paused state in the SFU; changes are applied one at a time. */
+  micApplied: Promise<void> = Promise.resolve();
 
   constructor(id: string, canProduce: boolean, rtpCapabilities: RtpCapabilities) {
     this.id = id;
@@ -31,6 +37,12 @@ export class MediaPeer {
     const producer = this.producers.get(producerId);
     if (!producer) throw new NotFound(`producer ${producerId} not found`);
     return producer;
+  }
+
+  /** The microphone producer, if the peer publishes one. */
+  mic(): types.Producer<{ peerId: string; source: MediaSource }> | undefined {
+    for (const producer of this.producers.values()) if (producer.appData.source === 'mic') return producer;
+    return undefined;
   }
 
   consumer(consumerId: string): types.Consumer {

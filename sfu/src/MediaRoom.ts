@@ -14,7 +14,7 @@ import {
   type TransportOptions,
 } from '@yishi/shared';
 import { MEDIA_CODECS, type MediaConfig } from './config.js';
-import { Emitter } from './Emitter.js';
+import { Emitter } from '@yishi/shared';
 import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaGateway.js';
 import { type Direction, MediaPeer } from './MediaPeer.js';
 import { clientCall } from './mediasoupErrors.js';
@@ -82,11 +82,13 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     return (await this.#home).router.rtpCapabilities as RtpCapabilities;
   }
 
-  addPeer(peerId: string, { rtpCapabilities, canProduce }: PeerMediaOptions): void {
+  addPeer(peerId: string, { rtpCapabilities, canProduce, micAllowed = true }: PeerMediaOptions): void {
     this.#assertOpen();
     // A peer that joins again (reconnect, second tab) starts from a clean slate.
     this.#peers.get(peerId)?.closeAll();
-    this.#peers.set(peerId, new MediaPeer(peerId, canProduce, rtpCapabilities));
+    const peer = new MediaPeer(peerId, canProduce, rtpCapabilities);
+    peer.micAllowed = micAllowed;
+    this.#peers.set(peerId, peer);
   }
 
   removePeer(peerId: string): void {
@@ -157,9 +159,12 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
       transport.produce<{ peerId: string; source: MediaSource }>({
         kind,
         rtpParameters: rtpParameters as types.RtpParameters,
+        // A gated microphone starts paused: not one packet reaches others before the floor allows it.
+        paused: source === 'mic' && !peer.micAllowed,
         appData: { peerId, source },
       }),
     );
+    if (source === 'mic') peer.micMuted = false;
     peer.producers.set(producer.id, producer);
     producer.observer.on('close', () => {
       peer.producers.delete(producer.id);
@@ -172,12 +177,53 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
         this.#log.warn({ err, peerId }, 'could not observe audio producer');
       });
     }
+    // The floor may have changed while the producer was being created (no mic to apply it to then).
+    if (source === 'mic') await this.#applyMic(peer);
     return producerInfo(producer);
   }
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
-    const producer = this.#peer(peerId).producer(producerId);
+    const peer = this.#peer(peerId);
+    const producer = peer.producer(producerId);
+    if (producer.appData.source === 'mic') {
+      if (!paused && !peer.micAllowed) throw new Forbidden('the floor is not yours: request to speak first');
+      peer.micMuted = paused;
+      return this.#applyMic(peer);
+    }
+    await this.#setPaused(peer.id, producer, paused);
+  }
+
+  async setMicAllowed(peerId: string, allowed: boolean): Promise<void> {
+    const peer = this.#peer(peerId);
+    peer.micAllowed = allowed;
+    await this.#applyMic(peer);
+  }
+
+  async muteMic(peerId: string): Promise<void> {
+    const peer = this.#peer(peerId);
+    peer.micMuted = true;
+    await this.#applyMic(peer);
+  }
+
+  /**
+   * A microphone sounds only when the floor allows it and nobody muted it. Changes run one at a
+   * time, each reading the flags when its turn comes: mediasoup updates `producer.paused` only when
+   * the worker answers, so a pause decided while a resume is in flight would otherwise be skipped
+   * as already done, leaving the microphone live without the floor.
+   */
+  #applyMic(peer: MediaPeer): Promise<void> {
+    const run = peer.micApplied.then(async () => {
+      const mic = peer.mic();
+      if (mic) await this.#setPaused(peer.id, mic, peer.micMuted || !peer.micAllowed);
+    });
+    peer.micApplied = run.catch(() => undefined);
+    return run;
+  }
+
+  async #setPaused(peerId: string, producer: types.Producer, paused: boolean): Promise<void> {
+    if (producer.paused === paused || producer.closed) return;
     await (paused ? producer.pause() : producer.resume());
+    this.emit(paused ? 'producerPaused' : 'producerResumed', { peerId, producerId: producer.id });
   }
 
   closeProducer(peerId: string, producerId: string): void {

@@ -3,7 +3,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { Unavailable } from '@yishi/shared';
 import type { MediaConfig } from './config.js';
-import { Emitter } from './Emitter.js';
+import { Emitter } from '@yishi/shared';
 
 /** One worker and its WebRtcServer; the slot survives the worker's death and gets a new one. */
 export interface WorkerSlot {

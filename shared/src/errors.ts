@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'UNAVAILABLE',
   'UNSUPPORTED_VERSION',
+  /** The room's session is not open (scheduled, or closed) — joining is refused. */
+  'SESSION_NOT_OPEN',
   'INTERNAL',
 ] as const;
 
@@ -67,6 +69,18 @@ export class NotFound extends AppError {
 export class Conflict extends AppError {
   constructor(message: string) {
     super('CONFLICT', message);
+  }
+}
+
+export class RateLimited extends AppError {
+  constructor(message: string) {
+    super('RATE_LIMITED', message);
+  }
+}
+
+export class SessionNotOpen extends AppError {
+  constructor(message: string) {
+    super('SESSION_NOT_OPEN', message);
   }
 }
 

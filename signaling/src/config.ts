@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   /** HS256 secret, at least 32 characters; generated into DATA_DIR/jwt-secret when unset. */
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('yishi'),
+  /** Bearer secret for the organiser REST API (all topics); unset: only chair tokens manage topics. */
+  ORGANISER_KEY: z.string().min(16, 'ORGANISER_KEY must be at least 16 characters').optional(),
   JWT_AUDIENCE: z.string().min(1).default('yishi'),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
@@ -55,6 +57,7 @@ export interface Config {
   webClientDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   jwt: { secret: string | undefined; issuer: string; audience: string };
+  organiserKey: string | undefined;
   media: MediaConfig;
   demoRoom: string;
 }
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webClientDir: path.resolve(e.WEB_CLIENT_DIR ?? fileURLToPath(new URL('../../web-client/dist', import.meta.url))),
     logLevel: e.LOG_LEVEL,
     jwt: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    organiserKey: e.ORGANISER_KEY,
     media: {
       numWorkers: e.MEDIASOUP_WORKERS,
       listenIp: e.MEDIASOUP_LISTEN_IP,

@@ -3,3 +3,4 @@ export { loadConfig, type Config } from './config.js';
 export { joinUrl } from './demo.js';
 export { createLogger } from './logger.js';
 export { startServer, type RunningServer } from './server.js';
+export { SessionService, SYSTEM, type SessionChange } from './sessions/SessionService.js';

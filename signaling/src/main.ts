@@ -1,5 +1,5 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { demoLinks } from './demo.js';
+import { demoLinks, ensureDemoTopic } from './demo.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -15,12 +15,18 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const server = await startServer(config, log);
+  if ((await ensureDemoTopic(server.sessions, config.demoRoom)) === 'created') {
+    log.info({ roomId: config.demoRoom }, 'demo topic created and opened');
+  }
+  const demoStatus = (await server.sessions.get(config.demoRoom)).state.session.status;
 
   const links = demoLinks(server.url, config.demoRoom, server.tokens);
   process.stdout.write(
     `\n议事 Yishi is ready at ${server.url}\nDemo room "${config.demoRoom}" — open a link per person:\n` +
       links.map((l) => `  ${l.label.padEnd(22)} ${l.url}\n`).join('') +
-      '\n',
+      (['open', 'in_progress', 'adjourned'].includes(demoStatus)
+        ? '\n'
+        : `(the demo session is ${demoStatus}: only chair and secretary can enter; set DEMO_ROOM to a new id for a fresh one)\n\n`),
   );
 
   let stopping = false;

@@ -5,11 +5,14 @@ import { type MediaGateway, MediasoupGateway } from '@yishi/sfu';
 import { resolveJwtSecret } from './auth/secret.js';
 import type { TokenSettings } from './auth/tokens.js';
 import type { Config } from './config.js';
+import { createApi } from './http/api.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { SessionService } from './sessions/SessionService.js';
 import { createSocketServer, wireSocketServer } from './socket/createSocketServer.js';
 import type { YishiServer } from './socket/types.js';
+import { createRoomStore } from './store/index.js';
 
 export interface RunningServer {
   /** Base URL for clients, e.g. http://127.0.0.1:3000 (PUBLIC_URL when configured). */
@@ -18,6 +21,7 @@ export interface RunningServer {
   tokens: TokenSettings;
   io: YishiServer;
   gateway: MediaGateway;
+  sessions: SessionService;
   /** Stops taking connections, closes rooms and media. Idempotent. */
   close(): Promise<void>;
 }
@@ -32,12 +36,15 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
   };
+  const store = await createRoomStore({ dataDir: config.dataDir });
+  const sessions = new SessionService(store, log);
+  await sessions.resumeClocks();
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;
 
   const httpServer = http.createServer();
   const io = createSocketServer(httpServer);
-  const rooms = new RoomRegistry(media, io, log);
+  const rooms = new RoomRegistry(media, sessions, io, log);
   const metrics = createMetrics({
     connections: () => io.engine.clientsCount,
     rooms: () => rooms.size,
@@ -50,9 +57,10 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
       webClientDir: config.webClientDir,
       registry: metrics.registry,
       isReady: () => !closing && media.ready,
+      api: createApi({ sessions, tokens, organiserKey: config.organiserKey, log }),
     }),
   );
-  wireSocketServer(io, { tokens, rooms, metrics, log });
+  wireSocketServer(io, { tokens, rooms, sessions, metrics, log });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -73,12 +81,15 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     tokens,
     io,
     gateway: media,
+    sessions,
     close() {
       closing = true;
       closed ??= (async () => {
         // io.close() disconnects every socket (each leaves its room) and closes the HTTP server.
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await media.close();
+        sessions.close();
+        await store.close();
         log.info('yishi stopped');
       })();
       return closed;

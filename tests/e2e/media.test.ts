@@ -7,7 +7,8 @@ import { inboundStats, useBrowserRoom, waitForMediaFrom } from '../support/brows
  * for the worker build's DTLS fix — without it the worker dies on the first browser handshake.
  */
 describe('browsers see and hear each other through the SFU', () => {
-  const room = useBrowserRoom({ context: { viewport: { width: 1000, height: 700 } } });
+  // Open floor: this is about media flowing at all; floor control has its own test.
+  const room = useBrowserRoom({ settings: { mode: 'open' }, context: { viewport: { width: 1000, height: 700 } } });
   const { open } = room;
 
   it('two pages receive each other, a third receives both, a leaver disappears', async () => {

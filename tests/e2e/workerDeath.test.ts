@@ -4,7 +4,8 @@ import { inboundStats, useBrowserRoom, waitForMediaFrom } from '../support/brows
 
 /** A worker killed under a live room: the browsers rebuild their media by themselves, no reload. */
 describe('media comes back after the worker dies', () => {
-  const room = useBrowserRoom();
+  // Open floor, so every page's microphone carries audio to check.
+  const room = useBrowserRoom({ settings: { mode: 'open' } });
   const { open } = room;
 
   it('respawns the worker and restores audio and video in both pages', async () => {

@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MediasoupGateway } from '@yishi/sfu';
 import type { JoinResult, RequestPayload, Role, RtpCapabilities } from '@yishi/shared';
 import { TestClient } from '../support/client.js';
 import { MediasoupTracker } from '../support/media.js';
 import { dtlsParameters, opusRtpParameters, vp8SimulcastRtpParameters } from '../support/mediaFixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { openTopic, startTestServer, type TestServer } from '../support/server.js';
 
 const tracker = new MediasoupTracker();
 const clients: TestClient[] = [];
@@ -18,10 +19,16 @@ afterAll(async () => {
   await tracker.expectAllWorkersGone();
 });
 
-/** A fresh room id per test, so tests sharing a server never see each other. */
-function newRoomId(): string {
+/**
+ * A fresh room per test, so tests sharing a server never see each other. A room is a consultation
+ * session: its topic is created and opened first. These tests are about the media core, so the
+ * floor is open (nobody's microphone is gated); floor control has its own suite (floorControl.test.ts).
+ */
+async function newRoomId(server: TestServer): Promise<string> {
   roomCounter += 1;
-  return `sig-room-${roomCounter}`;
+  const roomId = `sig-room-${roomCounter}`;
+  await openTopic(server.sessions, roomId, { mode: 'open' });
+  return roomId;
 }
 
 interface Joined {
@@ -61,10 +68,11 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
 
   afterAll(async () => {
     await server.close();
+    fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   });
 
   it('routerCapabilities → join → transports → produce → (producer:new) → consume → resume', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     expect(alice.rtpCapabilities.codecs?.map((c) => c.mimeType)).toEqual(
       expect.arrayContaining(['audio/opus', 'video/VP8']),
@@ -125,21 +133,22 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
     expect(carol.join.producers.map((p) => p.producerId).sort()).toEqual([micId, cameraId].sort());
   });
 
-  it('producer:pause and producer:resume are announced to the others', async () => {
-    const roomId = newRoomId();
+  it('producer:pause and producer:resume are announced to everyone, the owner included', async () => {
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     const bob = await joinRoom(server, roomId, { sub: 'bob' });
     const send = await alice.client.call('transport:create', { direction: 'send' });
     const { producerId } = await alice.client.call('producer:create', micRequest(send.id));
 
-    const paused = bob.client.next('producer:paused');
+    // The notifications come from the media room's own events, so the owner hears of it too.
+    const paused = [alice, bob].map((p) => p.client.next('producer:paused'));
     await alice.client.call('producer:pause', { producerId });
-    expect(await paused).toEqual({ producerId, peerId: 'alice' });
+    for (const event of await Promise.all(paused)) expect(event).toEqual({ producerId, peerId: 'alice' });
     expect(tracker.producer(producerId).paused).toBe(true);
 
-    const resumed = bob.client.next('producer:resumed');
+    const resumed = [alice, bob].map((p) => p.client.next('producer:resumed'));
     await alice.client.call('producer:resume', { producerId });
-    expect(await resumed).toEqual({ producerId, peerId: 'alice' });
+    for (const event of await Promise.all(resumed)) expect(event).toEqual({ producerId, peerId: 'alice' });
     expect(tracker.producer(producerId).paused).toBe(false);
 
     // Only the owner may pause a producer.
@@ -148,7 +157,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
   });
 
   it('producer:close: others get producer:closed, the consumer’s owner gets consumer:closed', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     const bob = await joinRoom(server, roomId, { sub: 'bob' });
     const send = await alice.client.call('transport:create', { direction: 'send' });
@@ -167,7 +176,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
   });
 
   it('an observer may receive but not send: send transport and producer:create are NOT_ALLOWED', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     const watcher = await joinRoom(server, roomId, { sub: 'watcher', role: 'observer' });
     expect(watcher.join.self.role).toBe('observer');
@@ -186,7 +195,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
   });
 
   it('refuses malformed and out-of-turn media requests with typed errors', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const notJoined = await connect(server, roomId, { sub: 'late' });
     const early = await notJoined.request('transport:create', { direction: 'recv' });
     expect(early).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -221,7 +230,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
   });
 
   it('leaving (room:leave or disconnecting) tells the others peer:left and closes the leaver’s producers', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     const bob = await joinRoom(server, roomId, { sub: 'bob' });
     const carol = await joinRoom(server, roomId, { sub: 'carol' });
@@ -242,7 +251,7 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
   });
 
   it('serves /healthz, /readyz and /metrics over HTTP', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     await alice.client.request('transport:create', { direction: 'send' });
 
@@ -273,10 +282,11 @@ describe('signaling when the media worker dies (real server, real mediasoup work
 
   afterEach(async () => {
     await server.close();
+    fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   });
 
   it('tells every joined client media:reset, after which they can create transports and produce again', async () => {
-    const roomId = newRoomId();
+    const roomId = await newRoomId(server);
     const alice = await joinRoom(server, roomId, { sub: 'alice' });
     const bob = await joinRoom(server, roomId, { sub: 'bob' });
     const send = await alice.client.call('transport:create', { direction: 'send' });

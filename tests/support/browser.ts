@@ -1,7 +1,8 @@
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { joinUrl } from '@yishi/signaling';
-import { startTestServer, type TestServer } from './server.js';
+import type { Role } from '@yishi/shared';
+import { openTopic, startTestServer, type TestServer, type TopicSettings } from './server.js';
 
 /** Flags for Debian's Chromium in CI: no sandbox as root, fake camera and mic, no network chatter. */
 export const CHROMIUM_ARGS = [
@@ -68,8 +69,8 @@ export async function joinRoom(page: Page, url: string): Promise<void> {
 export interface BrowserRoom {
   /** The running server (available once the `beforeAll` hook has run). */
   readonly server: TestServer;
-  /** Opens a join link for `sub` (display name `name`) in a fresh browser context and waits until joined. */
-  open(sub: string, name?: string): Promise<Page>;
+  /** Opens a join link for `sub` in a fresh browser context and waits until joined. */
+  open(sub: string, who?: string | { name?: string; role?: Role; sector?: string }): Promise<Page>;
 }
 
 /**
@@ -77,14 +78,17 @@ export interface BrowserRoom {
  * opened context, the browser and the server afterwards. Pages join room `roomId`; each gets its
  * own browser context (created with `context` options), so they are separate participants.
  */
-export function useBrowserRoom(options: { roomId?: string; context?: BrowserContextOptions } = {}): BrowserRoom {
+export function useBrowserRoom(
+  options: { roomId?: string; context?: BrowserContextOptions; settings?: TopicSettings } = {},
+): BrowserRoom {
   const roomId = options.roomId ?? 'room1';
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ rooms: [] });
+    await openTopic(server.sessions, roomId, options.settings);
     browser = await launchChromium();
   });
 
@@ -103,19 +107,33 @@ export function useBrowserRoom(options: { roomId?: string; context?: BrowserCont
     get server() {
       return started().server;
     },
-    async open(sub, name) {
+    async open(sub, who) {
       const { server, browser } = started();
       const context = await browser.newContext(options.context);
       contexts.push(context);
       const page = await context.newPage();
-      await joinRoom(page, joinUrl(server.url, roomId, server.token({ sub, name, room: roomId })));
+      const claims = typeof who === 'string' ? { name: who } : (who ?? {});
+      await joinRoom(page, joinUrl(server.url, roomId, server.token({ sub, ...claims, room: roomId })));
       return page;
     },
   };
 }
 
+/** Audio RTP packets `page` has received from `peerId` so far (all its consumers of that peer). */
+export async function audioPacketsFrom(page: Page, peerId: string): Promise<number> {
+  const rows = await inboundStats(page);
+  return rows.filter((r) => r.peerId === peerId && r.kind === 'audio').reduce((n, r) => n + r.packetsReceived, 0);
+}
+
 declare global {
   interface Window {
-    yishi?: { session: { inboundStats(): Promise<InboundRow[]> } | undefined };
+    yishi?: {
+      session:
+        | {
+            inboundStats(): Promise<InboundRow[]>;
+            consultation: { act(name: string, payload: unknown): Promise<unknown> };
+          }
+        | undefined;
+    };
   }
 }

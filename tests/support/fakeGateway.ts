@@ -122,7 +122,21 @@ export class FakeMediaRoom implements MediaRoomApi {
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
     this.#record('setProducerPaused', [peerId, producerId, paused]);
-    this.#ownProducer(peerId, producerId).paused = paused;
+    const producer = this.#ownProducer(peerId, producerId);
+    if (producer.paused === paused) return;
+    producer.paused = paused;
+    // Like the real room: every change of pause state is announced.
+    this.fire(paused ? 'producerPaused' : 'producerResumed', { peerId, producerId });
+  }
+
+  async setMicAllowed(peerId: string, allowed: boolean): Promise<void> {
+    this.#record('setMicAllowed', [peerId, allowed]);
+    this.#peer(peerId);
+  }
+
+  async muteMic(peerId: string): Promise<void> {
+    this.#record('muteMic', [peerId]);
+    this.#peer(peerId);
   }
 
   closeProducer(peerId: string, producerId: string): void {

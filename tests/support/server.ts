@@ -2,8 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MediaGateway } from '@yishi/sfu';
-import type { Role } from '@yishi/shared';
-import { type Config, createLogger, loadConfig, type RunningServer, signToken, startServer } from '@yishi/signaling';
+import type { Actor, Command, Role } from '@yishi/shared';
+import {
+  type Config,
+  createLogger,
+  loadConfig,
+  type RunningServer,
+  type SessionService,
+  signToken,
+  startServer,
+} from '@yishi/signaling';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -32,12 +40,36 @@ export interface TestServer extends RunningServer {
   ): string;
 }
 
-/** Starts a real Yishi server (real mediasoup workers unless `gateway` is given). */
+export const ORGANISER: Actor = { id: 'organiser', name: '政协办公厅', role: 'organiser' };
+
+export type TopicSettings = Extract<Command, { type: 'topic.create' }>['settings'];
+
+/** Creates the topic of `roomId` (two agenda items) and opens its session, as an organiser would. */
+export async function openTopic(sessions: SessionService, roomId: string, settings: TopicSettings = {}): Promise<void> {
+  await sessions.execute(
+    roomId,
+    {
+      type: 'topic.create',
+      id: roomId,
+      fields: { title: `协商议题 ${roomId}`, background: '', materials: [], sectors: [], organiser: '政协办公厅' },
+      agenda: [{ title: '议程一' }, { title: '议程二' }],
+      settings,
+    },
+    ORGANISER,
+  );
+  await sessions.execute(roomId, { type: 'session.open' }, ORGANISER);
+}
+
+/**
+ * Starts a real Yishi server (real mediasoup workers unless `gateway` is given), with an open
+ * session for each of `rooms` (default: "room1").
+ */
 export async function startTestServer(
-  options: { env?: Record<string, string>; gateway?: MediaGateway } = {},
+  options: { env?: Record<string, string>; gateway?: MediaGateway; rooms?: string[] } = {},
 ): Promise<TestServer> {
   const config = testConfig(options.env);
   const server = await startServer(config, createLogger(config.logLevel), options.gateway);
+  for (const room of options.rooms ?? ['room1']) await openTopic(server.sessions, room);
   let n = 0;
   return Object.assign(server, {
     config,

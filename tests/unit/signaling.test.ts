@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Conflict, type ErrorBody, PROTOCOL_VERSION, type RequestName, type Role } from '@yishi/shared';
+import {
+  Conflict,
+  type ErrorBody,
+  PROTOCOL_VERSION,
+  type RequestInput,
+  type RequestName,
+  type Role,
+} from '@yishi/shared';
 import { TestClient } from '../support/client.js';
 import { FakeMediaGateway, type FakeMediaRoom } from '../support/fakeGateway.js';
 import { encodeJwt } from '../support/jwt.js';
@@ -11,11 +18,13 @@ import {
   rtpCapabilities,
   vp8SimulcastRtpParameters,
 } from '../support/mediaFixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ORGANISER, openTopic, startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * The signaling layer over a real Socket.IO server and real clients, with media faked: handshake,
- * join/leave fan-out, hostile input, error mapping, session replacement and room lifetime.
+ * The signaling layer over a real Socket.IO server and real clients, with media faked: handshake
+ * (rooms are consultation sessions that must exist and be open), join/leave fan-out, hostile
+ * input, error mapping, session replacement and room lifetime. The server starts with one open
+ * session, "room1"; tests that need others create them.
  */
 
 let gateway: FakeMediaGateway;
@@ -40,11 +49,31 @@ interface Who {
   sector?: string;
 }
 
-/** Connects as `who` to room1. */
-async function connect(who: Who): Promise<TestClient> {
-  const client = await TestClient.connect(server.url, { token: server.token(who) });
+/** Connects as `who` to `roomId` (room1 by default). */
+async function connect(who: Who, roomId = 'room1'): Promise<TestClient> {
+  const client = await TestClient.connect(server.url, { token: server.token({ ...who, room: roomId }), roomId });
   clients.push(client);
   return client;
+}
+
+/** Creates the topic of `roomId` without opening its session (it stays scheduled). */
+async function createTopic(roomId: string): Promise<void> {
+  await server.sessions.execute(
+    roomId,
+    {
+      type: 'topic.create',
+      id: roomId,
+      fields: { title: '未开始的议题', background: '', materials: [], sectors: [], organiser: '政协办公厅' },
+      agenda: [],
+    },
+    ORGANISER,
+  );
+}
+
+/** An open session `roomId` that is then closed. */
+async function closedSession(roomId: string): Promise<void> {
+  await openTopic(server.sessions, roomId);
+  await server.sessions.execute(roomId, { type: 'session.close' }, ORGANISER);
 }
 
 /** Connects as `who` and joins room1 with realistic capabilities. */
@@ -151,6 +180,68 @@ describe('handshake', () => {
     expect(gateway.opened).toEqual([]);
   });
 
+  it('refuses a room that is no consultation session as NOT_FOUND, opening nothing', async () => {
+    const body = await refusal({
+      ...auth(),
+      roomId: 'nowhere',
+      token: server.token({ sub: 'alice', room: 'nowhere' }),
+    });
+    expect(body).toEqual({ code: 'NOT_FOUND', message: 'there is no consultation session "nowhere"' });
+    expect(gateway.opened).toEqual([]);
+  });
+
+  it.each<Role>(['chair', 'secretary', 'member', 'guest', 'observer'])(
+    'refuses a %s a session that has not been opened as SESSION_NOT_OPEN',
+    async (role) => {
+      await createTopic('later');
+      const token = server.token({ sub: 'alice', role, room: 'later' });
+      expect(await refusal({ ...auth(), roomId: 'later', token })).toEqual({
+        code: 'SESSION_NOT_OPEN',
+        message: 'the session has not been opened yet',
+      });
+      expect(gateway.opened).toEqual([]);
+    },
+  );
+
+  it.each<Role>(['member', 'guest', 'observer'])('refuses a %s a closed session as SESSION_NOT_OPEN', async (role) => {
+    await closedSession('past');
+    const token = server.token({ sub: 'alice', role, room: 'past' });
+    expect(await refusal({ ...auth(), roomId: 'past', token })).toEqual({
+      code: 'SESSION_NOT_OPEN',
+      message: 'the session is closed',
+    });
+    expect(gateway.opened).toEqual([]);
+  });
+
+  it.each<Role>(['chair', 'secretary'])(
+    'lets the %s into a closed session (to finish the minutes), without counting attendance',
+    async (role) => {
+      await closedSession('past');
+      const versionBefore = server.sessions.current('past').version;
+      const client = await connect({ sub: 'keeper', role }, 'past');
+      const { snapshot, micAllowed } = await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
+      expect(snapshot.session.session.status).toBe('closed');
+      expect(snapshot.minutes?.minutes.status).toBe('draft');
+      expect(micAllowed).toBe(role === 'chair');
+      expect(gateway.opened.map((r) => r.id)).toEqual(['past']);
+      expect(server.sessions.current('past').state.attendance.keeper).toBeUndefined();
+      expect(server.sessions.current('past').version).toBe(versionBefore);
+      // The minutes stay editable; the live parts of the session are frozen.
+      if (role === 'secretary') {
+        expect((await client.request('minutes:setNotes', { text: '会后补记' })).ok).toBe(true);
+        expect(await client.request('queue:request', { kind: 'contribution' })).toMatchObject({
+          ok: false,
+          error: { code: 'CONFLICT' },
+        });
+      }
+    },
+  );
+
+  it('keeps room1 open for members (the default test session)', async () => {
+    const client = await connect({ sub: 'alice', role: 'member' });
+    expect(client.socket.connected).toBe(true);
+  });
+
   it('refuses as UNAVAILABLE while the room cannot be opened, and recovers', async () => {
     gateway.failOpen = new Error('no worker left');
     expect(await refusal(auth())).toEqual({
@@ -164,14 +255,42 @@ describe('handshake', () => {
 });
 
 describe('joining and leaving', () => {
-  it('answers the first joiner with itself and an empty room', async () => {
+  it('answers the first joiner with itself, an empty room and the session as it stands', async () => {
     const { result } = await join({ sub: 'alice', name: '李华', role: 'chair', sector: '教育' });
+    const { version } = server.sessions.current('room1');
     expect(result).toEqual({
       self: { id: 'alice', name: '李华', role: 'chair', sector: '教育', joinedAt: expect.any(Number) },
       peers: [],
       producers: [],
+      snapshot: {
+        session: expect.objectContaining({
+          version,
+          session: expect.objectContaining({ id: 'room1', status: 'open' }),
+        }),
+        queue: expect.objectContaining({ version, entries: [], current: null, mode: 'moderated' }),
+        comments: [],
+        hasMoreComments: false,
+        minutes: expect.objectContaining({ version }),
+      },
+      micAllowed: true,
     });
-    expect(room().peers.get('alice')).toEqual({ rtpCapabilities: rtpCapabilities(), canProduce: true });
+    expect(room().peers.get('alice')).toEqual({
+      rtpCapabilities: rtpCapabilities(),
+      canProduce: true,
+      micAllowed: true,
+    });
+  });
+
+  it('counts a joiner present in the session, and records leaving', async () => {
+    const { client } = await join({ sub: 'alice', name: '李华', sector: '教育界' });
+    const record = () => server.sessions.current('room1').state.attendance.alice;
+    expect(record()).toEqual({
+      person: { id: 'alice', name: '李华', role: 'member', sector: '教育界' },
+      intervals: [{ joinedAt: expect.any(Number) }],
+    });
+    expect(room().peers.get('alice')?.micAllowed).toBe(false);
+    await client.call('room:leave', {});
+    await vi.waitFor(() => expect(record()?.intervals[0]?.leftAt).toEqual(expect.any(Number)));
   });
 
   it('tells a later joiner who is there and what they publish, and tells the others', async () => {
@@ -331,7 +450,7 @@ describe('media requests and events', () => {
     });
   });
 
-  const beforeJoin: { [K in Exclude<RequestName, 'media:routerCapabilities' | 'room:join'>]: unknown } = {
+  const beforeJoin: { [K in Exclude<RequestName, 'media:routerCapabilities' | 'room:join'>]: RequestInput<K> } = {
     'room:leave': {},
     'transport:create': { direction: 'send' },
     'transport:connect': { transportId: 't1', dtlsParameters: dtlsParameters() },
@@ -344,17 +463,54 @@ describe('media requests and events', () => {
     'consumer:resume': { consumerId: 'c1' },
     'consumer:pause': { consumerId: 'c1' },
     'consumer:setPreferredLayers': { consumerId: 'c1', spatialLayer: 0 },
+    'session:snapshot': {},
+    'session:configure': { settings: { mode: 'open' } },
+    'session:setStatus': { action: 'start' },
+    'agenda:open': { itemId: 'ag-1' },
+    'queue:request': { kind: 'contribution' },
+    'queue:withdraw': { entryId: 'e1' },
+    'queue:add': { speakerId: 'bob', kind: 'contribution' },
+    'queue:move': { entryId: 'e1', toIndex: 0 },
+    'queue:remove': { entryId: 'e1' },
+    'queue:setClosed': { closed: true },
+    'queue:clear': {},
+    'floor:grant': {},
+    'floor:end': {},
+    'floor:yield': {},
+    'floor:pause': {},
+    'floor:resume': {},
+    'floor:extend': { seconds: 60 },
+    'participant:mute': { peerId: 'bob' },
+    'comment:post': { text: '我先说两句' },
+    'comment:react': { commentId: 'c1', reaction: 'agree', on: true },
+    'comment:hide': { commentId: 'c1', reason: '离题' },
+    'comments:page': {},
+    'minutes:setSummary': { turnId: 't1', text: '摘要' },
+    'minutes:setNotes': { text: '备注' },
+    'minutes:addConsensus': { text: '共识' },
+    'minutes:updateConsensus': { id: 'k1', text: '共识' },
+    'minutes:removeConsensus': { id: 'k1' },
+    'minutes:addAction': { title: '事项', ownerUnit: '市教育局' },
+    'minutes:updateAction': { id: 'a1', status: 'done' },
+    'minutes:removeAction': { id: 'a1' },
+    'minutes:promoteComment': { commentId: 'c1' },
+    'minutes:submit': {},
+    'minutes:finalize': {},
+    'minutes:reopen': {},
   };
 
   it.each(Object.entries(beforeJoin))(
-    'refuses %s before joining as NOT_FOUND, touching no media',
+    'refuses %s before joining as NOT_FOUND, touching no media and no session',
     async (name, payload) => {
-      const client = await connect({ sub: 'alice' });
+      // A chair: whatever the request, the refusal is for not having joined, not for the role.
+      const client = await connect({ sub: 'alice', role: 'chair' });
+      const version = server.sessions.current('room1').version;
       expect(await rawRequest(client, name, payload)).toEqual({
         ok: false,
         error: { code: 'NOT_FOUND', message: 'join the room first' },
       });
       expect(room().calls).toEqual([]);
+      expect(server.sessions.current('room1').version).toBe(version);
     },
   );
 });
@@ -473,6 +629,23 @@ describe('sessions and room lifetime', () => {
     // The room lives on, and the new connection is the joined one.
     expect(room().closeCount).toBe(0);
     expect((await second.request('transport:create', { direction: 'send' })).ok).toBe(true);
+  });
+
+  it('keeps a replaced identity present in the attendance (one unbroken interval)', async () => {
+    await join({ sub: 'alice', name: '李华' });
+    const { client: second } = await join({ sub: 'alice', name: '李华' });
+    // Commands on a session run one at a time: once this one is done, whatever the replacement
+    // recorded is in the state too.
+    await second.call('comment:post', { text: '换了一台设备' });
+    const intervals = server.sessions.current('room1').state.attendance.alice?.intervals;
+    expect(intervals).toEqual([{ joinedAt: expect.any(Number) }]);
+
+    second.close();
+    await vi.waitFor(() =>
+      expect(server.sessions.current('room1').state.attendance.alice?.intervals).toEqual([
+        { joinedAt: expect.any(Number), leftAt: expect.any(Number) },
+      ]),
+    );
   });
 
   it('closes the room when the last connection leaves, and opens a fresh one afterwards', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 import { MediaIdSchema } from './media.js';
 import { PeerInfoSchema, ProducerInfoSchema } from './peers.js';
+import { CommentViewSchema, MinutesViewSchema, QueueViewSchema, SessionViewSchema } from './views.js';
 
 const PeerRef = z.strictObject({ peerId: z.string().min(1).max(128) });
 const ProducerEvent = z.strictObject({ producerId: MediaIdSchema, peerId: z.string().min(1).max(128) });
@@ -22,6 +23,20 @@ export const NotificationSchemas = {
    * transports, producers and consumers, then create them again. Room state is untouched.
    */
   'media:reset': z.strictObject({ reason: z.string().max(256) }),
+  /** The session, agenda or settings changed. */
+  'session:state': SessionViewSchema,
+  /** The queue, the floor or its clock changed. */
+  'queue:state': QueueViewSchema,
+  'comment:added': CommentViewSchema,
+  /** Reactions changed or the comment was hidden. */
+  'comment:updated': CommentViewSchema,
+  /** To the chair and the secretary only: the minutes draft changed. */
+  'minutes:state': MinutesViewSchema,
+  /**
+   * To one participant: whether the floor lets them use their microphone now, and whether the
+   * chair just muted it.
+   */
+  'mic:state': z.strictObject({ allowed: z.boolean(), mutedByChair: z.boolean() }),
   /** The same identity joined from elsewhere (another tab or device); this connection is closed. */
   'session:replaced': z.strictObject({}),
   /** A message that could not be acknowledged (no ack callback, unknown event) was refused. */

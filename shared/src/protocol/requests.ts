@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  type CommandResult,
+  type ConsultationRequestName,
+  ConsultationRequestSchemas,
+  type ConsultationResponseMap,
+  type SessionSnapshot,
+} from './consultation.js';
 import type { PeerInfo, ProducerInfo } from './peers.js';
 import {
   type ConsumerOptions,
@@ -16,11 +23,8 @@ const Empty = z.strictObject({});
 const ProducerRef = z.strictObject({ producerId: MediaIdSchema });
 const ConsumerRef = z.strictObject({ consumerId: MediaIdSchema });
 
-/**
- * One schema per client→server request. Objects are strict: an unknown field is an
- * INVALID_REQUEST, not something silently ignored.
- */
-export const RequestSchemas = {
+/** Requests of the media core: joining, transports, producers and consumers. */
+const MediaRequestSchemas = {
   /** The router's codecs, to load the client's mediasoup Device before joining. */
   'media:routerCapabilities': Empty,
   /** Enter the room with the Device's receive capabilities; answers who and what is there. */
@@ -48,18 +52,37 @@ export const RequestSchemas = {
   }),
 } as const;
 
+/**
+ * One schema per client→server request. Objects are strict: an unknown field is an
+ * INVALID_REQUEST, not something silently ignored.
+ */
+export const RequestSchemas = { ...MediaRequestSchemas, ...ConsultationRequestSchemas } as const;
+
 export type RequestName = keyof typeof RequestSchemas;
-export type RequestPayload<K extends RequestName> = z.infer<(typeof RequestSchemas)[K]>;
+export type MediaRequestName = keyof typeof MediaRequestSchemas;
+/** A request as the server's handler sees it (after validation and defaults). */
+export type RequestPayload<K extends RequestName> = z.output<(typeof RequestSchemas)[K]>;
+/** A request as a client sends it (defaults may be left out). */
+export type RequestInput<K extends RequestName> = z.input<(typeof RequestSchemas)[K]>;
 export const REQUEST_NAMES = Object.keys(RequestSchemas) as RequestName[];
 
 export interface JoinResult {
   self: PeerInfo;
   peers: PeerInfo[];
   producers: ProducerInfo[];
+  /** The consultation as it stands: session, queue, recent comments (minutes for moderators). */
+  snapshot: SessionSnapshot;
+  /** Whether the floor lets this participant's microphone sound now (see `mic:state`). */
+  micAllowed: boolean;
 }
 
 /** What each request's successful ack carries. */
-export interface ResponseMap {
+export type ResponseMap = MediaResponseMap &
+  ConsultationResponseMap & {
+    [K in Exclude<ConsultationRequestName, keyof ConsultationResponseMap>]: CommandResult;
+  };
+
+interface MediaResponseMap {
   'media:routerCapabilities': { rtpCapabilities: RtpCapabilities };
   'room:join': JoinResult;
   'room:leave': Record<string, never>;

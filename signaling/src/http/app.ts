@@ -9,6 +9,8 @@ export interface AppDeps {
   registry: Registry;
   /** True when the server can take joins (media up, not shutting down). */
   isReady(): boolean;
+  /** The REST API, mounted at /api. */
+  api: express.Router;
 }
 
 /** Health, readiness, metrics and the web client (with `/r/<roomId>` served by the client's router). */
@@ -41,6 +43,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+
+  app.use('/api', deps.api);
 
   const index = path.join(deps.webClientDir, 'index.html');
   app.use(express.static(deps.webClientDir, { index: false, maxAge: '1h' }));

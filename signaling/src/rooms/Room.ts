@@ -1,39 +1,70 @@
 import type { Logger } from 'pino';
 import type { MediaRoomApi } from '@yishi/sfu';
 import {
+  type Actor,
+  type Command,
+  type CommentView,
   canPublish,
+  commentPage,
+  commentView,
   Conflict,
+  type DomainEvent,
+  type JoinResult,
+  minutesView,
+  mayUseMicrophone,
   type NotificationName,
   type NotificationPayload,
   NotFound,
   type PeerInfo,
+  queueView,
+  type RoomState,
   type RtpCapabilities,
+  type SessionSnapshot,
+  sessionView,
   type TokenClaims,
 } from '@yishi/shared';
+import { type SessionChange, type SessionService, SYSTEM } from '../sessions/SessionService.js';
 import type { YishiServer, YishiSocket } from '../socket/types.js';
 
 interface Participant {
   info: PeerInfo;
   socket: YishiSocket;
+  /** What the floor allowed this participant's microphone when last checked. */
+  micAllowed: boolean;
 }
 
+/** Comments a (re)joining client gets at once; older ones are paged. */
+const SNAPSHOT_COMMENTS = 50;
+
+const isModerator = (role: PeerInfo['role']) => role === 'chair' || role === 'secretary';
+
 /**
- * A room as the signaling layer sees it: who has joined (one connection per identity), and the
- * room's media. Media events are fanned out to the room's Socket.IO room here, in one place.
+ * A room as the signaling layer sees it: who has joined (one connection per identity), its media,
+ * and its consultation session. Media and session changes are fanned out to the room's sockets
+ * here, in one place; so is floor control — after every change of the session, each
+ * participant's microphone is allowed or gated in the SFU.
  */
 export class Room {
   readonly id: string;
   readonly media: MediaRoomApi;
+  readonly #sessions: SessionService;
   readonly #io: YishiServer;
   readonly #log: Logger;
   readonly #participants = new Map<string, Participant>();
+  readonly #onChange = (change: SessionChange) => {
+    if (change.sessionId === this.id) this.#publish(change);
+  };
 
-  constructor(id: string, media: MediaRoomApi, io: YishiServer, log: Logger) {
+  constructor(id: string, media: MediaRoomApi, sessions: SessionService, io: YishiServer, log: Logger) {
     this.id = id;
     this.media = media;
+    this.#sessions = sessions;
     this.#io = io;
     this.#log = log.child({ module: 'room', roomId: id });
-    media.on('producerClosed', ({ peerId, producerId }) => this.#broadcast('producer:closed', { peerId, producerId }));
+    sessions.on('changed', this.#onChange);
+    media.on('producerClosed', (info) => this.#broadcast('producer:closed', info));
+    media.on('producerPaused', (info) => this.#broadcast('producer:paused', info));
+    media.on('producerResumed', (info) => this.#broadcast('producer:resumed', info));
     media.on('consumerClosed', ({ peerId, consumerId }) => {
       this.#participants.get(peerId)?.socket.emit('consumer:closed', { consumerId });
     });
@@ -46,17 +77,27 @@ export class Room {
   }
 
   /**
-   * Joins `socket` as `identity`. The newest connection of an identity wins: an older one is told
+   * Joins `socket` as `identity`: counted present in the session, given media, told the state
+   * of the consultation. The newest connection of an identity wins: an older one is told
    * `session:replaced` and disconnected.
    */
-  join(socket: YishiSocket, identity: TokenClaims, rtpCapabilities: RtpCapabilities): PeerInfo {
+  async join(socket: YishiSocket, identity: TokenClaims, rtpCapabilities: RtpCapabilities): Promise<JoinResult> {
     const current = this.#participants.get(identity.sub);
     if (current?.socket === socket) throw new Conflict('already joined');
-    if (current) {
+    const person = { id: identity.sub, name: identity.name, role: identity.role, sector: identity.sector };
+    const { state } = await this.#sessions.get(this.id);
+    // After the session closed, chair and secretary still come in to finish the minutes; that is not attendance.
+    if (state.session.status !== 'closed') {
+      await this.#sessions.execute(this.id, { type: 'participant.join', person }, SYSTEM);
+    }
+    if (!socket.connected) throw new NotFound('connection closed while joining');
+    const replaced = this.#participants.get(identity.sub);
+    if (replaced) {
       this.#log.info({ peerId: identity.sub }, 'identity joined again; replacing the older connection');
-      current.socket.emit('session:replaced', {});
-      this.leave(current.socket);
-      current.socket.disconnect(true);
+      replaced.socket.emit('session:replaced', {});
+      // The person stays present (on the new connection): their attendance goes on unbroken.
+      this.#remove(replaced, false);
+      replaced.socket.disconnect(true);
     }
     const info: PeerInfo = {
       id: identity.sub,
@@ -65,21 +106,25 @@ export class Room {
       ...(identity.sector ? { sector: identity.sector } : {}),
       joinedAt: Date.now(),
     };
-    this.media.addPeer(info.id, { rtpCapabilities, canProduce: canPublish(identity.role) });
-    this.#participants.set(info.id, { info, socket });
-    socket.join(this.id);
+    const micAllowed = mayUseMicrophone(state, info);
+    this.media.addPeer(info.id, { rtpCapabilities, canProduce: canPublish(info.role), micAllowed });
+    this.#participants.set(info.id, { info, socket, micAllowed });
+    socket.join([this.id, this.#audience(info.role)]);
     this.notifyOthers(socket, 'peer:joined', info);
-    return info;
+    return {
+      self: info,
+      peers: this.peers().filter((p) => p.id !== info.id),
+      producers: this.media.producers().filter((p) => p.peerId !== info.id),
+      snapshot: this.snapshot(isModerator(info.role)),
+      micAllowed,
+    };
   }
 
   /** Removes the socket's participant, if it is the current one. Safe to call more than once. */
   leave(socket: YishiSocket): void {
-    const peerId = socket.data.identity.sub;
-    if (this.#participants.get(peerId)?.socket !== socket) return;
-    this.#participants.delete(peerId);
-    socket.leave(this.id);
-    this.media.removePeer(peerId);
-    this.#broadcast('peer:left', { peerId });
+    const participant = this.#participants.get(socket.data.identity.sub);
+    if (participant?.socket !== socket) return;
+    this.#remove(participant);
   }
 
   /** The peer id of a joined socket; refuses sockets that have not joined (or were replaced). */
@@ -93,9 +138,136 @@ export class Room {
     return [...this.#participants.values()].map((p) => p.info);
   }
 
+  /** Runs a command of the joined participant behind `socket` (see SessionService.execute). */
+  execute(socket: YishiSocket, command: Command | ((state: RoomState) => Command)): Promise<SessionChange> {
+    this.peerIdOf(socket);
+    const { sub, name, role, sector } = socket.data.identity;
+    const actor: Actor = { id: sub, name, role, sector };
+    return this.#sessions.execute(this.id, command, actor);
+  }
+
+  /** The consultation as a client (re)joining sees it. */
+  snapshot(moderator: boolean): SessionSnapshot {
+    const state = this.#state();
+    const comments = commentPage(state, { limit: SNAPSHOT_COMMENTS });
+    const version = this.version();
+    return {
+      session: sessionView(state, version),
+      queue: queueView(state, version, Date.now()),
+      comments: comments.map((c) => commentView(c, moderator)),
+      hasMoreComments: state.comments.length > comments.length,
+      ...(moderator ? { minutes: minutesView(state, version, Date.now()) } : {}),
+    };
+  }
+
+  /** Older comments for `socket`'s participant (hidden text only for moderators). */
+  commentPage(
+    socket: YishiSocket,
+    before: string | undefined,
+    limit: number,
+  ): { comments: CommentView[]; hasMore: boolean } {
+    const state = this.#state();
+    const page = commentPage(state, { before, limit });
+    const moderator = isModerator(socket.data.identity.role);
+    const first = page[0];
+    return {
+      comments: page.map((c) => commentView(c, moderator)),
+      hasMore: first !== undefined && (state.commentIndex[first.id] ?? 0) > 0,
+    };
+  }
+
+  /** The chair mutes `peerId`'s microphone; they are told, and may unmute when the floor allows. */
+  async muteMic(peerId: string): Promise<void> {
+    const participant = this.#participants.get(peerId);
+    if (!participant) throw new NotFound(`participant ${peerId} is not in the room`);
+    await this.media.muteMic(peerId);
+    participant.socket.emit('mic:state', { allowed: participant.micAllowed, mutedByChair: true });
+  }
+
   /** Sends a notification to everyone joined except `socket`. */
   notifyOthers<K extends NotificationName>(socket: YishiSocket, event: K, payload: NotificationPayload<K>): void {
     send(socket.to(this.id), event, payload);
+  }
+
+  /** Stops listening to the session; the registry calls it when the last connection is gone. */
+  close(): void {
+    this.#sessions.off('changed', this.#onChange);
+    this.media.close();
+  }
+
+  /** Drops a participant; `left` records that the person left the session (not so when replaced). */
+  #remove(participant: Participant, left = true): void {
+    const { info, socket } = participant;
+    this.#participants.delete(info.id);
+    socket.leave(this.id);
+    socket.leave(this.#audience(info.role));
+    this.media.removePeer(info.id);
+    this.#broadcast('peer:left', { peerId: info.id });
+    if (!left) return;
+    this.#sessions
+      .execute(this.id, { type: 'participant.leave', personId: info.id }, SYSTEM)
+      .catch((err: unknown) => this.#log.error({ err, peerId: info.id }, 'could not record leaving'));
+  }
+
+  /** Chair and secretary form one audience (they see hidden comments and the minutes), everyone else another. */
+  #audience(role: PeerInfo['role']): string {
+    return `${this.id}:${isModerator(role) ? 'moderators' : 'participants'}`;
+  }
+
+  /** The session as last stored; loaded before the room was opened (the handshake reads it). */
+  #state(): RoomState {
+    return this.#sessions.current(this.id).state;
+  }
+
+  /** The session's log version as last stored. */
+  version(): number {
+    return this.#sessions.current(this.id).version;
+  }
+
+  /** Tells every socket what changed, in the slices they render, and re-applies floor control. */
+  #publish({ state, version, events }: SessionChange): void {
+    const has = (test: (e: DomainEvent) => boolean) => events.some(test);
+    const prefix =
+      (...p: string[]) =>
+      (e: DomainEvent) =>
+        p.some((x) => e.type.startsWith(x));
+    if (has(prefix('topic.', 'session.', 'agenda.', 'settings.'))) {
+      this.#broadcast('session:state', sessionView(state, version));
+    }
+    if (has(prefix('queue.', 'turn.', 'agenda.', 'settings.', 'session.'))) {
+      this.#broadcast('queue:state', queueView(state, version, Date.now()));
+    }
+    for (const event of events) {
+      if (event.type === 'comment.posted') this.#sendComment('comment:added', event.data.comment.id, state);
+      if (event.type === 'comment.reacted' || event.type === 'comment.hidden') {
+        this.#sendComment('comment:updated', event.data.commentId, state);
+      }
+    }
+    if (has(prefix('minutes.', 'turn.'))) {
+      send(this.#io.to(`${this.id}:moderators`), 'minutes:state', minutesView(state, version, Date.now()));
+    }
+    this.#applyFloor(state);
+  }
+
+  #sendComment(event: 'comment:added' | 'comment:updated', commentId: string, state: RoomState): void {
+    const index = state.commentIndex[commentId];
+    const comment = index === undefined ? undefined : state.comments[index];
+    if (!comment) return;
+    send(this.#io.to(`${this.id}:moderators`), event, commentView(comment, true));
+    send(this.#io.to(`${this.id}:participants`), event, commentView(comment, false));
+  }
+
+  /** Floor control in the media: whoever may not speak now has their microphone paused in the SFU. */
+  #applyFloor(state: RoomState): void {
+    for (const participant of this.#participants.values()) {
+      const allowed = mayUseMicrophone(state, participant.info);
+      if (allowed === participant.micAllowed) continue;
+      participant.micAllowed = allowed;
+      participant.socket.emit('mic:state', { allowed, mutedByChair: false });
+      this.media.setMicAllowed(participant.info.id, allowed).catch((err: unknown) => {
+        this.#log.error({ err, peerId: participant.info.id }, 'could not apply floor control');
+      });
+    }
   }
 
   #broadcast<K extends NotificationName>(event: K, payload: NotificationPayload<K>): void {

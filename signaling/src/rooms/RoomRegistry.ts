@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { MediaGateway } from '@yishi/sfu';
+import type { SessionService } from '../sessions/SessionService.js';
 import type { YishiServer } from '../socket/types.js';
 import { Room } from './Room.js';
 
@@ -13,12 +14,14 @@ interface Entry {
 /** The rooms of this process, opened on the first connection and closed after the last. */
 export class RoomRegistry {
   readonly #gateway: MediaGateway;
+  readonly #sessions: SessionService;
   readonly #io: YishiServer;
   readonly #log: Logger;
   readonly #entries = new Map<string, Entry>();
 
-  constructor(gateway: MediaGateway, io: YishiServer, log: Logger) {
+  constructor(gateway: MediaGateway, sessions: SessionService, io: YishiServer, log: Logger) {
     this.#gateway = gateway;
+    this.#sessions = sessions;
     this.#io = io;
     this.#log = log;
   }
@@ -38,7 +41,9 @@ export class RoomRegistry {
   async attach(roomId: string): Promise<Room> {
     let entry = this.#entries.get(roomId);
     if (!entry) {
-      const room = this.#gateway.openRoom(roomId).then((media) => new Room(roomId, media, this.#io, this.#log));
+      const room = Promise.all([this.#gateway.openRoom(roomId), this.#sessions.get(roomId)]).then(
+        ([media]) => new Room(roomId, media, this.#sessions, this.#io, this.#log),
+      );
       const created: Entry = { room, connections: 0 };
       this.#entries.set(roomId, created);
       room.then(
@@ -62,7 +67,7 @@ export class RoomRegistry {
     entry.connections--;
     if (entry.connections > 0) return;
     this.#entries.delete(room.id);
-    room.media.close();
+    room.close();
     this.#log.debug({ roomId: room.id }, 'room closed (no connections left)');
   }
 }

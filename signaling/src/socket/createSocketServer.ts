@@ -5,7 +5,9 @@ import { fail, type RequestName, RequestSchemas } from '@yishi/shared';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { SessionService } from '../sessions/SessionService.js';
 import { handshake } from './handshake.js';
+import { consultationHandlers } from './consultationHandlers.js';
 import { mediaHandlers } from './mediaHandlers.js';
 import { type Handler, registerHandler } from './registerHandler.js';
 import type { YishiServer, YishiSocket } from './types.js';
@@ -16,6 +18,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 export interface SocketDeps {
   tokens: TokenSettings;
   rooms: RoomRegistry;
+  sessions: SessionService;
   metrics: Metrics;
   log: Logger;
 }
@@ -33,7 +36,7 @@ export function createSocketServer(httpServer: http.Server): YishiServer {
 
 /** Wires authentication and every request handler onto `io`. */
 export function wireSocketServer(io: YishiServer, deps: SocketDeps): void {
-  io.use(handshake(deps.tokens, deps.rooms, deps.log));
+  io.use(handshake(deps.tokens, deps.sessions, deps.rooms, deps.log));
   io.on('connection', (socket) => onConnection(socket, deps));
 }
 
@@ -42,7 +45,7 @@ function onConnection(socket: YishiSocket, deps: SocketDeps): void {
   const log = deps.log.child({ module: 'socket', roomId: room.id, peerId: identity.sub, socketId: socket.id });
   log.info({ role: identity.role }, 'connected');
 
-  const handlers = mediaHandlers(socket);
+  const handlers = { ...mediaHandlers(socket), ...consultationHandlers(socket) };
   for (const name of Object.keys(handlers) as RequestName[]) {
     registerHandler(socket, name, handlers[name] as Handler<typeof name>, { log, metrics: deps.metrics });
   }

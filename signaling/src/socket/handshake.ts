@@ -3,24 +3,44 @@ import {
   Forbidden,
   HandshakeAuthSchema,
   InvalidRequest,
+  NotFound,
   PROTOCOL_VERSION,
+  SessionNotOpen,
+  type TokenClaims,
   Unavailable,
   UnsupportedVersion,
 } from '@yishi/shared';
 import type { Logger } from 'pino';
 import { type TokenSettings, verifyToken } from '../auth/tokens.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { SessionService } from '../sessions/SessionService.js';
 import { describeZodError, refusal } from './errors.js';
 import type { YishiSocket } from './types.js';
 
 type Next = (err?: Error) => void;
 
+/** Statuses in which a session takes participants. */
+const JOINABLE = ['open', 'in_progress', 'adjourned'];
+
+/**
+ * A room is a consultation session: it must exist and be open. After it closed, the chair and the
+ * secretary may still come in — the minutes stay editable until finalized.
+ */
+async function checkSessionOpen(sessions: SessionService, identity: TokenClaims): Promise<void> {
+  const { state } = await sessions.get(identity.room);
+  if (!state.topic) throw new NotFound(`there is no consultation session "${identity.room}"`);
+  const status = state.session.status;
+  if (JOINABLE.includes(status)) return;
+  if (status === 'closed' && (identity.role === 'chair' || identity.role === 'secretary')) return;
+  throw new SessionNotOpen(status === 'closed' ? 'the session is closed' : 'the session has not been opened yet');
+}
+
 /**
  * Handshake middleware: protocol version first (so an old client learns to update rather than
- * that its token is bad), then the JWT, then the room the token is for; finally the socket is
- * counted into its room. Each refusal reaches the client's `connect_error` with a typed `data`.
+ * that its token is bad), then the JWT, then the room the token is for and its session's status;
+ * finally the socket is counted into its room. Each refusal reaches the client's `connect_error` with a typed `data`.
  */
-export function handshake(tokens: TokenSettings, rooms: RoomRegistry, log: Logger) {
+export function handshake(tokens: TokenSettings, sessions: SessionService, rooms: RoomRegistry, log: Logger) {
   return async (socket: YishiSocket, next: Next): Promise<void> => {
     try {
       const auth: unknown = socket.handshake.auth;
@@ -34,6 +54,7 @@ export function handshake(tokens: TokenSettings, rooms: RoomRegistry, log: Logge
       if (!parsed.success) throw new InvalidRequest(`handshake: ${describeZodError(parsed.error)}`);
       const identity = verifyToken(tokens, parsed.data.token);
       if (identity.room !== parsed.data.roomId) throw new Forbidden('this invitation is for another room');
+      await checkSessionOpen(sessions, identity);
       socket.data.identity = identity;
       try {
         socket.data.room = await rooms.attach(identity.room);

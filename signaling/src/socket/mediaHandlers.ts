@@ -1,8 +1,8 @@
 import type { Handler } from './registerHandler.js';
-import type { RequestName } from '@yishi/shared';
+import type { MediaRequestName } from '@yishi/shared';
 import type { YishiSocket } from './types.js';
 
-type Handlers = { [K in RequestName]: Handler<K> };
+type Handlers = { [K in MediaRequestName]: Handler<K> };
 
 /** The requests of the media core: join/leave and the mediasoup transport, producer and consumer calls. */
 export function mediaHandlers(socket: YishiSocket): Handlers {
@@ -13,14 +13,7 @@ export function mediaHandlers(socket: YishiSocket): Handlers {
   return {
     'media:routerCapabilities': async () => ({ rtpCapabilities: await media.rtpCapabilities() }),
 
-    'room:join': ({ rtpCapabilities }) => {
-      const self = room.join(socket, identity, rtpCapabilities);
-      return {
-        self,
-        peers: room.peers().filter((p) => p.id !== self.id),
-        producers: media.producers().filter((p) => p.peerId !== self.id),
-      };
-    },
+    'room:join': ({ rtpCapabilities }) => room.join(socket, identity, rtpCapabilities),
 
     'room:leave': () => {
       me();
@@ -45,17 +38,14 @@ export function mediaHandlers(socket: YishiSocket): Handlers {
       return { producerId: info.producerId };
     },
 
+    // Everyone (the owner too) learns the new state from the media room's producerPaused/Resumed.
     'producer:pause': async ({ producerId }) => {
-      const peerId = me();
-      await media.setProducerPaused(peerId, producerId, true);
-      room.notifyOthers(socket, 'producer:paused', { producerId, peerId });
+      await media.setProducerPaused(me(), producerId, true);
       return {};
     },
 
     'producer:resume': async ({ producerId }) => {
-      const peerId = me();
-      await media.setProducerPaused(peerId, producerId, false);
-      room.notifyOthers(socket, 'producer:resumed', { producerId, peerId });
+      await media.setProducerPaused(me(), producerId, false);
       return {};
     },
 

@@ -8,6 +8,7 @@ import {
   type RtpCapabilities,
   type TokenClaims,
 } from '@yishi/shared';
+import { Consultation } from './Consultation.js';
 import { RequestError, Signaling } from './signaling.js';
 import { Store } from './store.js';
 
@@ -34,7 +35,12 @@ export interface RoomState {
   /** Everyone else in the room, in join order. */
   peers: RemotePeer[];
   activeSpeakerId: string | null;
+  /** The user wants their microphone on. */
   micOn: boolean;
+  /** The floor lets the microphone sound now (moderated mode gates it to the speaker). */
+  micAllowed: boolean;
+  /** The chair muted us (cleared when we unmute). */
+  mutedByChair: boolean;
   camOn: boolean;
   error?: { code: string; message: string };
 }
@@ -69,8 +75,12 @@ export class RoomSession {
   #recvTransport: Promise<types.Transport> | undefined;
   #generation = 0;
 
-  private constructor(signaling: Signaling, identity: TokenClaims, local: LocalMedia) {
+  /** The invitation token: it also authorizes the REST exports. */
+  readonly token: string;
+
+  private constructor(signaling: Signaling, token: string, identity: TokenClaims, local: LocalMedia) {
     this.#signaling = signaling;
+    this.token = token;
     this.identity = identity;
     this.local = local;
     this.state = new Store<RoomState>({
@@ -78,14 +88,19 @@ export class RoomSession {
       peers: [],
       activeSpeakerId: null,
       micOn: Boolean(local.mic),
+      micAllowed: true,
+      mutedByChair: false,
       camOn: Boolean(local.camera),
     });
   }
 
+  /** The consultation (queue, comments, minutes); set once joined. */
+  consultation!: Consultation;
+
   /** Connects, joins and starts publishing `local`; rejects with a RequestError if refused. */
   static async join(roomId: string, token: string, identity: TokenClaims, local: LocalMedia): Promise<RoomSession> {
     const signaling = await Signaling.connect(roomId, token);
-    const session = new RoomSession(signaling, identity, canPublish(identity.role) ? local : {});
+    const session = new RoomSession(signaling, token, identity, canPublish(identity.role) ? local : {});
     session.#listen();
     try {
       await session.#enter();
@@ -96,9 +111,11 @@ export class RoomSession {
     return session;
   }
 
+  /** Turns the microphone on or off; turning it on is refused (NOT_ALLOWED) while the floor gates it. */
   async setMic(on: boolean): Promise<void> {
     await this.#setSource('mic', on);
-    this.state.update((s) => ({ ...s, micOn: on }));
+    this.state.update((s) => ({ ...s, micOn: on, mutedByChair: false }));
+    this.#applyLocalMic();
   }
 
   async setCamera(on: boolean): Promise<void> {
@@ -156,6 +173,14 @@ export class RoomSession {
       this.state.update((s) => ({ ...s, phase: 'restoring' }));
       void this.#rebuildMedia([]);
     });
+    sig.on('mic:state', ({ allowed, mutedByChair }) => {
+      this.state.update((s) => ({
+        ...s,
+        micAllowed: allowed,
+        ...(mutedByChair ? { micOn: false, mutedByChair: true } : {}),
+      }));
+      this.#applyLocalMic();
+    });
     sig.on('session:replaced', () => this.#close('replaced'));
     sig.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -184,8 +209,11 @@ export class RoomSession {
       ...s,
       phase: 'joined',
       self: joined.self,
+      micAllowed: joined.micAllowed,
       peers: joined.peers.map((info) => ({ info, tracks: {}, micOn: micOn(info, joined.producers) })),
     }));
+    if (this.consultation) this.consultation.reset(joined.snapshot);
+    else this.consultation = new Consultation(this.#signaling, joined.snapshot);
     await this.#rebuildMedia(joined.producers);
   }
 
@@ -261,6 +289,7 @@ export class RoomSession {
       });
       this.#producers.set('mic', producer);
       if (!micOn) await this.#setSource('mic', false);
+      this.#applyLocalMic();
     }
     if (this.local.camera) {
       const producer = await transport.produce({
@@ -319,14 +348,29 @@ export class RoomSession {
     });
   }
 
+  /** The server first: it may refuse (a gated microphone), and then nothing changes here. */
   async #setSource(source: 'mic' | 'camera', on: boolean): Promise<void> {
+    const producer = this.#producers.get(source);
+    if (producer) await this.#signaling.request(on ? 'producer:resume' : 'producer:pause', { producerId: producer.id });
     const track = this.local[source];
     if (track) track.enabled = on;
-    const producer = this.#producers.get(source);
+    // The microphone's local state also depends on the floor: #applyLocalMic decides it.
+    if (producer && source === 'camera') {
+      if (on) producer.resume();
+      else producer.pause();
+    }
+  }
+
+  /**
+   * The SFU already drops a gated microphone; pausing it here too saves the uplink (field sites
+   * on mobile data) and keeps the local track state honest.
+   */
+  #applyLocalMic(): void {
+    const producer = this.#producers.get('mic');
     if (!producer) return;
-    if (on) producer.resume();
+    const { micOn, micAllowed } = this.state.get();
+    if (micOn && micAllowed) producer.resume();
     else producer.pause();
-    await this.#signaling.request(on ? 'producer:resume' : 'producer:pause', { producerId: producer.id });
   }
 
   #setRemoteMic(peerId: string, producerId: string, on: boolean): void {

@@ -7,7 +7,7 @@ import {
   type NotificationPayload,
   PROTOCOL_VERSION,
   type RequestName,
-  type RequestPayload,
+  type RequestInput,
   type ResponseMap,
   type ServerToClientEvents,
 } from '@yishi/shared';
@@ -55,12 +55,9 @@ export class Signaling {
     });
   }
 
-  async request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<ResponseMap[K]> {
+  async request<K extends RequestName>(name: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
     const target = this.socket.timeout(REQUEST_TIMEOUT_MS);
-    const emit = target.emitWithAck as unknown as (
-      event: K,
-      payload: RequestPayload<K>,
-    ) => Promise<Ack<ResponseMap[K]>>;
+    const emit = target.emitWithAck as unknown as (event: K, payload: RequestInput<K>) => Promise<Ack<ResponseMap[K]>>;
     let res: Ack<ResponseMap[K]>;
     try {
       res = await emit.call(target, name, payload);

@@ -1,0 +1,85 @@
+import type { TopicFields } from './events.js';
+import type { ActionStatus, EntryKind, Person, Reaction, SettingsPatch, Stance } from './types.js';
+
+/** Agenda items as an organiser writes them; on update, an id of an existing item keeps that item's identity. */
+export interface AgendaInput {
+  id?: string | undefined;
+  title: string;
+  description?: string | undefined;
+}
+
+/**
+ * What actors ask of a room. Validation of shape happens at the edge (zod); the reducer checks
+ * permissions and rules, and answers with events or a typed error.
+ */
+export type Command =
+  | {
+      type: 'topic.create';
+      id: string;
+      fields: TopicFields;
+      agenda: AgendaInput[];
+      timeZone?: string | undefined;
+      settings?: SettingsPatch | undefined;
+    }
+  | { type: 'topic.update'; fields: Partial<TopicFields>; agenda?: AgendaInput[] | undefined }
+  | { type: 'topic.archive' }
+  | { type: 'session.schedule'; scheduledAt: number }
+  | { type: 'session.open' }
+  | { type: 'session.start' }
+  | { type: 'session.adjourn' }
+  | { type: 'session.resume' }
+  | { type: 'session.close' }
+  | { type: 'settings.update'; settings: SettingsPatch }
+  | { type: 'agenda.open'; itemId: string }
+  | { type: 'participant.join'; person: Person }
+  | { type: 'participant.leave'; personId: string }
+  | { type: 'queue.request'; kind: EntryKind }
+  | { type: 'queue.withdraw'; entryId: string }
+  | { type: 'queue.add'; speakerId: string; kind: EntryKind }
+  | { type: 'queue.move'; entryId: string; toIndex: number }
+  | { type: 'queue.remove'; entryId: string }
+  | { type: 'queue.setClosed'; closed: boolean; pointsOfOrderBlocked?: boolean | undefined }
+  | { type: 'queue.clear' }
+  | { type: 'floor.grant'; entryId?: string | undefined }
+  | { type: 'floor.end' }
+  | { type: 'floor.yield' }
+  | { type: 'floor.pause' }
+  | { type: 'floor.resume' }
+  | { type: 'floor.extend'; seconds: number }
+  | { type: 'clock.tick' }
+  | { type: 'comment.post'; text: string; replyTo?: string | undefined; stance?: Stance | undefined }
+  | { type: 'comment.react'; commentId: string; reaction: Reaction; on: boolean }
+  | { type: 'comment.hide'; commentId: string; reason: string }
+  | { type: 'minutes.setSummary'; turnId: string; text: string }
+  | { type: 'minutes.setNotes'; text: string }
+  | { type: 'minutes.addConsensus'; text: string }
+  | { type: 'minutes.updateConsensus'; id: string; text: string }
+  | { type: 'minutes.removeConsensus'; id: string }
+  | {
+      type: 'minutes.addAction';
+      title: string;
+      ownerUnit: string;
+      dueDate?: string | undefined;
+      status?: ActionStatus | undefined;
+    }
+  | {
+      type: 'minutes.updateAction';
+      id: string;
+      title?: string | undefined;
+      ownerUnit?: string | undefined;
+      dueDate?: string | null | undefined;
+      status?: ActionStatus | undefined;
+    }
+  | { type: 'minutes.removeAction'; id: string }
+  | { type: 'minutes.promoteComment'; commentId: string }
+  | { type: 'minutes.submit' }
+  | { type: 'minutes.finalize'; hash: string; document: unknown }
+  | { type: 'minutes.reopen' };
+
+export type CommandType = Command['type'];
+
+/** What the reducer gets from outside: time and fresh ids, so tests are deterministic. */
+export interface Context {
+  now: number;
+  newId: () => string;
+}

@@ -1,0 +1,89 @@
+import type {
+  ActionItem,
+  AgendaItem,
+  Comment,
+  EntryKind,
+  FinalizedMinutes,
+  FloorSettings,
+  Material,
+  Person,
+  QueueEntry,
+  Reaction,
+  SettingsPatch,
+  Turn,
+  TurnEndReason,
+} from './types.js';
+
+/** Fields an organiser sets on a topic. */
+export interface TopicFields {
+  title: string;
+  background: string;
+  materials: Material[];
+  sectors: string[];
+  proposalNumber?: string | undefined;
+  organiser: string;
+}
+
+/**
+ * Everything that can happen to a room, as stored in its event log. Events are facts: they carry
+ * every value needed to apply them (ids, positions, times), so replaying a log never consults
+ * rules that may have changed since.
+ */
+export type DomainEventBody =
+  | {
+      type: 'topic.created';
+      data: TopicFields & {
+        id: string;
+        agenda: AgendaItem[];
+        timeZone: string;
+        place: string;
+        settings: FloorSettings;
+      };
+    }
+  | { type: 'topic.updated'; data: Partial<TopicFields> & { agenda?: AgendaItem[] } }
+  | { type: 'topic.archived'; data: Record<string, never> }
+  | { type: 'session.scheduled'; data: { scheduledAt: number } }
+  | { type: 'session.opened'; data: { by: string } }
+  | { type: 'session.started'; data: { by: string } }
+  | { type: 'session.adjourned'; data: { by: string } }
+  | { type: 'session.resumed'; data: { by: string } }
+  | { type: 'session.closed'; data: { by: string } }
+  | { type: 'settings.changed'; data: { by: string; settings: SettingsPatch } }
+  | { type: 'agenda.opened'; data: { by: string; itemId: string } }
+  | { type: 'participant.joined'; data: { person: Person } }
+  | { type: 'participant.left'; data: { personId: string } }
+  | { type: 'queue.entryAdded'; data: { entry: QueueEntry; index: number } }
+  | { type: 'queue.entryWithdrawn'; data: { entryId: string } }
+  | { type: 'queue.entryRemoved'; data: { entryId: string; by: string } }
+  | { type: 'queue.entryMoved'; data: { entryId: string; toIndex: number; by: string } }
+  | { type: 'queue.closed'; data: { by: string; pointsOfOrderBlocked: boolean } }
+  | { type: 'queue.opened'; data: { by: string } }
+  | { type: 'queue.cleared'; data: { by: string } }
+  | { type: 'turn.started'; data: { turn: Turn } }
+  | { type: 'turn.paused'; data: { turnId: string; reason: 'interposed' | 'chair' } }
+  | { type: 'turn.resumed'; data: { turnId: string } }
+  | { type: 'turn.extended'; data: { turnId: string; addMs: number; by: string } }
+  | { type: 'turn.warned'; data: { turnId: string } }
+  | { type: 'turn.ended'; data: { turnId: string; reason: TurnEndReason } }
+  | { type: 'comment.posted'; data: { comment: Comment } }
+  | { type: 'comment.reacted'; data: { commentId: string; personId: string; reaction: Reaction; on: boolean } }
+  | { type: 'comment.hidden'; data: { commentId: string; by: string; byName: string; reason: string } }
+  | { type: 'minutes.summarySet'; data: { turnId: string; text: string; by: string } }
+  | { type: 'minutes.notesSet'; data: { text: string; by: string } }
+  | { type: 'minutes.consensusAdded'; data: { id: string; text: string } }
+  | { type: 'minutes.consensusUpdated'; data: { id: string; text: string } }
+  | { type: 'minutes.consensusRemoved'; data: { id: string } }
+  | { type: 'minutes.actionAdded'; data: { action: ActionItem } }
+  | { type: 'minutes.actionUpdated'; data: { action: ActionItem } }
+  | { type: 'minutes.actionRemoved'; data: { id: string } }
+  | { type: 'minutes.commentPromoted'; data: { commentId: string } }
+  | { type: 'minutes.submitted'; data: { by: string } }
+  | { type: 'minutes.finalized'; data: FinalizedMinutes }
+  | { type: 'minutes.reopened'; data: { by: string } };
+
+/** An event with the time it happened. */
+export type DomainEvent = DomainEventBody & { at: number };
+export type DomainEventType = DomainEvent['type'];
+
+/** For events whose kind matters in a message (e.g. a turn's kind). */
+export type { EntryKind };

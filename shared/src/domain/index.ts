@@ -1,0 +1,12 @@
+export * from './clock.js';
+export * from './commands.js';
+export { decide } from './decide.js';
+export * from './defaults.js';
+export * from './events.js';
+export { evolve, findComment, findTurn } from './evolve.js';
+export * from './permissions.js';
+export * from './queueOrder.js';
+export * from './reducer.js';
+export * from './types.js';
+export * from './minutes.js';
+export * from './views.js';

@@ -1,0 +1,177 @@
+import { spokenMs } from './clock.js';
+import type { ActionItem, EntryKind, MinutesStatus, Person, RoomState, Stance, TurnEndReason } from './types.js';
+
+export const MINUTES_SCHEMA = 'yishi.minutes/v1';
+
+/**
+ * The minutes as a document: what the JSON export is, what the Markdown and DOCX render, and
+ * what a finalized version freezes (and hashes). Times are ISO 8601 (UTC); `timeZone` says how
+ * to show them.
+ */
+export interface MinutesDocument {
+  schema: typeof MINUTES_SCHEMA;
+  version: number;
+  status: MinutesStatus;
+  timeZone: string;
+  topic: {
+    id: string;
+    title: string;
+    background: string;
+    proposalNumber: string | null;
+    organiser: string;
+    sectors: string[];
+    materials: Array<{ title: string; url: string }>;
+  };
+  session: {
+    id: string;
+    place: string;
+    status: string;
+    scheduledAt: string | null;
+    openedAt: string | null;
+    startedAt: string | null;
+    closedAt: string | null;
+  };
+  chairs: Person[];
+  secretaries: Person[];
+  /** 承办单位代表 / 特邀: listed apart from the members they answer. */
+  guests: Person[];
+  /** Everyone who joined, by sector then name; `presentMinutes` sums all their connected time. */
+  attendance: Array<Person & { firstJoinedAt: string; lastLeftAt: string | null; presentMinutes: number }>;
+  agenda: Array<{ id: string; title: string; description: string | null; status: string }>;
+  speeches: Array<{
+    turnId: string;
+    agendaItemId: string | null;
+    speaker: Person;
+    kind: EntryKind;
+    requestedAt: string;
+    startedAt: string;
+    endedAt: string | null;
+    spokenSeconds: number;
+    endReason: TurnEndReason | null;
+    summary: string;
+  }>;
+  decisions: Array<{ at: string; by: string; kind: string; detail: string }>;
+  consensus: string[];
+  actions: ActionItem[];
+  promotedComments: Array<{ id: string; author: Person; text: string; stance: Stance | null; createdAt: string }>;
+  notes: string;
+  statistics: { participants: number; speeches: number; speakingSeconds: number; comments: number };
+}
+
+const iso = (t: number | undefined): string | null => (t === undefined ? null : new Date(t).toISOString());
+
+/** Projects the minutes from a room's state; `now` closes intervals still open (people present, a turn running). */
+export function minutesDocument(state: RoomState, now: number): MinutesDocument {
+  const topic = state.topic;
+  if (!topic) throw new Error('minutes of a room without topic');
+  const people = Object.values(state.attendance);
+  const nameOf = (id: string) => state.attendance[id]?.person.name ?? id;
+  const speeches = state.turns.map((t) => ({
+    turnId: t.id,
+    agendaItemId: t.agendaItemId,
+    speaker: t.speaker,
+    kind: t.kind,
+    requestedAt: iso(t.requestedAt) as string,
+    startedAt: iso(t.startedAt) as string,
+    endedAt: iso(t.endedAt),
+    spokenSeconds: Math.round(spokenMs(t, now) / 1000),
+    endReason: t.endReason ?? null,
+    summary: state.minutes.summaries[t.id]?.text ?? '',
+  }));
+  const byRole = (role: Person['role']) => people.filter((a) => a.person.role === role).map((a) => a.person);
+  return {
+    schema: MINUTES_SCHEMA,
+    version: state.minutes.version,
+    status: state.minutes.status,
+    timeZone: state.session.timeZone,
+    topic: {
+      id: topic.id,
+      title: topic.title,
+      background: topic.background,
+      proposalNumber: topic.proposalNumber ?? null,
+      organiser: topic.organiser,
+      sectors: topic.sectors,
+      materials: topic.materials,
+    },
+    session: {
+      id: state.session.id,
+      place: state.session.place,
+      status: state.session.status,
+      scheduledAt: iso(state.session.scheduledAt),
+      openedAt: iso(state.session.openedAt),
+      startedAt: iso(state.session.startedAt),
+      closedAt: iso(state.session.closedAt),
+    },
+    chairs: byRole('chair'),
+    secretaries: byRole('secretary'),
+    guests: byRole('guest'),
+    attendance: people
+      .map(({ person, intervals }) => ({
+        ...person,
+        firstJoinedAt: iso(intervals[0]?.joinedAt) as string,
+        lastLeftAt: iso(intervals.at(-1)?.leftAt),
+        presentMinutes: Math.round(intervals.reduce((ms, i) => ms + ((i.leftAt ?? now) - i.joinedAt), 0) / 60_000),
+      }))
+      .sort((a, b) => (a.sector ?? '').localeCompare(b.sector ?? '', 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN')),
+    agenda: state.agenda.map((i) => ({
+      id: i.id,
+      title: i.title,
+      description: i.description ?? null,
+      status: i.status,
+    })),
+    speeches,
+    decisions: state.decisions.map((d) => ({
+      at: iso(d.at) as string,
+      by: nameOf(d.by),
+      kind: d.kind,
+      detail: d.detail,
+    })),
+    consensus: state.minutes.consensus.map((c) => c.text),
+    actions: state.minutes.actions,
+    promotedComments: state.minutes.promotedCommentIds.flatMap((id) => {
+      const index = state.commentIndex[id];
+      const c = index === undefined ? undefined : state.comments[index];
+      // A comment hidden after it was promoted leaves the minutes with it.
+      if (!c || c.hidden) return [];
+      return [
+        { id: c.id, author: c.author, text: c.text, stance: c.stance ?? null, createdAt: iso(c.createdAt) as string },
+      ];
+    }),
+    notes: state.minutes.notes,
+    statistics: {
+      participants: people.length,
+      speeches: speeches.length,
+      speakingSeconds: speeches.reduce((s, t) => s + t.spokenSeconds, 0),
+      comments: state.comments.length,
+    },
+  };
+}
+
+/**
+ * JSON with object keys sorted at every level (by UTF-16 code units, as RFC 8785 does): the same
+ * document always gives the same bytes (and hash). Written out by hand because a JS object puts
+ * integer-like keys ("2", "10") first in numeric order whatever order they were inserted in.
+ */
+export function canonicalJson(value: unknown): string {
+  return canonical(value, '') ?? 'null';
+}
+
+function canonical(holderValue: unknown, key: string): string | undefined {
+  let value = holderValue;
+  if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  }
+  if (Array.isArray(value)) return `[${value.map((v, i) => canonical(v, String(i)) ?? 'null').join(',')}]`;
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap((k) => {
+        const v = canonical(record[k], k);
+        return v === undefined ? [] : [`${JSON.stringify(k)}:${v}`];
+      });
+    return `{${members.join(',')}}`;
+  }
+  // Primitives as JSON has them; undefined, functions and symbols are left out (or null in arrays).
+  return JSON.stringify(value) as string | undefined;
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ENTRY_KINDS, REACTIONS, STANCES } from '../domain/types.js';
+import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
+
+/**
+ * Requests of the consultation itself: the speaking queue and floor, the session and agenda,
+ * live comments and the minutes. Each maps onto one domain command; bounds here keep hostile
+ * input out before the rules see it.
+ */
+
+const Id = z.string().min(1).max(64);
+const Empty = z.strictObject({});
+const Text = (max: number) => z.string().max(max);
+
+export const EntryKindSchema = z.enum(ENTRY_KINDS);
+export const StanceSchema = z.enum(STANCES);
+export const ReactionSchema = z.enum(REACTIONS);
+export const ActionStatusSchema = z.enum(['open', 'in_progress', 'done', 'dropped']);
+/** A calendar date as YYYY-MM-DD; impossible dates (2025-02-30) are refused, not exported as written. */
+export const DateSchema = z.iso.date('a date as YYYY-MM-DD');
+
+export const SettingsPatchSchema = z.strictObject({
+  mode: z.enum(['moderated', 'open']).optional(),
+  turnSeconds: z
+    .strictObject({
+      point_of_order: z.number().int().min(10).max(3600).optional(),
+      reply: z.number().int().min(10).max(3600).optional(),
+      contribution: z.number().int().min(10).max(3600).optional(),
+    })
+    .optional(),
+  graceSeconds: z.number().int().min(0).max(600).optional(),
+  autoEnd: z.boolean().optional(),
+  fairness: z.boolean().optional(),
+  observersMayComment: z.boolean().optional(),
+});
+
+/** Longest comment, in characters (a Chinese paragraph of about a page). */
+export const MAX_COMMENT_LENGTH = 2000;
+
+export const ConsultationRequestSchemas = {
+  /** Everything a (re)joining client needs: session, queue, recent comments (and minutes for moderators). */
+  'session:snapshot': Empty,
+  'session:configure': z.strictObject({ settings: SettingsPatchSchema }),
+  'session:setStatus': z.strictObject({ action: z.enum(['open', 'start', 'adjourn', 'resume', 'close']) }),
+  'agenda:open': z.strictObject({ itemId: Id }),
+
+  'queue:request': z.strictObject({ kind: EntryKindSchema }),
+  'queue:withdraw': z.strictObject({ entryId: Id }),
+  'queue:add': z.strictObject({ speakerId: z.string().min(1).max(128), kind: EntryKindSchema }),
+  'queue:move': z.strictObject({ entryId: Id, toIndex: z.number().int().min(0).max(10_000) }),
+  'queue:remove': z.strictObject({ entryId: Id }),
+  'queue:setClosed': z.strictObject({ closed: z.boolean(), pointsOfOrderBlocked: z.boolean().optional() }),
+  'queue:clear': Empty,
+
+  'floor:grant': z.strictObject({ entryId: Id.optional() }),
+  'floor:end': Empty,
+  'floor:yield': Empty,
+  'floor:pause': Empty,
+  'floor:resume': Empty,
+  'floor:extend': z.strictObject({ seconds: z.number().int().min(5).max(1800) }),
+  /** Chair: pause a participant's microphone now (they may unmute again unless gated). */
+  'participant:mute': z.strictObject({ peerId: z.string().min(1).max(128) }),
+
+  'comment:post': z.strictObject({
+    text: Text(MAX_COMMENT_LENGTH),
+    replyTo: Id.optional(),
+    stance: StanceSchema.optional(),
+  }),
+  'comment:react': z.strictObject({ commentId: Id, reaction: ReactionSchema, on: z.boolean() }),
+  'comment:hide': z.strictObject({ commentId: Id, reason: Text(200) }),
+  'comments:page': z.strictObject({ before: Id.optional(), limit: z.number().int().min(1).max(100).default(50) }),
+
+  'minutes:setSummary': z.strictObject({ turnId: Id, text: Text(10_000) }),
+  'minutes:setNotes': z.strictObject({ text: Text(20_000) }),
+  'minutes:addConsensus': z.strictObject({ text: Text(2000) }),
+  'minutes:updateConsensus': z.strictObject({ id: Id, text: Text(2000) }),
+  'minutes:removeConsensus': z.strictObject({ id: Id }),
+  'minutes:addAction': z.strictObject({
+    title: Text(500),
+    ownerUnit: Text(100),
+    dueDate: DateSchema.optional(),
+    status: ActionStatusSchema.optional(),
+  }),
+  'minutes:updateAction': z.strictObject({
+    id: Id,
+    title: Text(500).optional(),
+    ownerUnit: Text(100).optional(),
+    dueDate: DateSchema.nullable().optional(),
+    status: ActionStatusSchema.optional(),
+  }),
+  'minutes:removeAction': z.strictObject({ id: Id }),
+  'minutes:promoteComment': z.strictObject({ commentId: Id }),
+  'minutes:submit': Empty,
+  'minutes:finalize': Empty,
+  'minutes:reopen': Empty,
+} as const;
+
+/** A command's ack: the log version after it (and the id of what it created, if anything). */
+export interface CommandResult {
+  version: number;
+  id?: string;
+}
+
+export interface SessionSnapshot {
+  session: SessionView;
+  queue: QueueView;
+  /** The newest comments, oldest first; page back with `comments:page`. */
+  comments: CommentView[];
+  hasMoreComments: boolean;
+  /** Only for the chair and the secretary. */
+  minutes?: MinutesView;
+}
+
+export interface ConsultationResponseMap {
+  'session:snapshot': SessionSnapshot;
+  'comments:page': { comments: CommentView[]; hasMore: boolean };
+}
+
+export type ConsultationRequestName = keyof typeof ConsultationRequestSchemas;

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
+import { RoleSchema } from '../roles.js';
+import { ActionStatusSchema, EntryKindSchema, ReactionSchema, StanceSchema } from './consultation.js';
+
+/**
+ * zod schemas of the views the server pushes. The domain defines the view types; the checks at
+ * the bottom make the compiler reject any drift between the two.
+ */
+
+const Time = z.number().int();
+const Id = z.string().min(1).max(128);
+
+export const PersonSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1).max(64),
+  role: RoleSchema,
+  sector: z.string().max(32).optional(),
+});
+
+const SettingsSchema = z.strictObject({
+  mode: z.enum(['moderated', 'open']),
+  turnSeconds: z.strictObject({ point_of_order: z.number(), reply: z.number(), contribution: z.number() }),
+  graceSeconds: z.number(),
+  autoEnd: z.boolean(),
+  fairness: z.boolean(),
+  observersMayComment: z.boolean(),
+});
+
+export const SessionViewSchema = z.strictObject({
+  version: z.number().int(),
+  topic: z.strictObject({
+    id: Id,
+    title: z.string(),
+    background: z.string(),
+    materials: z.array(z.strictObject({ title: z.string(), url: z.string() })),
+    sectors: z.array(z.string()),
+    proposalNumber: z.string().optional(),
+    organiser: z.string(),
+    status: z.enum(['draft', 'scheduled', 'in_session', 'concluded', 'archived']),
+  }),
+  session: z.strictObject({
+    id: Id,
+    status: z.enum(['scheduled', 'open', 'in_progress', 'adjourned', 'closed']),
+    place: z.string(),
+    timeZone: z.string(),
+    scheduledAt: Time.optional(),
+    openedAt: Time.optional(),
+    startedAt: Time.optional(),
+    closedAt: Time.optional(),
+  }),
+  agenda: z.array(
+    z.strictObject({
+      id: Id,
+      title: z.string(),
+      description: z.string().optional(),
+      status: z.enum(['pending', 'current', 'done']),
+    }),
+  ),
+  settings: SettingsSchema,
+});
+
+const QueueEntrySchema = z.strictObject({
+  id: Id,
+  agendaItemId: Id.nullable(),
+  speaker: PersonSchema,
+  kind: EntryKindSchema,
+  requestedAt: Time,
+  addedBy: Id,
+  replyToTurnId: Id.optional(),
+});
+
+const TurnViewSchema = z.strictObject({
+  id: Id,
+  speaker: PersonSchema,
+  kind: EntryKindSchema,
+  agendaItemId: Id.nullable(),
+  startedAt: Time,
+  allowedMs: z.number(),
+  spokenMs: z.number(),
+  remainingMs: z.number(),
+  paused: z.boolean(),
+  warned: z.boolean(),
+});
+
+export const QueueViewSchema = z.strictObject({
+  version: z.number().int(),
+  serverNow: Time,
+  mode: z.enum(['moderated', 'open']),
+  listClosed: z.boolean(),
+  pointsOfOrderBlocked: z.boolean(),
+  entries: z.array(QueueEntrySchema),
+  current: TurnViewSchema.nullable(),
+  interrupted: z.array(TurnViewSchema),
+});
+
+export const CommentViewSchema = z.strictObject({
+  id: Id,
+  agendaItemId: Id.nullable(),
+  author: PersonSchema,
+  text: z.string(),
+  replyTo: Id.optional(),
+  stance: StanceSchema.optional(),
+  reactions: z.partialRecord(ReactionSchema, z.array(Id)),
+  createdAt: Time,
+  hidden: z.strictObject({ byName: z.string(), reason: z.string(), at: Time }).optional(),
+});
+
+export const MinutesViewSchema = z.strictObject({
+  version: z.number().int(),
+  minutes: z.strictObject({
+    status: z.enum(['draft', 'under_review', 'finalized']),
+    version: z.number().int(),
+    summaries: z.record(Id, z.strictObject({ text: z.string(), updatedAt: Time, by: Id })),
+    notes: z.string(),
+    consensus: z.array(z.strictObject({ id: Id, text: z.string() })),
+    actions: z.array(
+      z.strictObject({
+        id: Id,
+        title: z.string(),
+        ownerUnit: z.string(),
+        dueDate: z.string().optional(),
+        status: ActionStatusSchema,
+      }),
+    ),
+    promotedCommentIds: z.array(Id),
+    finalized: z.array(z.strictObject({ version: z.number().int(), hash: z.string(), at: Time, by: Id })),
+  }),
+  turns: z.array(
+    z.strictObject({
+      id: Id,
+      speaker: PersonSchema,
+      kind: EntryKindSchema,
+      agendaItemId: Id.nullable(),
+      startedAt: Time,
+      allowedMs: z.number(),
+      spokenMs: z.number(),
+      endedAt: Time.optional(),
+    }),
+  ),
+});
+
+/** Compile-time: `A` and `B` are the same shape (a mismatch is a type error where this is used). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const same = <T extends true>(_: T) => undefined;
+same<Same<z.infer<typeof SessionViewSchema>, SessionView>>(true);
+same<Same<z.infer<typeof QueueViewSchema>, QueueView>>(true);
+same<Same<z.infer<typeof CommentViewSchema>, CommentView>>(true);
+same<Same<z.infer<typeof MinutesViewSchema>, MinutesView>>(true);

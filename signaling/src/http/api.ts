@@ -1,0 +1,266 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import {
+  type Actor,
+  type Command,
+  type ErrorBody,
+  type ErrorCode,
+  Forbidden,
+  InvalidRequest,
+  type MinutesDocument,
+  minutesDocument,
+  NotFound,
+  ScheduleSchema,
+  sessionView,
+  TopicCreateSchema,
+  TopicUpdateSchema,
+  Unauthenticated,
+} from '@yishi/shared';
+import { type TokenSettings, verifyToken } from '../auth/tokens.js';
+import { minutesDocx } from '../export/docx.js';
+import type { Locale } from '../export/format.js';
+import { minutesJson } from '../export/json.js';
+import { minutesMarkdown } from '../export/markdown.js';
+import type { SessionService } from '../sessions/SessionService.js';
+import { describeZodError, toErrorBody } from '../socket/errors.js';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  SESSION_NOT_OPEN: 409,
+  RATE_LIMITED: 429,
+  UNSUPPORTED_VERSION: 400,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface ApiDeps {
+  sessions: SessionService;
+  tokens: TokenSettings;
+  /** ORGANISER_KEY: a bearer secret that may manage every topic. */
+  organiserKey: string | undefined;
+  log: Logger;
+}
+
+/** Who calls: the organiser (key) or a room token's holder, limited to that room. */
+interface Caller {
+  actor: Actor;
+  room: string | null;
+}
+
+/**
+ * The organiser REST API: topics and their sessions (create, read, list, update, schedule, open,
+ * close, archive) and the minutes exports. Errors are `{ error: { code, message } }` with the
+ * matching HTTP status.
+ */
+export function createApi(deps: ApiDeps): express.Router {
+  const api = express.Router();
+  api.use(express.json({ limit: '200kb' }));
+  const { sessions } = deps;
+
+  const authenticate = (req: Request): Caller => {
+    const match = /^Bearer\s+(\S+)$/.exec(req.get('authorization') ?? '');
+    if (!match?.[1]) throw new Unauthenticated('send "Authorization: Bearer <token or organiser key>"');
+    const secret = match[1];
+    if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
+      return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
+    }
+    const claims = verifyToken(deps.tokens, secret);
+    return {
+      actor: { id: claims.sub, name: claims.name, role: claims.role, sector: claims.sector },
+      room: claims.room,
+    };
+  };
+
+  /** The organiser may act on any topic; a token holder only on its own room's, and only in `roles`. */
+  const authorize = (req: Request, roles: readonly Actor['role'][], topicId?: string): Caller => {
+    const caller = authenticate(req);
+    if (caller.actor.role === 'organiser') return caller;
+    if (!roles.includes(caller.actor.role)) throw new Forbidden(`a ${caller.actor.role} may not do this`);
+    if (topicId !== undefined && caller.room !== topicId) throw new Forbidden('this token is for another room');
+    return caller;
+  };
+
+  const existing = async (id: string) => {
+    const loaded = await sessions.get(id);
+    if (!loaded.state.topic) throw new NotFound(`no topic "${id}"`);
+    return loaded;
+  };
+
+  const run = (id: string, command: Command, caller: Caller) => sessions.execute(id, command, caller.actor);
+
+  api.post(
+    '/topics',
+    route(async (req, res) => {
+      const caller = authorize(req, ['chair']);
+      const body = parse(TopicCreateSchema, req.body);
+      // A chair creates the topic of their own room; the organiser picks or gets an id.
+      const id = caller.room ?? body.id ?? (await freshId(sessions));
+      if (body.id !== undefined && body.id !== id) throw new Forbidden('this token is for another room');
+      const { agenda, timeZone, settings, scheduledAt, id: _id, ...fields } = body;
+      await run(id, { type: 'topic.create', id, fields, agenda, timeZone, settings }, caller);
+      if (scheduledAt) await run(id, { type: 'session.schedule', scheduledAt: Date.parse(scheduledAt) }, caller);
+      const { state, version } = await existing(id);
+      res.status(201).location(`/api/topics/${id}`).json(sessionView(state, version));
+    }),
+  );
+
+  api.get(
+    '/topics',
+    route(async (req, res) => {
+      const caller = authenticate(req);
+      const all = await sessions.list();
+      const visible = caller.room === null ? all : all.filter((s) => s.state.session.id === caller.room);
+      res.json(
+        visible.map(({ state }) => ({
+          id: state.session.id,
+          title: state.topic?.title,
+          organiser: state.topic?.organiser,
+          status: state.topic?.status,
+          session: { status: state.session.status, scheduledAt: state.session.scheduledAt ?? null },
+        })),
+      );
+    }),
+  );
+
+  api.get(
+    '/topics/:id',
+    route(async (req, res) => {
+      authorize(req, ['chair', 'secretary', 'member', 'guest', 'observer'], param(req, 'id'));
+      const { state, version } = await existing(param(req, 'id'));
+      res.json(sessionView(state, version));
+    }),
+  );
+
+  api.patch(
+    '/topics/:id',
+    route(async (req, res) => {
+      const id = param(req, 'id');
+      const caller = authorize(req, ['chair'], id);
+      const { agenda, ...fields } = parse(TopicUpdateSchema, req.body);
+      await existing(id);
+      await run(id, { type: 'topic.update', fields, agenda }, caller);
+      const { state, version } = await existing(id);
+      res.json(sessionView(state, version));
+    }),
+  );
+
+  const lifecycle = (path: string, roles: readonly Actor['role'][], command: (req: Request) => Command) =>
+    api.post(
+      `/topics/:id/${path}`,
+      route(async (req, res) => {
+        const id = param(req, 'id');
+        const caller = authorize(req, roles, id);
+        await existing(id);
+        await run(id, command(req), caller);
+        const { state, version } = await existing(id);
+        res.json(sessionView(state, version));
+      }),
+    );
+  lifecycle('schedule', ['chair'], (req) => ({
+    type: 'session.schedule',
+    scheduledAt: Date.parse(parse(ScheduleSchema, req.body).scheduledAt),
+  }));
+  lifecycle('open', ['chair'], () => ({ type: 'session.open' }));
+  lifecycle('close', ['chair'], () => ({ type: 'session.close' }));
+  lifecycle('archive', [], () => ({ type: 'topic.archive' }));
+
+  api.get(
+    '/sessions/:id/minutes.:format',
+    route(async (req, res) => {
+      const id = param(req, 'id');
+      authorize(req, ['chair', 'secretary'], id);
+      const format = param(req, 'format');
+      if (!['json', 'md', 'docx'].includes(format)) throw new NotFound('minutes come as .json, .md or .docx');
+      const locale: Locale = req.query.lang === 'en' ? 'en' : 'zh-CN';
+      const { state } = await existing(id);
+      const { document, hash } = pickVersion(state.minutes.finalized, req.query.version, () =>
+        minutesDocument(state, Date.now()),
+      );
+      const filename = `minutes-${id}-v${document.version}`;
+      if (format === 'json') {
+        res.type('application/json').send(minutesJson(document, { hash }));
+      } else if (format === 'md') {
+        res.type('text/markdown; charset=utf-8').send(minutesMarkdown(document, locale, { hash }));
+      } else {
+        res
+          .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+          .attachment(`${filename}.docx`)
+          .send(await minutesDocx(document, locale, { hash }));
+      }
+    }),
+  );
+
+  api.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API' } });
+  });
+  // Express recognises an error handler by its four parameters.
+  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const body = bodyParserError(err) ?? toErrorBody(err, deps.log.child({ module: 'api' }));
+    res.status(HTTP_STATUS[body.code]).json({ error: body });
+  });
+  return api;
+}
+
+/** A body express.json refused (not JSON, too large, not UTF-8): the client's fault, not a server error. */
+function bodyParserError(err: unknown): ErrorBody | undefined {
+  if (err instanceof SyntaxError && 'body' in err) {
+    return { code: 'INVALID_REQUEST', message: 'the body is not valid JSON' };
+  }
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return { code: 'INVALID_REQUEST', message: 'the body is too large' };
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    return { code: 'INVALID_REQUEST', message: 'the body must be JSON in UTF-8' };
+  }
+  return undefined;
+}
+
+/** A finalized version (`?version=N`) exactly as frozen, or the current draft. */
+function pickVersion(
+  finalized: Array<{ version: number; hash: string; document: unknown }>,
+  requested: unknown,
+  current: () => MinutesDocument,
+): { document: MinutesDocument; hash: string | undefined } {
+  if (requested === undefined) return { document: current(), hash: undefined };
+  const version = Number(requested);
+  const found = finalized.find((f) => f.version === version);
+  if (!found) throw new NotFound(`no finalized minutes version ${String(requested)}`);
+  return { document: found.document as MinutesDocument, hash: found.hash };
+}
+
+function route(handler: (req: Request, res: Response) => Promise<void>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new InvalidRequest(describeZodError(parsed.error));
+  return parsed.data;
+}
+
+function param(req: Request, name: string): string {
+  const value = req.params[name];
+  if (typeof value !== 'string') throw new InvalidRequest(`missing ${name}`);
+  return value;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A short, URL-safe session id that no topic uses yet. */
+async function freshId(sessions: SessionService): Promise<string> {
+  for (;;) {
+    const id = randomBytes(6).toString('base64url');
+    if (!(await sessions.get(id)).state.topic) return id;
+  }
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  type Actor,
+  type Command,
+  Conflict,
+  type Context,
+  type DomainEvent,
+  decide,
+  emptyState,
+  evolve,
+  findTurn,
+  type RoomState,
+  turnDeadline,
+} from '@yishi/shared';
+import { Emitter } from '@yishi/shared';
+import type { RoomStore } from '../store/index.js';
+
+/** One change to a session, after it is stored: what happened and the state it led to. */
+export interface SessionChange {
+  sessionId: string;
+  version: number;
+  events: DomainEvent[];
+  state: RoomState;
+}
+
+export const SYSTEM: Actor = { id: 'system', name: 'system', role: 'system' };
+
+/** A store race is retried with fresh state this many times before giving up (never silently). */
+const MAX_ATTEMPTS = 8;
+
+interface Loaded {
+  state: RoomState;
+  version: number;
+}
+
+/**
+ * Runs commands against sessions: load state (cached), decide, append with the expected version,
+ * apply, announce. Commands on one session run one at a time in this process; a race with
+ * another process shows up as a store CONFLICT and is retried on fresh state, so nothing
+ * acknowledged is lost. Also keeps each session's turn clock: a wake-up at the next deadline.
+ */
+export class SessionService extends Emitter<{ changed: [SessionChange] }> {
+  readonly #store: RoomStore;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, Promise<Loaded>>();
+  /** The same sessions once loaded, for synchronous reads. */
+  readonly #ready = new Map<string, Loaded>();
+  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(store: RoomStore, log: Logger, now: () => number = Date.now) {
+    super();
+    this.#store = store;
+    this.#log = log.child({ module: 'sessions' });
+    this.#now = now;
+  }
+
+  /** The session's current state and version; state.topic is null when it does not exist. */
+  get(sessionId: string): Promise<Loaded> {
+    let loaded = this.#cache.get(sessionId);
+    if (!loaded) {
+      loaded = this.#load(sessionId);
+      this.#cache.set(sessionId, loaded);
+      loaded.catch(() => this.#cache.delete(sessionId));
+    }
+    return loaded;
+  }
+
+  /** The cached state of a session already loaded with `get` (synchronous, for views). */
+  current(sessionId: string): Loaded {
+    const loaded = this.#ready.get(sessionId);
+    if (!loaded) throw new Error(`session ${sessionId} read before it was loaded`);
+    return loaded;
+  }
+
+  /** Every session that has a topic, in creation order. */
+  async list(): Promise<Loaded[]> {
+    const ids = await this.#store.streams();
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all.filter((s) => s.state.topic !== null);
+  }
+
+  /**
+   * Decides, stores and applies one command; throws the domain's typed error and changes nothing.
+   * `command` may be built from the state it will be decided on (e.g. finalizing the minutes
+   * freezes exactly that state); it is rebuilt if a race forces a retry.
+   */
+  execute(sessionId: string, command: Command | ((state: RoomState) => Command), actor: Actor): Promise<SessionChange> {
+    return this.#serialized(sessionId, () => this.#execute(sessionId, command, actor));
+  }
+
+  /** Starts every session's clock (after a restart a running turn must still expire). */
+  async resumeClocks(): Promise<void> {
+    for (const { state } of await this.list()) this.#scheduleClock(state);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    this.removeAllListeners();
+  }
+
+  async #execute(
+    sessionId: string,
+    command: Command | ((state: RoomState) => Command),
+    actor: Actor,
+  ): Promise<SessionChange> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.get(sessionId);
+      const ctx: Context = { now: this.#now(), newId: randomUUID };
+      const decided = typeof command === 'function' ? command(loaded.state) : command;
+      const events = decide(loaded.state, decided, actor, ctx).map((e) => ({ ...e, at: ctx.now }) as DomainEvent);
+      if (events.length === 0) {
+        // A timer may fire a millisecond before Date.now() reaches the deadline: the tick then
+        // decides nothing, and without a new wake-up the turn would never expire.
+        this.#scheduleClock(loaded.state);
+        return { sessionId, version: loaded.version, events, state: loaded.state };
+      }
+      try {
+        const version = await this.#store.append(sessionId, loaded.version, events);
+        for (const event of events) evolve(loaded.state, event);
+        loaded.version = version;
+        const change = { sessionId, version, events, state: loaded.state };
+        this.#scheduleClock(loaded.state);
+        this.emit('changed', change);
+        return change;
+      } catch (err) {
+        if (!(err instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw err;
+        // Another writer got there first: catch up on its events and decide again.
+        this.#log.debug({ sessionId, attempt }, 'append conflict; retrying on fresh state');
+        await this.#catchUp(sessionId, loaded);
+      }
+    }
+  }
+
+  async #load(sessionId: string): Promise<Loaded> {
+    const stored = await this.#store.load(sessionId);
+    const state = emptyState(sessionId);
+    for (const event of stored) evolve(state, event as DomainEvent);
+    const loaded = { state, version: stored.at(-1)?.version ?? 0 };
+    this.#ready.set(sessionId, loaded);
+    return loaded;
+  }
+
+  async #catchUp(sessionId: string, loaded: Loaded): Promise<void> {
+    const newer = await this.#store.readRange(sessionId, loaded.version + 1);
+    for (const event of newer) {
+      evolve(loaded.state, event as DomainEvent);
+      loaded.version = event.version;
+    }
+  }
+
+  #serialized<T>(sessionId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(sessionId) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.#queues.set(sessionId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(sessionId) === tail) this.#queues.delete(sessionId);
+    });
+    return run;
+  }
+
+  /** One wake-up per session, at the current turn's next deadline (warning or end). */
+  #scheduleClock(state: RoomState): void {
+    const sessionId = state.session.id;
+    clearTimeout(this.#timers.get(sessionId));
+    this.#timers.delete(sessionId);
+    const turn = findTurn(state, state.currentTurnId);
+    const deadline = turn && turnDeadline(turn, state.settings);
+    if (!deadline || this.#closed) return;
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(sessionId);
+        this.execute(sessionId, { type: 'clock.tick' }, SYSTEM).catch((err: unknown) =>
+          this.#log.error({ err, sessionId }, 'turn clock tick failed'),
+        );
+      },
+      Math.max(0, deadline.at - this.#now()),
+    );
+    timer.unref();
+    this.#timers.set(sessionId, timer);
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  type Command,
+  type CommandResult,
+  type ConsultationRequestName,
+  type DomainEvent,
+  Forbidden,
+  minutesDocument,
+  type RoomState,
+} from '@yishi/shared';
+import type { SessionChange } from '../sessions/SessionService.js';
+import type { Handler } from './registerHandler.js';
+import type { YishiSocket } from './types.js';
+
+type Handlers = { [K in ConsultationRequestName]: Handler<K> };
+
+/** The id of what a command created, for the ack (a queue entry, a comment, a consensus point, an action). */
+function createdId(events: DomainEvent[]): string | undefined {
+  for (const e of events) {
+    if (e.type === 'queue.entryAdded') return e.data.entry.id;
+    if (e.type === 'comment.posted') return e.data.comment.id;
+    if (e.type === 'minutes.consensusAdded') return e.data.id;
+    if (e.type === 'minutes.actionAdded') return e.data.action.id;
+  }
+  return undefined;
+}
+
+const result = ({ version, events }: SessionChange): CommandResult => {
+  const id = createdId(events);
+  return id === undefined ? { version } : { version, id };
+};
+
+/**
+ * Finalizing freezes the minutes document as it is at that moment, with the SHA-256 of its
+ * canonical JSON; built from the state the command is decided on, so nothing can slip in between.
+ */
+function finalizeCommand(state: RoomState): Command {
+  const document = { ...minutesDocument(state, Date.now()), status: 'finalized' as const };
+  const hash = createHash('sha256').update(canonicalJson(document)).digest('hex');
+  return { type: 'minutes.finalize', hash, document };
+}
+
+const SESSION_ACTIONS = {
+  open: 'session.open',
+  start: 'session.start',
+  adjourn: 'session.adjourn',
+  resume: 'session.resume',
+  close: 'session.close',
+} as const;
+
+/** The consultation's requests: each becomes one domain command run by the room's session. */
+export function consultationHandlers(socket: YishiSocket): Handlers {
+  const { room } = socket.data;
+  const run = async (command: Command | ((state: RoomState) => Command)) => result(await room.execute(socket, command));
+  const moderator = () => ['chair', 'secretary'].includes(socket.data.identity.role);
+
+  return {
+    'session:snapshot': () => {
+      room.peerIdOf(socket);
+      return room.snapshot(moderator());
+    },
+    'session:configure': ({ settings }) => run({ type: 'settings.update', settings }),
+    'session:setStatus': ({ action }) => run({ type: SESSION_ACTIONS[action] }),
+    'agenda:open': ({ itemId }) => run({ type: 'agenda.open', itemId }),
+
+    'queue:request': ({ kind }) => run({ type: 'queue.request', kind }),
+    'queue:withdraw': ({ entryId }) => run({ type: 'queue.withdraw', entryId }),
+    'queue:add': ({ speakerId, kind }) => run({ type: 'queue.add', speakerId, kind }),
+    'queue:move': ({ entryId, toIndex }) => run({ type: 'queue.move', entryId, toIndex }),
+    'queue:remove': ({ entryId }) => run({ type: 'queue.remove', entryId }),
+    'queue:setClosed': ({ closed, pointsOfOrderBlocked }) =>
+      run({ type: 'queue.setClosed', closed, pointsOfOrderBlocked }),
+    'queue:clear': () => run({ type: 'queue.clear' }),
+
+    'floor:grant': ({ entryId }) => run({ type: 'floor.grant', entryId }),
+    'floor:end': () => run({ type: 'floor.end' }),
+    'floor:yield': () => run({ type: 'floor.yield' }),
+    'floor:pause': () => run({ type: 'floor.pause' }),
+    'floor:resume': () => run({ type: 'floor.resume' }),
+    'floor:extend': ({ seconds }) => run({ type: 'floor.extend', seconds }),
+    // A media action, not a fact of the session: nothing is stored, so the version is unchanged.
+    'participant:mute': async ({ peerId }) => {
+      room.peerIdOf(socket);
+      if (socket.data.identity.role !== 'chair') throw new Forbidden('only the chair may mute others');
+      await room.muteMic(peerId);
+      return { version: room.version() };
+    },
+
+    'comment:post': ({ text, replyTo, stance }) => run({ type: 'comment.post', text, replyTo, stance }),
+    'comment:react': ({ commentId, reaction, on }) => run({ type: 'comment.react', commentId, reaction, on }),
+    'comment:hide': ({ commentId, reason }) => run({ type: 'comment.hide', commentId, reason }),
+    'comments:page': ({ before, limit }) => {
+      room.peerIdOf(socket);
+      return room.commentPage(socket, before, limit);
+    },
+
+    'minutes:setSummary': ({ turnId, text }) => run({ type: 'minutes.setSummary', turnId, text }),
+    'minutes:setNotes': ({ text }) => run({ type: 'minutes.setNotes', text }),
+    'minutes:addConsensus': ({ text }) => run({ type: 'minutes.addConsensus', text }),
+    'minutes:updateConsensus': ({ id, text }) => run({ type: 'minutes.updateConsensus', id, text }),
+    'minutes:removeConsensus': ({ id }) => run({ type: 'minutes.removeConsensus', id }),
+    'minutes:addAction': ({ title, ownerUnit, dueDate, status }) =>
+      run({ type: 'minutes.addAction', title, ownerUnit, dueDate, status }),
+    'minutes:updateAction': ({ id, title, ownerUnit, dueDate, status }) =>
+      run({ type: 'minutes.updateAction', id, title, ownerUnit, dueDate, status }),
+    'minutes:removeAction': ({ id }) => run({ type: 'minutes.removeAction', id }),
+    'minutes:promoteComment': ({ commentId }) => run({ type: 'minutes.promoteComment', commentId }),
+    'minutes:submit': () => run({ type: 'minutes.submit' }),
+    'minutes:finalize': () => run(finalizeCommand),
+    'minutes:reopen': () => run({ type: 'minutes.reopen' }),
+  };
+}

@@ -1,0 +1,123 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRoomStore, SQLITE_FILE } from '../../signaling/src/store/index.js';
+import { MemoryRoomStore } from '../../signaling/src/store/MemoryRoomStore.js';
+import { SqliteRoomStore } from '../../signaling/src/store/SqliteRoomStore.js';
+import { roomStoreContract } from './roomStore.contract.js';
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory under the OS temp dir, removed after the file's tests. */
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-store-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+roomStoreContract('memory', async () => ({ store: new MemoryRoomStore() }));
+
+roomStoreContract('sqlite', async () => {
+  const file = path.join(tempDir(), SQLITE_FILE);
+  return { store: SqliteRoomStore.open(file), reopen: async () => SqliteRoomStore.open(file) };
+});
+
+const WRITER = fileURLToPath(new URL('./sqliteWriter.ts', import.meta.url));
+
+/** Forks sqliteWriter.ts with tsx, resolving workspace packages to their sources like vitest does. */
+function forkWriter(args: string[]): ChildProcess {
+  return fork(WRITER, args, { execArgv: ['--import', 'tsx', '--conditions=source'], stdio: 'inherit' });
+}
+
+/** Resolves with the child's exit code (or signal) once it has exited. */
+function exited(child: ChildProcess): Promise<number | NodeJS.Signals | null> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+}
+
+describe('SqliteRoomStore on disk', () => {
+  it('creates a missing data directory and opens the file in WAL mode', async () => {
+    const dataDir = path.join(tempDir(), 'not', 'yet', 'there');
+    const store = await createRoomStore({ dataDir });
+    await store.append('room', 0, [{ type: 't', at: 1, data: null }]);
+    await store.close();
+    const file = path.join(dataDir, SQLITE_FILE);
+    expect(fs.existsSync(file)).toBe(true);
+    // journal_mode=WAL is a property of the file, so another connection sees it.
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('refuses a file written by a newer schema', async () => {
+    const file = path.join(tempDir(), SQLITE_FILE);
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => SqliteRoomStore.open(file)).toThrow(/schema version 99/);
+  });
+
+  it('four processes racing with retries: every event once, versions without gaps, file intact', async () => {
+    const file = path.join(tempDir(), SQLITE_FILE);
+    await SqliteRoomStore.open(file).close();
+    const writers = ['p0', 'p1', 'p2', 'p3'];
+    const perWriter = 25;
+    const children = writers.map((w) => forkWriter(['race', file, 'busy', w, String(perWriter)]));
+    expect(await Promise.all(children.map(exited))).toEqual(writers.map(() => 0));
+
+    const store = SqliteRoomStore.open(file);
+    try {
+      const log = await store.load('busy');
+      expect(log.map((e) => e.version)).toEqual(Array.from({ length: writers.length * perWriter }, (_, i) => i + 1));
+      for (const w of writers) {
+        const mine = log.filter((e) => (e.data as { writer: string }).writer === w);
+        expect(mine.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: perWriter }, (_, n) => n));
+      }
+    } finally {
+      await store.close();
+    }
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('a writer killed mid-flight loses none of the events it had acknowledged', async () => {
+    const file = path.join(tempDir(), SQLITE_FILE);
+    const child = forkWriter(['endless', file, 'ticks']);
+    const done = exited(child);
+    let acked = 0;
+    await new Promise<void>((resolve) => {
+      child.on('message', (m: { acked: number }) => {
+        acked = Math.max(acked, m.acked);
+        if (acked >= 50) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    expect(await done).toBe('SIGKILL');
+
+    const store = SqliteRoomStore.open(file);
+    try {
+      const log = await store.load('ticks');
+      // Events after the last acknowledgement may or may not have been committed; none before it is lost.
+      expect(log.length).toBeGreaterThanOrEqual(acked);
+      log.forEach((e, i) => {
+        expect(e).toEqual({ version: i + 1, type: 'tick', at: i + 1, data: { n: i + 1, text: `第${i + 1}条` } });
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});

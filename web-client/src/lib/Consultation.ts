@@ -1,0 +1,92 @@
+import type {
+  CommentView,
+  ConsultationRequestName,
+  MinutesView,
+  QueueView,
+  RequestInput,
+  ResponseMap,
+  SessionSnapshot,
+  SessionView,
+} from '@yishi/shared';
+import type { Signaling } from './signaling.js';
+import { Store } from './store.js';
+
+export interface ConsultationState {
+  session: SessionView;
+  queue: QueueView;
+  /** Local time the queue view arrived: the turn clock counts down from there. */
+  queueReceivedAt: number;
+  comments: CommentView[];
+  hasMoreComments: boolean;
+  /** Chair and secretary only. */
+  minutes: MinutesView | undefined;
+}
+
+/**
+ * The consultation as this client sees it: session, queue and floor, comments, minutes. The
+ * server sends whole slices, stamped with the log version; an older slice never replaces a newer.
+ */
+export class Consultation {
+  readonly state: Store<ConsultationState>;
+  readonly #signaling: Signaling;
+
+  constructor(signaling: Signaling, snapshot: SessionSnapshot) {
+    this.#signaling = signaling;
+    this.state = new Store(fromSnapshot(snapshot));
+    signaling.on('session:state', (session) =>
+      this.state.update((s) => (session.version < s.session.version ? s : { ...s, session })),
+    );
+    signaling.on('queue:state', (queue) =>
+      this.state.update((s) => (queue.version < s.queue.version ? s : { ...s, queue, queueReceivedAt: Date.now() })),
+    );
+    signaling.on('comment:added', (comment) =>
+      this.state.update((s) =>
+        s.comments.some((c) => c.id === comment.id) ? s : { ...s, comments: [...s.comments, comment] },
+      ),
+    );
+    signaling.on('comment:updated', (comment) =>
+      this.state.update((s) => ({ ...s, comments: s.comments.map((c) => (c.id === comment.id ? comment : c)) })),
+    );
+    signaling.on('minutes:state', (minutes) =>
+      this.state.update((s) => (s.minutes && minutes.version < s.minutes.version ? s : { ...s, minutes })),
+    );
+  }
+
+  /** After a reconnect: the server's current picture replaces ours. */
+  reset(snapshot: SessionSnapshot): void {
+    this.state.update(() => fromSnapshot(snapshot));
+  }
+
+  /** Sends one consultation request; rejects with a RequestError when refused. */
+  act<K extends ConsultationRequestName>(name: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
+    return this.#signaling.request(name, payload);
+  }
+
+  async loadEarlierComments(): Promise<void> {
+    const first = this.state.get().comments[0];
+    const page = await this.#signaling.request('comments:page', { ...(first ? { before: first.id } : {}), limit: 50 });
+    this.state.update((s) => ({
+      ...s,
+      comments: [...page.comments.filter((c) => !s.comments.some((x) => x.id === c.id)), ...s.comments],
+      hasMoreComments: page.hasMore,
+    }));
+  }
+}
+
+function fromSnapshot(snapshot: SessionSnapshot): ConsultationState {
+  return {
+    session: snapshot.session,
+    queue: snapshot.queue,
+    queueReceivedAt: Date.now(),
+    comments: snapshot.comments,
+    hasMoreComments: snapshot.hasMoreComments,
+    minutes: snapshot.minutes,
+  };
+}
+
+/** Milliseconds left of the current turn now, counted down locally from the last queue view. */
+export function remainingNow(state: ConsultationState, now = Date.now()): number | undefined {
+  const current = state.queue.current;
+  if (!current) return undefined;
+  return current.paused ? current.remainingMs : current.remainingMs - (now - state.queueReceivedAt);
+}

@@ -38,7 +38,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   };
   const store = await createRoomStore({ dataDir: config.dataDir });
   const sessions = new SessionService(store, log);
-  await sessions.resumeClocks();
+  await sessions.recover();
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;
 

@@ -195,22 +195,24 @@ describe('restarting loses nothing (server as a child process, SQLite in DATA_DI
     await start();
     expect(server!.workerPids).not.toEqual(oldWorkers);
 
-    // Read before anyone joins again: the same log, to the event.
+    // Read before anyone joins again: the same log, plus one `left` per person the crash cut off.
     const after = await restState();
-    expect(after.topic).toEqual(before.topic);
+    const present = (before.draft.attendance as Array<{ lastLeftAt: string | null }>).filter((a) => !a.lastLeftAt);
+    expect(present.length).toBeGreaterThan(0);
+    expect(after.topic).toEqual({ ...before.topic, version: before.topic.version + present.length });
     expect(after.v1).toBe(before.v1);
-    expect(withoutTime(after.draft)).toEqual(withoutTime(before.draft));
+    const attendance = after.draft.attendance as Array<{ lastLeftAt: string | null }>;
+    expect(attendance.every((a) => a.lastLeftAt !== null)).toBe(true);
+    expect(withoutTime({ ...after.draft, attendance: [] })).toEqual(withoutTime({ ...before.draft, attendance: [] }));
 
     // Joining again records attendance (one event each); everything else is as it was.
     const chairAgain = await join('chair');
     const chairSnapshot = await chairAgain.client.call('session:snapshot', {});
-    expect(withoutTime(chairSnapshot)).toEqual(withoutTime(atVersion(before.chair, before.chair.session.version + 1)));
+    expect(withoutTime(chairSnapshot)).toEqual(withoutTime(atVersion(before.chair, after.topic.version + 1)));
     expect(withoutTime(chairAgain.join.snapshot)).toEqual(withoutTime(chairSnapshot));
     const chenAgain = await join('chen');
     const memberSnapshot = await chenAgain.client.call('session:snapshot', {});
-    expect(withoutTime(memberSnapshot)).toEqual(
-      withoutTime(atVersion(before.member, before.member.session.version + 2)),
-    );
+    expect(withoutTime(memberSnapshot)).toEqual(withoutTime(atVersion(before.member, after.topic.version + 2)));
     // The same turn still runs, from when it started (its clock is the stored times, not the process).
     expect(chairSnapshot.queue.current).toMatchObject({
       id: before.chair.queue.current?.id,
@@ -237,8 +239,11 @@ describe('restarting loses nothing (server as a child process, SQLite in DATA_DI
     await crash();
     await start();
 
-    const { topic } = await restState();
-    expect(topic.version).toBe(lastVersion);
+    // Stored: the comment, then only the `left` of each participant the crash cut off.
+    const { topic, draft } = await restState();
+    const attendance = draft.attendance as Array<{ lastLeftAt: string | null }>;
+    expect(attendance.every((a) => a.lastLeftAt !== null)).toBe(true);
+    expect(topic.version).toBeGreaterThan(lastVersion);
     const again = await join('chair');
     expect(again.join.snapshot.comments.at(-1)).toMatchObject({
       id: commentId,

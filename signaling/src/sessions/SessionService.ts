@@ -92,9 +92,20 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     return this.#serialized(sessionId, () => this.#execute(sessionId, command, actor));
   }
 
-  /** Starts every session's clock (after a restart a running turn must still expire). */
-  async resumeClocks(): Promise<void> {
-    for (const { state } of await this.list()) this.#scheduleClock(state);
+  /**
+   * After a start: every session's clock runs again (a running turn must still expire), and
+   * whoever the log still shows present is recorded as gone — their connections died with the
+   * previous process; they are counted in again when they reconnect.
+   */
+  async recover(): Promise<void> {
+    for (const { state } of await this.list()) {
+      this.#scheduleClock(state);
+      for (const [personId, { intervals }] of Object.entries(state.attendance)) {
+        if (intervals.at(-1)?.leftAt === undefined) {
+          await this.execute(state.session.id, { type: 'participant.leave', personId }, SYSTEM);
+        }
+      }
+    }
   }
 
   close(): void {

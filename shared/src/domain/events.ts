@@ -5,24 +5,14 @@ import type {
   EntryKind,
   FinalizedMinutes,
   FloorSettings,
-  Material,
   Person,
   QueueEntry,
   Reaction,
   SettingsPatch,
+  TopicFields,
   Turn,
   TurnEndReason,
 } from './types.js';
-
-/** Fields an organiser sets on a topic. */
-export interface TopicFields {
-  title: string;
-  background: string;
-  materials: Material[];
-  sectors: string[];
-  proposalNumber?: string | undefined;
-  organiser: string;
-}
 
 /**
  * Everything that can happen to a room, as stored in its event log. Events are facts: they carry
@@ -85,5 +75,4 @@ export type DomainEventBody =
 export type DomainEvent = DomainEventBody & { at: number };
 export type DomainEventType = DomainEvent['type'];
 
-/** For events whose kind matters in a message (e.g. a turn's kind). */
-export type { EntryKind };
+export type { EntryKind, TopicFields };

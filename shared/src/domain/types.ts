@@ -24,15 +24,19 @@ export interface Material {
   url: string;
 }
 
-/** 协商议题: what is consulted on. Its id is also the id of its session and room. */
-export interface Topic {
-  id: string;
+/** What an organiser writes about a topic. */
+export interface TopicFields {
   title: string;
   background: string;
   materials: Material[];
   sectors: string[];
   proposalNumber?: string | undefined;
   organiser: string;
+}
+
+/** 协商议题: what is consulted on. Its id is also the id of its session and room. */
+export interface Topic extends TopicFields {
+  id: string;
   status: TopicStatus;
   createdAt: number;
   updatedAt: number;

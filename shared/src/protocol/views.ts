@@ -18,8 +18,10 @@ export const PersonSchema = z.strictObject({
   sector: z.string().max(32).optional(),
 });
 
+const FloorModeSchema = z.enum(['moderated', 'open']);
+
 const SettingsSchema = z.strictObject({
-  mode: z.enum(['moderated', 'open']),
+  mode: FloorModeSchema,
   turnSeconds: z.strictObject({ point_of_order: z.number(), reply: z.number(), contribution: z.number() }),
   graceSeconds: z.number(),
   autoEnd: z.boolean(),
@@ -86,7 +88,7 @@ const TurnViewSchema = z.strictObject({
 export const QueueViewSchema = z.strictObject({
   version: z.number().int(),
   serverNow: Time,
-  mode: z.enum(['moderated', 'open']),
+  mode: FloorModeSchema,
   listClosed: z.boolean(),
   pointsOfOrderBlocked: z.boolean(),
   entries: z.array(QueueEntrySchema),
@@ -127,16 +129,7 @@ export const MinutesViewSchema = z.strictObject({
     finalized: z.array(z.strictObject({ version: z.number().int(), hash: z.string(), at: Time, by: Id })),
   }),
   turns: z.array(
-    z.strictObject({
-      id: Id,
-      speaker: PersonSchema,
-      kind: EntryKindSchema,
-      agendaItemId: Id.nullable(),
-      startedAt: Time,
-      allowedMs: z.number(),
-      spokenMs: z.number(),
-      endedAt: Time.optional(),
-    }),
+    TurnViewSchema.omit({ remainingMs: true, paused: true, warned: true }).extend({ endedAt: Time.optional() }),
   ),
 });
 

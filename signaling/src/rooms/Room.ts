@@ -87,10 +87,13 @@ export class Room {
     const person = { id: identity.sub, name: identity.name, role: identity.role, sector: identity.sector };
     const { state } = await this.#sessions.get(this.id);
     // After the session closed, chair and secretary still come in to finish the minutes; that is not attendance.
-    if (state.session.status !== 'closed') {
-      await this.#sessions.execute(this.id, { type: 'participant.join', person }, SYSTEM);
+    const attending = state.session.status !== 'closed';
+    if (attending) await this.#sessions.execute(this.id, { type: 'participant.join', person }, SYSTEM);
+    if (!socket.connected) {
+      // Gone while we recorded the arrival: record the departure too, unless they are here on another connection.
+      if (attending && !this.#participants.has(identity.sub)) this.#recordLeave(identity.sub);
+      throw new NotFound('connection closed while joining');
     }
-    if (!socket.connected) throw new NotFound('connection closed while joining');
     const replaced = this.#participants.get(identity.sub);
     if (replaced) {
       this.#log.info({ peerId: identity.sub }, 'identity joined again; replacing the older connection');
@@ -203,10 +206,13 @@ export class Room {
     socket.leave(this.#audience(info.role));
     this.media.removePeer(info.id);
     this.#broadcast('peer:left', { peerId: info.id });
-    if (!left) return;
+    if (left) this.#recordLeave(info.id);
+  }
+
+  #recordLeave(personId: string): void {
     this.#sessions
-      .execute(this.id, { type: 'participant.leave', personId: info.id }, SYSTEM)
-      .catch((err: unknown) => this.#log.error({ err, peerId: info.id }, 'could not record leaving'));
+      .execute(this.id, { type: 'participant.leave', personId }, SYSTEM)
+      .catch((err: unknown) => this.#log.error({ err, peerId: personId }, 'could not record leaving'));
   }
 
   /** Chair and secretary form one audience (they see hidden comments and the minutes), everyone else another. */

@@ -49,6 +49,8 @@ export interface MediaRoomApi {
   addPeer(peerId: string, options: PeerMediaOptions): void;
   removePeer(peerId: string): void;
   producers(): ProducerInfo[];
+  /** The dominant speaker now (as last reported by `activeSpeaker`), for someone just joining. */
+  activeSpeaker(): string | null;
   createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions>;
   connectTransport(peerId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void>;
   restartIce(peerId: string, transportId: string): Promise<TransportOptions['iceParameters']>;

@@ -102,6 +102,10 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     return [...this.#peers.values()].flatMap((peer) => [...peer.producers.values()].map(producerInfo));
   }
 
+  activeSpeaker(): string | null {
+    return this.#dominantPeerId;
+  }
+
   async createTransport(peerId: string, direction: Direction): Promise<TransportOptions> {
     const peer = this.#peer(peerId);
     if (direction === 'send' && !peer.canProduce) throw new Forbidden('this role may not send media');

@@ -57,7 +57,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
       webClientDir: config.webClientDir,
       registry: metrics.registry,
       isReady: () => !closing && media.ready,
-      api: createApi({ sessions, tokens, organiserKey: config.organiserKey, log }),
+      api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
     }),
   );
   wireSocketServer(io, { tokens, rooms, sessions, metrics, log });

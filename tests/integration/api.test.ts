@@ -186,7 +186,7 @@ describe('topics over REST', () => {
           title: '议题甲',
           organiser: '县政协办公室',
           status: 'draft',
-          session: { status: 'scheduled', scheduledAt: null },
+          session: { status: 'scheduled', scheduledAt: null, timeZone: 'Asia/Shanghai' },
         },
       ]),
     );
@@ -270,7 +270,10 @@ describe('topics over REST', () => {
     });
     const listed = (await rest.get('/topics', chair)).json;
     expect(listed).toEqual([
-      expect.objectContaining({ id, session: { status: 'scheduled', scheduledAt: Date.parse(when) } }),
+      expect.objectContaining({
+        id,
+        session: { status: 'scheduled', scheduledAt: Date.parse(when), timeZone: 'Asia/Shanghai' },
+      }),
     ]);
     await expect(pool.connect(server.url, member, id)).rejects.toMatchObject({ code: 'SESSION_NOT_OPEN' });
 

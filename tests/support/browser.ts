@@ -31,6 +31,12 @@ export interface InboundRow {
   kind: string;
   packetsReceived: number;
   framesDecoded: number;
+  /** Width of the last decoded video frame: which simulcast layer arrives. */
+  frameWidth?: number;
+  /** Paused by the client's receive policy (data saver, off-page tiles). */
+  paused?: boolean;
+  /** The simulcast layer the client asked the SFU for. */
+  spatialLayer?: number;
 }
 
 /** The page's received-media counters, read from RTCPeerConnection getStats() through the client's debug hook. */
@@ -69,9 +75,18 @@ export async function joinRoom(page: Page, url: string): Promise<void> {
 export interface BrowserRoom {
   /** The running server (available once the `beforeAll` hook has run). */
   readonly server: TestServer;
-  /** Opens a join link for `sub` in a fresh browser context and waits until joined. */
-  open(sub: string, who?: string | { name?: string; role?: Role; sector?: string }): Promise<Page>;
+  /**
+   * Opens a join link for `sub` in a fresh browser context (with `context` options instead of the
+   * room's, e.g. a phone's viewport) and waits until joined.
+   */
+  open(sub: string, who?: Who, context?: BrowserContextOptions): Promise<Page>;
+  /** The join link of `sub` (the pre-join screen: no `&autojoin=1`). */
+  link(sub: string, who?: Who): string;
+  /** A page in a fresh browser context, closed with the others. */
+  newPage(context?: BrowserContextOptions): Promise<Page>;
 }
+
+type Who = string | { name?: string; role?: Role; sector?: string };
 
 /**
  * Registers `beforeAll`/`afterAll` hooks that start a test server and Chromium, and close every
@@ -103,19 +118,29 @@ export function useBrowserRoom(
     return { server, browser };
   };
 
+  const link = (sub: string, who?: Who): string => {
+    const { server } = started();
+    const claims = typeof who === 'string' ? { name: who } : (who ?? {});
+    return joinUrl(server.url, roomId, server.token({ sub, ...claims, room: roomId }));
+  };
+  const newPage = async (context?: BrowserContextOptions): Promise<Page> => {
+    const { browser } = started();
+    const created = await browser.newContext(context ?? options.context);
+    contexts.push(created);
+    return created.newPage();
+  };
+
   return {
     get server() {
       return started().server;
     },
-    async open(sub, who) {
-      const { server, browser } = started();
-      const context = await browser.newContext(options.context);
-      contexts.push(context);
-      const page = await context.newPage();
-      const claims = typeof who === 'string' ? { name: who } : (who ?? {});
-      await joinRoom(page, joinUrl(server.url, roomId, server.token({ sub, ...claims, room: roomId })));
+    async open(sub, who, context) {
+      const page = await newPage(context);
+      await joinRoom(page, link(sub, who));
       return page;
     },
+    link,
+    newPage,
   };
 }
 
@@ -132,6 +157,7 @@ declare global {
         | {
             inboundStats(): Promise<InboundRow[]>;
             consultation: { act(name: string, payload: unknown): Promise<unknown> };
+            state: { get(): { activeSpeakerId: string | null; receiveMode: string; quality?: string } };
           }
         | undefined;
     };

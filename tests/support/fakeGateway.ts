@@ -80,6 +80,10 @@ export class FakeMediaRoom implements MediaRoomApi {
     this.#dropPeerMedia(peerId);
   }
 
+  activeSpeaker(): string | null {
+    return null;
+  }
+
   producers(): ProducerInfo[] {
     this.#record('producers', []);
     return [...this.#producers.values()].map((p) => ({ ...p }));

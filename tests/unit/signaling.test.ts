@@ -273,6 +273,7 @@ describe('joining and leaving', () => {
         minutes: expect.objectContaining({ version }),
       },
       micAllowed: true,
+      activeSpeakerId: null,
     });
     expect(room().peers.get('alice')).toEqual({
       rtpCapabilities: rtpCapabilities(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { RoomIdSchema } from '../auth.js';
+import type { SessionView } from '../domain/views.js';
+import { type Role, RoleSchema } from '../roles.js';
 import { SettingsPatchSchema } from './consultation.js';
 
 /** REST bodies of the organiser API (`/api/topics`). Strict, bounded, like socket requests. */
@@ -58,3 +60,36 @@ export const TopicUpdateSchema = z
 export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
 
 export const ScheduleSchema = z.strictObject({ scheduledAt: z.iso.datetime({ offset: true }) });
+
+/** Longest invitation (30 days) and the default one (72 hours), in hours. */
+export const INVITATION_TTL_HOURS = { default: 72, max: 30 * 24 } as const;
+
+/** `POST /api/topics/:id/invitations`: who the join link is for. The token carries these claims. */
+export const InvitationCreateSchema = z.strictObject({
+  role: RoleSchema,
+  name: Str(64).min(1),
+  sector: Str(32).min(1).optional(),
+  /** The person's stable id (a reconnect with the same id replaces the older connection); generated when omitted. */
+  sub: Str(128).min(1).optional(),
+  ttlHours: z.number().int().min(1).max(INVITATION_TTL_HOURS.max).default(INVITATION_TTL_HOURS.default),
+});
+export type InvitationCreate = z.input<typeof InvitationCreateSchema>;
+
+/** The answer to `POST /api/topics/:id/invitations`: the token, its join link and when it expires (ISO 8601). */
+export interface Invitation {
+  token: string;
+  url: string;
+  expiresAt: string;
+}
+
+/** `GET /api/whoami`: what the bearer secret is. */
+export type WhoAmI = { role: 'organiser' } | { role: Role; room: string; name: string };
+
+/** One row of `GET /api/topics`. */
+export interface TopicSummary {
+  id: string;
+  title: string;
+  organiser: string;
+  status: SessionView['topic']['status'];
+  session: { status: SessionView['session']['status']; scheduledAt: number | null; timeZone: string };
+}

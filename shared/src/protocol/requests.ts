@@ -74,6 +74,8 @@ export interface JoinResult {
   snapshot: SessionSnapshot;
   /** Whether the floor lets this participant's microphone sound now (see `mic:state`). */
   micAllowed: boolean;
+  /** Who is speaking now (later changes come as `speaker:active`). */
+  activeSpeakerId: string | null;
 }
 
 /** What each request's successful ack carries. */

@@ -20,6 +20,15 @@ export function signToken(settings: TokenSettings, claims: TokenClaims, ttl: str
   });
 }
 
+/** When a token this server signed expires (its `exp`); no verification. */
+export function tokenExpiresAt(token: string): Date {
+  const payload = jwt.decode(token);
+  if (payload === null || typeof payload === 'string' || typeof payload.exp !== 'number') {
+    throw new Error('token has no expiry');
+  }
+  return new Date(payload.exp * 1000);
+}
+
 /**
  * Verifies signature, algorithm, issuer, audience, expiry and not-before, then the claims' shape.
  * Every failure is an Unauthenticated with a message a user can act on.

@@ -7,7 +7,10 @@ import {
   type Command,
   type ErrorBody,
   type ErrorCode,
+  Conflict,
   Forbidden,
+  type Invitation,
+  InvitationCreateSchema,
   InvalidRequest,
   type MinutesDocument,
   minutesDocument,
@@ -15,10 +18,13 @@ import {
   ScheduleSchema,
   sessionView,
   TopicCreateSchema,
+  type TopicSummary,
   TopicUpdateSchema,
   Unauthenticated,
+  type WhoAmI,
 } from '@yishi/shared';
-import { type TokenSettings, verifyToken } from '../auth/tokens.js';
+import { signToken, type TokenSettings, tokenExpiresAt, verifyToken } from '../auth/tokens.js';
+import { joinUrl } from '../demo.js';
 import { minutesDocx } from '../export/docx.js';
 import type { Locale } from '../export/format.js';
 import { minutesJson } from '../export/json.js';
@@ -44,6 +50,8 @@ export interface ApiDeps {
   tokens: TokenSettings;
   /** ORGANISER_KEY: a bearer secret that may manage every topic. */
   organiserKey: string | undefined;
+  /** PUBLIC_URL, the base of join links; when unset, the request's own origin is used. */
+  publicUrl: string | undefined;
   log: Logger;
 }
 
@@ -117,13 +125,23 @@ export function createApi(deps: ApiDeps): express.Router {
       const all = await sessions.list();
       const visible = caller.room === null ? all : all.filter((s) => s.state.session.id === caller.room);
       res.json(
-        visible.map(({ state }) => ({
-          id: state.session.id,
-          title: state.topic?.title,
-          organiser: state.topic?.organiser,
-          status: state.topic?.status,
-          session: { status: state.session.status, scheduledAt: state.session.scheduledAt ?? null },
-        })),
+        visible.flatMap(({ state }): TopicSummary[] =>
+          state.topic
+            ? [
+                {
+                  id: state.session.id,
+                  title: state.topic.title,
+                  organiser: state.topic.organiser,
+                  status: state.topic.status,
+                  session: {
+                    status: state.session.status,
+                    scheduledAt: state.session.scheduledAt ?? null,
+                    timeZone: state.session.timeZone,
+                  },
+                },
+              ]
+            : [],
+        ),
       );
     }),
   );
@@ -169,6 +187,49 @@ export function createApi(deps: ApiDeps): express.Router {
   lifecycle('open', ['chair'], () => ({ type: 'session.open' }));
   lifecycle('close', ['chair'], () => ({ type: 'session.close' }));
   lifecycle('archive', [], () => ({ type: 'topic.archive' }));
+
+  // A join link for one person: a token for this room with the given role, name and sector.
+  api.post(
+    '/topics/:id/invitations',
+    route(async (req, res) => {
+      const id = param(req, 'id');
+      authorize(req, ['chair'], id);
+      const { role, name, sector, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
+      const { state } = await existing(id);
+      if (state.topic?.status === 'archived') throw new Conflict('the topic is archived: nobody can be invited');
+      const token = signToken(
+        deps.tokens,
+        {
+          sub: sub ?? `inv-${randomBytes(9).toString('base64url')}`,
+          name,
+          role,
+          room: id,
+          ...(sector ? { sector } : {}),
+        },
+        ttlHours * 3600,
+      );
+      const invitation: Invitation = {
+        token,
+        url: joinUrl(deps.publicUrl ?? requestOrigin(req), id, token),
+        expiresAt: tokenExpiresAt(token).toISOString(),
+      };
+      res.status(201).json(invitation);
+    }),
+  );
+
+  // What the bearer secret is: lets the organiser page check a key before using it.
+  api.get(
+    '/whoami',
+    route(async (req, res) => {
+      const { actor, room } = authenticate(req);
+      // A token's actor has a room role; only the organiser key has no room ('system' never calls).
+      const who: WhoAmI =
+        room === null || actor.role === 'organiser' || actor.role === 'system'
+          ? { role: 'organiser' }
+          : { role: actor.role, room, name: actor.name };
+      res.json(who);
+    }),
+  );
 
   api.get(
     '/sessions/:id/minutes.:format',
@@ -249,6 +310,20 @@ function param(req: Request, name: string): string {
   const value = req.params[name];
   if (typeof value !== 'string') throw new InvalidRequest(`missing ${name}`);
   return value;
+}
+
+/**
+ * The origin the client reached us at: X-Forwarded-Proto (behind a TLS proxy) or the socket's
+ * protocol, and the Host header — checked, since it ends up in a link handed to other people.
+ */
+function requestOrigin(req: Request): string {
+  const forwarded = req.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  const protocol = forwarded === 'https' || forwarded === 'http' ? forwarded : req.protocol;
+  const host = req.get('host') ?? '';
+  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) {
+    throw new InvalidRequest('the Host header is missing or malformed; set PUBLIC_URL');
+  }
+  return `${protocol}://${host}`;
 }
 
 function safeEqual(a: string, b: string): boolean {

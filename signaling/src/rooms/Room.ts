@@ -120,6 +120,7 @@ export class Room {
       producers: this.media.producers().filter((p) => p.peerId !== info.id),
       snapshot: this.snapshot(isModerator(info.role)),
       micAllowed,
+      activeSpeakerId: this.media.activeSpeaker(),
     };
   }
 

@@ -9,6 +9,23 @@ import {
   type TokenClaims,
 } from '@yishi/shared';
 import { Consultation } from './Consultation.js';
+import {
+  type ConsumerRef,
+  classifyQuality,
+  computeLayout,
+  type Decision,
+  type Degradation,
+  decideConsumer,
+  type Layout,
+  type LinkSample,
+  measureLink,
+  nextDegradation,
+  type Quality,
+  type ReceiveMode,
+  type StatsCounters,
+  type StatsEntry,
+  type VideoSource,
+} from './ReceivePolicy.js';
 import { RequestError, Signaling } from './signaling.js';
 import { Store } from './store.js';
 
@@ -20,11 +37,17 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 ];
 /** Speech on lossy links: in-band FEC and DTX, mono. */
 const MIC_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: true, opusFec: true };
+/** A screen share: one layer, sharp text over smooth motion. */
+const SCREEN_ENCODINGS: types.RtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+/** How often the receive link is measured. */
+const QUALITY_INTERVAL_MS = 2000;
 
 export interface RemotePeer {
   info: PeerInfo;
   tracks: Partial<Record<MediaSource, MediaStreamTrack>>;
   micOn: boolean;
+  /** Video not arriving now: paused by its owner, or by our receive policy (data saver, off-page). */
+  videoOff?: Partial<Record<VideoSource, boolean>>;
 }
 
 export type Phase = 'joining' | 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'failed';
@@ -42,18 +65,49 @@ export interface RoomState {
   /** The chair muted us (cleared when we unmute). */
   mutedByChair: boolean;
   camOn: boolean;
+  /** This client is sharing its screen. */
+  screenOn: boolean;
+  /** What to receive: everything, data saver (the large view's video at the lowest layer), audio only. */
+  receiveMode: ReceiveMode;
+  /** The receive link, measured every 2 s; undefined until something could be measured. */
+  quality: Quality | undefined;
+  /** The last measurement behind `quality` (loss, jitter, round-trip time). */
+  link: LinkSample;
+  /** How far received layers are lowered for a poor link (see `nextDegradation`). */
+  degradation: Degradation;
+  /**
+   * The last remote participant heard speaking (the SFU's active speaker) or just given the
+   * floor, whichever came last: the large view follows them.
+   */
+  lastRemoteSpeakerId: string | null;
+  /** The grid page shown (0-based). */
+  page: number;
   error?: { code: string; message: string };
 }
 
 export interface LocalMedia {
   mic?: MediaStreamTrack;
   camera?: MediaStreamTrack;
+  /** The screen share, while there is one. */
+  screen?: MediaStreamTrack;
+}
+
+export interface JoinOptions {
+  /** The pre-join "audio only" choice carries data saver into the room. */
+  receiveMode?: ReceiveMode;
 }
 
 interface ConsumerEntry {
   consumer: types.Consumer;
   peerId: string;
   source: MediaSource;
+  ref: ConsumerRef;
+  /** What the SFU was last told; undefined while the consumer is still paused as created. */
+  applied: Decision | undefined;
+  /** The producer's owner paused it (camera turned off). */
+  ownerPaused: boolean;
+  /** Changes to this consumer run one at a time. */
+  chain: Promise<void>;
 }
 
 /**
@@ -74,11 +128,21 @@ export class RoomSession {
   #sendTransport: types.Transport | undefined;
   #recvTransport: Promise<types.Transport> | undefined;
   #generation = 0;
+  #qualityTimer: ReturnType<typeof setInterval> | undefined;
+  #statsCounters: { transportId: string; counters: StatsCounters } | undefined;
+  #policyQueued = false;
+  #floorHolderId: string | undefined;
 
   /** The invitation token: it also authorizes the REST exports. */
   readonly token: string;
 
-  private constructor(signaling: Signaling, token: string, identity: TokenClaims, local: LocalMedia) {
+  private constructor(
+    signaling: Signaling,
+    token: string,
+    identity: TokenClaims,
+    local: LocalMedia,
+    options: JoinOptions,
+  ) {
     this.#signaling = signaling;
     this.token = token;
     this.identity = identity;
@@ -91,16 +155,31 @@ export class RoomSession {
       micAllowed: true,
       mutedByChair: false,
       camOn: Boolean(local.camera),
+      screenOn: false,
+      receiveMode: options.receiveMode ?? 'full',
+      quality: undefined,
+      link: {},
+      degradation: 0,
+      lastRemoteSpeakerId: null,
+      page: 0,
     });
+    // Whatever changes (people, speaker, page, mode, link), the consumers follow the policy.
+    this.state.subscribe(() => this.#scheduleReceivePolicy());
   }
 
   /** The consultation (queue, comments, minutes); set once joined. */
   consultation!: Consultation;
 
   /** Connects, joins and starts publishing `local`; rejects with a RequestError if refused. */
-  static async join(roomId: string, token: string, identity: TokenClaims, local: LocalMedia): Promise<RoomSession> {
+  static async join(
+    roomId: string,
+    token: string,
+    identity: TokenClaims,
+    local: LocalMedia,
+    options: JoinOptions = {},
+  ): Promise<RoomSession> {
     const signaling = await Signaling.connect(roomId, token);
-    const session = new RoomSession(signaling, token, identity, canPublish(identity.role) ? local : {});
+    const session = new RoomSession(signaling, token, identity, canPublish(identity.role) ? local : {}, options);
     session.#listen();
     try {
       await session.#enter();
@@ -108,6 +187,7 @@ export class RoomSession {
       signaling.close();
       throw err;
     }
+    session.#qualityTimer = setInterval(() => void session.#measureQuality(), QUALITY_INTERVAL_MS);
     return session;
   }
 
@@ -121,6 +201,81 @@ export class RoomSession {
   async setCamera(on: boolean): Promise<void> {
     await this.#setSource('camera', on);
     this.state.update((s) => ({ ...s, camOn: on }));
+  }
+
+  /** Whether this participant may publish at all (observers may not) and the browser can capture a screen. */
+  get canShareScreen(): boolean {
+    return canPublish(this.identity.role) && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  }
+
+  /**
+   * Shares a screen (the browser asks which); it stops when the user stops it in the browser's
+   * own bar or calls `stopScreenShare`. Rejects when the user cancels the picker.
+   */
+  async startScreenShare(): Promise<void> {
+    if (this.local.screen || !this.canShareScreen) return;
+    const stream = await navigator.mediaDevices.getDisplayMedia({
+      video: { frameRate: { ideal: 15, max: 30 } },
+      audio: false,
+    });
+    const [track] = stream.getVideoTracks();
+    if (!track) return;
+    track.contentHint = 'detail';
+    track.addEventListener('ended', () => void this.stopScreenShare());
+    this.local.screen = track;
+    this.state.update((s) => ({ ...s, screenOn: true }));
+    try {
+      const generation = this.#generation;
+      if (!this.#sendTransport) {
+        const transport = await this.#createTransport('send');
+        if (generation !== this.#generation) return void transport.close();
+        this.#sendTransport = transport;
+      }
+      await this.#produceScreen();
+    } catch (err) {
+      await this.stopScreenShare();
+      throw err;
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const track = this.local.screen;
+    const producer = this.#producers.get('screen');
+    delete this.local.screen;
+    this.#producers.delete('screen');
+    track?.stop();
+    if (this.state.get().screenOn) this.state.update((s) => ({ ...s, screenOn: false }));
+    if (producer && !producer.closed) {
+      producer.close();
+      await this.#signaling.request('producer:close', { producerId: producer.id }).catch(() => undefined);
+    }
+  }
+
+  /** Data saver and audio only lower what is received; `full` resumes every visible video. */
+  setReceiveMode(mode: ReceiveMode): void {
+    this.state.update((s) => ({ ...s, receiveMode: mode }));
+  }
+
+  /** Shows another page of the grid (clamped by the layout). */
+  setPage(page: number): void {
+    this.state.update((s) => ({ ...s, page: Math.max(0, page) }));
+  }
+
+  /** The large view and the grid as they are now (the same function the UI renders from). */
+  layout(): Layout {
+    const s = this.state.get();
+    return computeLayout({
+      selfId: s.self?.id,
+      peers: s.peers.map((p) => ({
+        id: p.info.id,
+        role: p.info.role,
+        sources: Object.keys(p.tracks) as MediaSource[],
+      })),
+      selfScreen: s.screenOn,
+      lastRemoteSpeakerId: s.lastRemoteSpeakerId,
+      floorHolderId: this.consultation?.state.get().queue.current?.speaker.id,
+      page: s.page,
+    });
   }
 
   async leave(): Promise<void> {
@@ -137,19 +292,37 @@ export class RoomSession {
       kind: string;
       packetsReceived: number;
       framesDecoded: number;
+      /** Width of the last decoded frame (video): shows which simulcast layer arrives. */
+      frameWidth: number;
+      /** Paused by the receive policy (data saver, off-page). */
+      paused: boolean;
+      /** The spatial layer asked of the SFU, if any. */
+      spatialLayer: number | undefined;
     }>
   > {
     const rows = [];
-    for (const { consumer, peerId, source } of this.#consumers.values()) {
+    for (const { consumer, peerId, source, applied } of this.#consumers.values()) {
       let packetsReceived = 0;
       let framesDecoded = 0;
+      let frameWidth = 0;
       for (const s of (await consumer.getStats()).values()) {
         if (s.type === 'inbound-rtp') {
           packetsReceived += s.packetsReceived ?? 0;
           framesDecoded += s.framesDecoded ?? 0;
+          frameWidth = Math.max(frameWidth, s.frameWidth ?? 0);
         }
       }
-      rows.push({ consumerId: consumer.id, peerId, source, kind: consumer.kind, packetsReceived, framesDecoded });
+      rows.push({
+        consumerId: consumer.id,
+        peerId,
+        source,
+        kind: consumer.kind,
+        packetsReceived,
+        framesDecoded,
+        frameWidth,
+        paused: applied?.paused ?? true,
+        spatialLayer: applied?.spatialLayer,
+      });
     }
     return rows;
   }
@@ -161,13 +334,22 @@ export class RoomSession {
     );
     sig.on('peer:left', ({ peerId }) => {
       this.#updatePeers((peers) => peers.filter((p) => p.info.id !== peerId));
+      if (this.state.get().lastRemoteSpeakerId === peerId)
+        this.state.update((s) => ({ ...s, lastRemoteSpeakerId: null }));
       for (const [id, entry] of this.#consumers) if (entry.peerId === peerId) this.#dropConsumer(id);
     });
     sig.on('producer:new', (info) => void this.#consume(info, this.#generation));
-    sig.on('producer:paused', ({ peerId, producerId }) => this.#setRemoteMic(peerId, producerId, false));
-    sig.on('producer:resumed', ({ peerId, producerId }) => this.#setRemoteMic(peerId, producerId, true));
+    sig.on('producer:paused', ({ peerId, producerId }) => this.#setRemotePaused(peerId, producerId, true));
+    sig.on('producer:resumed', ({ peerId, producerId }) => this.#setRemotePaused(peerId, producerId, false));
     sig.on('consumer:closed', ({ consumerId }) => this.#dropConsumer(consumerId));
-    sig.on('speaker:active', ({ peerId }) => this.state.update((s) => ({ ...s, activeSpeakerId: peerId })));
+    sig.on('speaker:active', ({ peerId }) =>
+      this.state.update((s) => ({
+        ...s,
+        activeSpeakerId: peerId,
+        // Oneself speaking does not take the others' large view away from the last remote speaker.
+        lastRemoteSpeakerId: peerId && peerId !== s.self?.id ? peerId : s.lastRemoteSpeakerId,
+      })),
+    );
     sig.on('media:reset', () => {
       // Every producer went with the old router; the others' new ones arrive as producer:new.
       this.state.update((s) => ({ ...s, phase: 'restoring' }));
@@ -210,10 +392,31 @@ export class RoomSession {
       phase: 'joined',
       self: joined.self,
       micAllowed: joined.micAllowed,
+      activeSpeakerId: joined.activeSpeakerId,
+      lastRemoteSpeakerId:
+        joined.activeSpeakerId && joined.activeSpeakerId !== joined.self.id
+          ? joined.activeSpeakerId
+          : s.lastRemoteSpeakerId,
       peers: joined.peers.map((info) => ({ info, tracks: {}, micOn: micOn(info, joined.producers) })),
     }));
     if (this.consultation) this.consultation.reset(joined.snapshot);
-    else this.consultation = new Consultation(this.#signaling, joined.snapshot);
+    else {
+      this.consultation = new Consultation(this.#signaling, joined.snapshot);
+      this.#floorHolderId = this.consultation.state.get().queue.current?.speaker.id;
+      this.consultation.state.subscribe(({ queue }) => {
+        // Given the floor is starting to speak: the large view turns to them at once, without
+        // waiting for the SFU's voice detection (which then takes over again).
+        const holder = queue.current?.speaker.id;
+        if (holder !== this.#floorHolderId) {
+          this.#floorHolderId = holder;
+          const s = this.state.get();
+          if (holder && holder !== s.self?.id && s.peers.some((p) => p.info.id === holder)) {
+            this.state.update((x) => ({ ...x, lastRemoteSpeakerId: holder }));
+          }
+        }
+        this.#scheduleReceivePolicy();
+      });
+    }
     await this.#rebuildMedia(joined.producers);
   }
 
@@ -229,9 +432,10 @@ export class RoomSession {
     for (const id of [...this.#consumers.keys()]) this.#dropConsumer(id);
     this.#producers.clear();
     this.#consuming.clear();
+    this.#statsCounters = undefined;
     this.#recvTransport = this.#createTransport('recv');
     try {
-      if (this.local.mic || this.local.camera) {
+      if (this.local.mic || this.local.camera || this.local.screen) {
         this.#sendTransport = await this.#createTransport('send');
         if (generation !== this.#generation) return;
         await this.#publish();
@@ -302,6 +506,28 @@ export class RoomSession {
       this.#producers.set('camera', producer);
       if (!camOn) await this.#setSource('camera', false);
     }
+    // A screen share outlives a media reset: publish it again.
+    await this.#produceScreen();
+  }
+
+  async #produceScreen(): Promise<void> {
+    const transport = this.#sendTransport;
+    const track = this.local.screen;
+    if (!transport || !track || track.readyState === 'ended' || this.#producers.has('screen')) return;
+    const producer = await transport.produce({
+      track,
+      encodings: SCREEN_ENCODINGS,
+      codecOptions: { videoGoogleStartBitrate: 1000 },
+      stopTracks: false,
+      appData: { source: 'screen' },
+    });
+    // Stopped while the producer was being created.
+    if (this.local.screen !== track) {
+      producer.close();
+      await this.#signaling.request('producer:close', { producerId: producer.id }).catch(() => undefined);
+      return;
+    }
+    this.#producers.set('screen', producer);
   }
 
   async #consume(info: ProducerInfo, generation: number): Promise<void> {
@@ -321,13 +547,29 @@ export class RoomSession {
         rtpParameters: options.rtpParameters as types.RtpParameters,
       });
       if (generation !== this.#generation) return consumer.close();
-      this.#consumers.set(consumer.id, { consumer, peerId: options.peerId, source: options.source });
+      const entry: ConsumerEntry = {
+        consumer,
+        peerId: options.peerId,
+        source: options.source,
+        ref: {
+          id: consumer.id,
+          peerId: options.peerId,
+          kind: options.kind,
+          source: options.source,
+          layered: options.type === 'simulcast' || options.type === 'svc',
+        },
+        applied: undefined,
+        ownerPaused: options.producerPaused,
+        chain: Promise.resolve(),
+      };
+      this.#consumers.set(consumer.id, entry);
       this.#updatePeer(options.peerId, (p) => ({
         ...p,
         tracks: { ...p.tracks, [options.source]: consumer.track },
         micOn: options.source === 'mic' ? !options.producerPaused : p.micOn,
       }));
-      await this.#signaling.request('consumer:resume', { consumerId: consumer.id });
+      // Resumed (or left paused, with its layer chosen first) as the receive policy says.
+      await this.#applyConsumer(entry);
     } catch (err) {
       this.#consuming.delete(info.producerId);
       // The producer may be gone already (its owner left); that is not an error for us.
@@ -346,6 +588,89 @@ export class RoomSession {
       delete tracks[entry.source];
       return { ...p, tracks, micOn: entry.source === 'mic' ? false : p.micOn };
     });
+  }
+
+  /** Runs the receive policy once after the current burst of state changes. */
+  #scheduleReceivePolicy(): void {
+    if (this.#policyQueued) return;
+    this.#policyQueued = true;
+    queueMicrotask(() => {
+      this.#policyQueued = false;
+      for (const entry of this.#consumers.values()) {
+        if (entry.ref.kind === 'video' && !sameDecision(entry.applied, this.#decide(entry))) {
+          void this.#applyConsumer(entry);
+        }
+      }
+    });
+  }
+
+  #decide(entry: ConsumerEntry): Decision {
+    const { receiveMode, degradation } = this.state.get();
+    const layout = this.layout();
+    return decideConsumer(entry.ref, {
+      mode: receiveMode,
+      featured: layout.featured,
+      visible: new Set(layout.visibleKeys),
+      degradation,
+    });
+  }
+
+  /**
+   * Tells the SFU what the policy wants of one consumer: the layer first (so a resumed video
+   * starts at the right size), then pause or resume. Decided when its turn comes, so a burst of
+   * changes ends in the latest decision.
+   */
+  #applyConsumer(entry: ConsumerEntry): Promise<void> {
+    const run = entry.chain.then(async () => {
+      if (entry.consumer.closed || this.#consumers.get(entry.consumer.id) !== entry) return;
+      const want = this.#decide(entry);
+      const had = entry.applied;
+      const consumerId = entry.consumer.id;
+      if (want.spatialLayer !== undefined && want.spatialLayer !== had?.spatialLayer) {
+        await this.#signaling.request('consumer:setPreferredLayers', { consumerId, spatialLayer: want.spatialLayer });
+      }
+      if (want.paused !== (had?.paused ?? true)) {
+        await this.#signaling.request(want.paused ? 'consumer:pause' : 'consumer:resume', { consumerId });
+        if (want.paused) entry.consumer.pause();
+        else entry.consumer.resume();
+      }
+      entry.applied = { paused: want.paused, spatialLayer: want.spatialLayer ?? had?.spatialLayer };
+      if (want.spatialLayer === undefined && had?.spatialLayer === undefined) delete entry.applied.spatialLayer;
+      this.#showVideoState(entry);
+    });
+    entry.chain = run.catch((err: unknown) => {
+      if (!(err instanceof RequestError && err.code === 'NOT_FOUND')) console.warn('receive policy failed', err);
+    });
+    return entry.chain;
+  }
+
+  /** Whether a remote tile has live video: its owner has not paused it and we receive it. */
+  #showVideoState(entry: ConsumerEntry): void {
+    if (entry.source === 'mic') return;
+    const off = entry.ownerPaused || (entry.applied?.paused ?? true);
+    const source = entry.source;
+    const peer = this.state.get().peers.find((p) => p.info.id === entry.peerId);
+    if (!peer || (peer.videoOff?.[source] ?? false) === off) return;
+    this.#updatePeer(entry.peerId, (p) => ({ ...p, videoOff: { ...p.videoOff, [source]: off } }));
+  }
+
+  /** Every 2 s: the receive transport's loss, jitter and round-trip time make the quality indicator. */
+  async #measureQuality(): Promise<void> {
+    const transport = await this.#recvTransport?.catch(() => undefined);
+    if (!transport || transport.closed) return;
+    let entries: StatsEntry[];
+    try {
+      entries = [...(await transport.getStats()).values()] as StatsEntry[];
+    } catch {
+      return;
+    }
+    const previous = this.#statsCounters?.transportId === transport.id ? this.#statsCounters.counters : undefined;
+    const { sample, counters } = measureLink(entries, previous);
+    this.#statsCounters = { transportId: transport.id, counters };
+    const quality = classifyQuality(sample);
+    const s = this.state.get();
+    const degradation = nextDegradation(s.degradation, quality);
+    this.state.update((x) => ({ ...x, quality, degradation, link: sample }));
   }
 
   /** The server first: it may refuse (a gated microphone), and then nothing changes here. */
@@ -373,9 +698,15 @@ export class RoomSession {
     else producer.pause();
   }
 
-  #setRemoteMic(peerId: string, producerId: string, on: boolean): void {
-    const isMic = [...this.#consumers.values()].some((c) => c.consumer.producerId === producerId && c.source === 'mic');
-    if (isMic) this.#updatePeer(peerId, (p) => ({ ...p, micOn: on }));
+  #setRemotePaused(peerId: string, producerId: string, paused: boolean): void {
+    for (const entry of this.#consumers.values()) {
+      if (entry.consumer.producerId !== producerId) continue;
+      if (entry.source === 'mic') this.#updatePeer(peerId, (p) => ({ ...p, micOn: !paused }));
+      else {
+        entry.ownerPaused = paused;
+        this.#showVideoState(entry);
+      }
+    }
   }
 
   #updatePeers(change: (peers: RemotePeer[]) => RemotePeer[]): void {
@@ -396,6 +727,7 @@ export class RoomSession {
 
   #close(phase: 'left' | 'replaced'): void {
     this.#generation++;
+    clearInterval(this.#qualityTimer);
     this.#sendTransport?.close();
     void this.#recvTransport?.then(
       (t) => t.close(),
@@ -405,4 +737,9 @@ export class RoomSession {
     for (const track of Object.values(this.local)) track?.stop();
     this.state.update((s) => ({ ...s, phase, peers: [], activeSpeakerId: null }));
   }
+}
+
+function sameDecision(a: Decision | undefined, b: Decision): boolean {
+  if (!a) return false;
+  return a.paused === b.paused && (b.spatialLayer === undefined || a.spatialLayer === b.spatialLayer);
 }

@@ -2,10 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { RoomIdSchema } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { acquireMedia } from '../lib/devices.js';
-import { type LocalMedia, RoomSession } from '../lib/RoomSession.js';
+import { type JoinOptions, type LocalMedia, RoomSession } from '../lib/RoomSession.js';
 import { readClaims } from '../lib/token.js';
 import { describeError } from './describeError.js';
 import { ErrorScreen } from './ErrorScreen.js';
+import { OrganiserApp } from './organiser/OrganiserApp.js';
+import { isOrganiserPath } from './organiser/route.js';
 import { Prejoin } from './Prejoin.js';
 import { RoomView } from './RoomView.js';
 
@@ -33,7 +35,12 @@ function parseLink(): JoinLink | { problem: 'noToken' | 'badLink' } {
   return { roomId, token, autojoin: params.get('autojoin') === '1' };
 }
 
+/** `/organiser` → the organiser pages; anything else is a join link. */
 export function App() {
+  return isOrganiserPath(location.pathname) ? <OrganiserApp /> : <JoinApp />;
+}
+
+function JoinApp() {
   useLocale();
   const [link] = useState(parseLink);
   const [session, setSession] = useState<RoomSession>();
@@ -42,12 +49,12 @@ export function App() {
   const [autojoining, setAutojoining] = useState('token' in link && link.autojoin);
   const claims = 'token' in link ? readClaims(link.token) : undefined;
 
-  const join = async (local: LocalMedia): Promise<boolean> => {
+  const join = async (local: LocalMedia, options: JoinOptions = {}): Promise<boolean> => {
     if (!('token' in link) || !claims) return false;
     setJoining(true);
     setJoinError(undefined);
     try {
-      const joined = await RoomSession.join(link.roomId, link.token, claims, local);
+      const joined = await RoomSession.join(link.roomId, link.token, claims, local, options);
       window.yishi = { session: joined };
       setSession(joined);
       return true;

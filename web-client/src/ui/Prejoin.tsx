@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { canPublish, type TokenClaims } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { type Acquired, acquireMedia, listDevices } from '../lib/devices.js';
-import type { LocalMedia } from '../lib/RoomSession.js';
+import type { JoinOptions, LocalMedia } from '../lib/RoomSession.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { Video } from './Video.js';
 
@@ -10,8 +10,8 @@ interface Props {
   claims: TokenClaims;
   joining: boolean;
   error: string | undefined;
-  /** Resolves true when the room took the tracks over. */
-  onJoin: (local: LocalMedia) => Promise<boolean>;
+  /** Resolves true when the room took the tracks over; "audio only" also joins in data-saver mode. */
+  onJoin: (local: LocalMedia, options?: JoinOptions) => Promise<boolean>;
 }
 
 /** Camera and microphone check before entering: preview, level meter, device pickers, audio-only. */
@@ -49,7 +49,10 @@ export function Prejoin({ claims, joining, error, onJoin }: Props) {
   const camera = media?.stream.getVideoTracks()[0];
   const join = async () => {
     // Once joined, the room session owns (and eventually stops) the tracks.
-    handedOver.current = await onJoin({ ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) });
+    handedOver.current = await onJoin(
+      { ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) },
+      audioOnly ? { receiveMode: 'saver' } : {},
+    );
   };
 
   return (
@@ -92,7 +95,12 @@ export function Prejoin({ claims, joining, error, onJoin }: Props) {
             />
           )}
           <label class="check">
-            <input type="checkbox" checked={audioOnly} onChange={(e) => setAudioOnly(e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              data-testid="audio-only"
+              checked={audioOnly}
+              onChange={(e) => setAudioOnly(e.currentTarget.checked)}
+            />
             {t('prejoin.audioOnly')}
           </label>
         </>

@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EntryKind, Person, QueueEntry } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { type Consultation, type ConsultationState, remainingNow } from '../lib/Consultation.js';
@@ -18,6 +19,7 @@ export function QueuePanel({ consultation, self }: { consultation: Consultation;
   const mine = (kind: EntryKind) => queue.entries.find((e) => e.speaker.id === self.id && e.kind === kind);
   const holding = queue.current?.speaker.id === self.id;
   const act = consultation.act.bind(consultation);
+  const reorder = useReorder(queue.entries, act, run);
 
   return (
     <section class="panel queue" aria-labelledby="queue-heading" data-testid="queue-panel">
@@ -73,23 +75,85 @@ export function QueuePanel({ consultation, self }: { consultation: Consultation;
       {queue.entries.length === 0 ? (
         <p class="muted">{t('queue.empty')}</p>
       ) : (
-        <ol class="entries" data-testid="queue-entries">
-          {queue.entries.map((entry, index) => (
-            <Entry
-              key={entry.id}
-              entry={entry}
-              index={index}
-              last={index === queue.entries.length - 1}
-              self={self}
-              chair={chair}
-              act={act}
-              run={run}
-            />
-          ))}
-        </ol>
+        <>
+          {chair && queue.entries.length > 1 && (
+            <p class="hint" id="reorder-hint">
+              {t('queue.reorderHint')}
+            </p>
+          )}
+          <ol class="entries" data-testid="queue-entries" ref={reorder.listRef}>
+            {queue.entries.map((entry, index) => (
+              <Entry
+                key={entry.id}
+                entry={entry}
+                index={index}
+                last={index === queue.entries.length - 1}
+                self={self}
+                chair={chair}
+                act={act}
+                run={run}
+                reorder={reorder}
+              />
+            ))}
+          </ol>
+        </>
       )}
+      {/* Moves are announced to screen readers (keyboard reordering moves the focused entry). */}
+      <p class="sr-only" aria-live="polite" data-testid="queue-announce">
+        {reorder.announcement}
+      </p>
     </section>
   );
+}
+
+interface Reorder {
+  listRef: { current: HTMLOListElement | null };
+  entries: QueueEntry[];
+  announcement: string;
+  /** The entry being dragged, and the row it would land on. */
+  dragging: string | undefined;
+  over: number | undefined;
+  move: (entry: QueueEntry, toIndex: number, keepFocus?: boolean) => void;
+  setDragging: (id: string | undefined) => void;
+  setOver: (index: number | undefined) => void;
+}
+
+/**
+ * The chair's reordering (queue:move): by drag and drop, by the ↑/↓ buttons, and by keyboard
+ * (Alt+↑/↓ on a focused entry). The server's answer is announced; a keyboard move keeps the
+ * focus on the moved entry, which the re-render would otherwise drop.
+ */
+function useReorder(entries: QueueEntry[], act: Consultation['act'], run: ActProps['run']): Reorder {
+  const listRef = useRef<HTMLOListElement>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [dragging, setDragging] = useState<string>();
+  const [over, setOver] = useState<number>();
+  const focusAfterMove = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const id = focusAfterMove.current;
+    if (!id) return;
+    const active = document.activeElement;
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-entry-id="${CSS.escape(id)}"]`);
+    if (row && (active === row || active === document.body || !active || listRef.current?.contains(active)))
+      row.focus();
+  }, [entries]);
+  return {
+    listRef,
+    entries,
+    announcement,
+    dragging,
+    over,
+    setDragging,
+    setOver,
+    move: (entry, toIndex, keepFocus = false) => {
+      if (toIndex < 0 || toIndex >= entries.length || entries[toIndex]?.id === entry.id) return;
+      if (keepFocus) focusAfterMove.current = entry.id;
+      run(async () => {
+        await act('queue:move', { entryId: entry.id, toIndex });
+        setAnnouncement(t('queue.moved', { name: entry.speaker.name, n: toIndex + 1 }));
+      });
+    },
+  };
 }
 
 function CurrentTurn({ state }: { state: ConsultationState }) {
@@ -169,10 +233,73 @@ function ChairFloorControls({ state, act, run }: ActProps & { state: Consultatio
   );
 }
 
-function Entry(props: ActProps & { entry: QueueEntry; index: number; last: boolean; self: Person; chair: boolean }) {
-  const { entry, index, last, self, chair, act, run } = props;
+function Entry(
+  props: ActProps & {
+    entry: QueueEntry;
+    index: number;
+    last: boolean;
+    self: Person;
+    chair: boolean;
+    reorder: Reorder;
+  },
+) {
+  const { entry, index, last, self, chair, act, run, reorder } = props;
+  const label = t('queue.entryLabel', { n: index + 1, name: entry.speaker.name, kind: t(`kind.${entry.kind}`) });
+  const chairProps = chair
+    ? {
+        tabIndex: 0,
+        draggable: true,
+        'aria-label': label,
+        ...(reorder.entries.length > 1 ? { 'aria-describedby': 'reorder-hint' } : {}),
+        onKeyDown: (e: KeyboardEvent) => {
+          if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+          if (e.target !== e.currentTarget) return;
+          e.preventDefault();
+          reorder.move(entry, index + (e.key === 'ArrowUp' ? -1 : 1), true);
+        },
+        onDragStart: (e: DragEvent) => {
+          e.dataTransfer?.setData('text/plain', entry.id);
+          if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+          reorder.setDragging(entry.id);
+        },
+        onDragOver: (e: DragEvent) => {
+          if (!reorder.dragging) return;
+          e.preventDefault();
+          if (e.dataTransfer) e.dataTransfer.dropEffect = 'move';
+          if (reorder.over !== index) reorder.setOver(index);
+        },
+        onDrop: (e: DragEvent) => {
+          e.preventDefault();
+          const id = reorder.dragging ?? e.dataTransfer?.getData('text/plain');
+          reorder.setDragging(undefined);
+          reorder.setOver(undefined);
+          const dragged = id ? reorder.entries.find((x) => x.id === id) : undefined;
+          if (dragged) reorder.move(dragged, index);
+        },
+        onDragEnd: () => {
+          reorder.setDragging(undefined);
+          reorder.setOver(undefined);
+        },
+      }
+    : {};
+  const classes = [
+    chair ? 'movable' : '',
+    reorder.dragging === entry.id ? 'dragging' : '',
+    reorder.dragging && reorder.over === index && reorder.dragging !== entry.id ? 'drop-target' : '',
+  ].filter(Boolean);
   return (
-    <li data-testid="queue-entry" data-speaker-id={entry.speaker.id}>
+    <li
+      data-testid="queue-entry"
+      data-speaker-id={entry.speaker.id}
+      data-entry-id={entry.id}
+      class={classes.join(' ') || undefined}
+      {...chairProps}
+    >
+      {chair && (
+        <span class="grip" aria-hidden="true">
+          ⋮⋮
+        </span>
+      )}
       <span class="pos">{index + 1}</span>
       <span class="name">
         {entry.speaker.name}
@@ -191,17 +318,17 @@ function Entry(props: ActProps & { entry: QueueEntry; index: number; last: boole
           </button>
           <button
             type="button"
-            aria-label={t('chair.up')}
+            aria-label={t('chair.upFor', { name: entry.speaker.name })}
             disabled={index === 0}
-            onClick={() => run(() => act('queue:move', { entryId: entry.id, toIndex: index - 1 }))}
+            onClick={() => reorder.move(entry, index - 1)}
           >
             ↑
           </button>
           <button
             type="button"
-            aria-label={t('chair.down')}
+            aria-label={t('chair.downFor', { name: entry.speaker.name })}
             disabled={last}
-            onClick={() => run(() => act('queue:move', { entryId: entry.id, toIndex: index + 1 }))}
+            onClick={() => reorder.move(entry, index + 1)}
           >
             ↓
           </button>

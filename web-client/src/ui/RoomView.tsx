@@ -1,21 +1,29 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
-import type { RoomSession } from '../lib/RoomSession.js';
+import { RECEIVE_MODES, type ReceiveMode, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
+import type { RoomSession, RoomState } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
 import { CommentsPanel } from './CommentsPanel.js';
 import { describeError } from './describeError.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { MinutesPanel } from './MinutesPanel.js';
+import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { QueuePanel } from './QueuePanel.js';
 import { SessionBar } from './SessionBar.js';
 import { Tile } from './Tile.js';
 import { Audio } from './Video.js';
 
-/** The room: a grid of participants with the active speaker highlighted, and the controls. */
+/**
+ * The room: the active speaker (or a screen share) large, everyone else in a paged grid, the
+ * floor, people, comments and minutes beside (below on a phone), and the controls.
+ */
 export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin: () => void }) {
   useLocale();
   const state = useStore(session.state);
+  // The floor holder is a fallback of the large view: re-render when the floor changes.
+  useStore(session.consultation.state);
   const [tab, setTab] = useState<Tab>('queue');
+  const [screenError, setScreenError] = useState<string>();
   const self = state.self;
 
   if (state.phase === 'left' || state.phase === 'replaced') {
@@ -31,14 +39,27 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
 
   const person = self ?? { id: session.identity.sub, name: session.identity.name, role: session.identity.role };
   const moderator = person.role === 'chair' || person.role === 'secretary';
-  const tabs: Tab[] = ['queue', 'comments', ...(moderator ? (['minutes'] as const) : [])];
+  const tabs: Tab[] = ['queue', 'participants', 'comments', ...(moderator ? (['minutes'] as const) : [])];
   const active = tabs.includes(tab) ? tab : 'queue';
+  const layout = session.layout();
+  const count = state.peers.length + (self ? 1 : 0);
+
+  const toggleScreen = () => {
+    setScreenError(undefined);
+    const action = state.screenOn ? session.stopScreenShare() : session.startScreenShare();
+    action.catch((err: unknown) => {
+      // Cancelling the browser's picker is not an error worth showing.
+      if ((err as DOMException)?.name === 'NotAllowedError' || (err as DOMException)?.name === 'AbortError') return;
+      setScreenError(t('controls.screenFailed', { detail: describeError(err) }));
+    });
+  };
 
   return (
-    <div class="room" data-testid="room" data-phase={state.phase}>
+    <div class="room" data-testid="room" data-phase={state.phase} data-receive-mode={state.receiveMode}>
       <header class="room-head">
         <h1>{t('app.title')}</h1>
-        <span class="count">{t('room.participants', { count: state.peers.length + (self ? 1 : 0) })}</span>
+        <span class="count">{t('room.participants', { count })}</span>
+        <QualityIndicator state={state} />
         <LanguageSwitch />
       </header>
       <SessionBar consultation={session.consultation} self={person} />
@@ -53,45 +74,35 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
         </p>
       )}
       <div class="room-body">
-        <section class="grid" aria-label={t('room.participants', { count: state.peers.length + 1 })}>
-          {self && (
-            <Tile
-              info={self}
-              video={state.camOn ? session.local.camera : undefined}
-              micOn={state.micOn && state.micAllowed}
-              speaking={state.activeSpeakerId === self.id}
-              self
-            />
+        <section class="media" aria-label={t('room.participants', { count })}>
+          <section
+            class="stage"
+            data-testid="stage"
+            data-featured-peer={layout.featured?.peerId}
+            data-featured-source={layout.featured?.source}
+            aria-label={t('room.stage')}
+          >
+            {layout.featured && <TileOf session={session} state={state} tile={layout.featured} large />}
+            {state.peers.length === 0 && <p class="empty">{t('room.empty')}</p>}
+          </section>
+          {layout.grid.length > 0 && (
+            <ul class="grid" data-testid="grid" aria-label={t('room.grid')}>
+              {layout.grid.map((tile) => (
+                <li key={tileKey(tile)}>
+                  <TileOf session={session} state={state} tile={tile} />
+                </li>
+              ))}
+            </ul>
           )}
-          {state.peers.map((p) => (
-            <Tile
-              key={p.info.id}
-              info={p.info}
-              video={p.tracks.camera}
-              micOn={p.micOn}
-              speaking={state.activeSpeakerId === p.info.id}
-            />
-          ))}
-          {state.peers.length === 0 && <p class="empty">{t('room.empty')}</p>}
+          {layout.pageCount > 1 && (
+            <Pager page={layout.page} pageCount={layout.pageCount} onPage={(page) => session.setPage(page)} />
+          )}
         </section>
         <aside class="side">
-          <div class="tabs" role="tablist">
-            {tabs.map((name) => (
-              <button
-                key={name}
-                type="button"
-                role="tab"
-                id={`tab-${name}`}
-                aria-selected={active === name}
-                data-testid={`tab-${name}`}
-                onClick={() => setTab(name)}
-              >
-                {t(`tabs.${name}`)}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" aria-labelledby={`tab-${active}`}>
+          <Tabs tabs={tabs} active={active} onSelect={setTab} peopleCount={count} />
+          <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`}>
             {active === 'queue' && <QueuePanel consultation={session.consultation} self={person} />}
+            {active === 'participants' && <ParticipantsPanel session={session} self={person} />}
             {active === 'comments' && <CommentsPanel consultation={session.consultation} self={person} />}
             {active === 'minutes' && (
               <MinutesPanel consultation={session.consultation} self={person} token={session.token} />
@@ -100,38 +111,216 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
         </aside>
       </div>
       {state.peers.map((p) => p.tracks.mic && <Audio key={p.info.id} track={p.tracks.mic} />)}
-      <MicNotice session={session} />
-      <nav class="controls" aria-label="controls">
-        {session.local.mic && (
-          <button
-            type="button"
-            aria-pressed={!state.micOn}
-            data-testid="toggle-mic"
-            disabled={!state.micOn && !state.micAllowed}
-            onClick={() => void session.setMic(!state.micOn).catch(() => undefined)}
-          >
-            {state.micOn ? t('controls.micOn') : t('controls.micOff')}
-          </button>
+      {/* Kept in view at the bottom: why the microphone is locked, and the controls. */}
+      <div class="dock">
+        <MicNotice session={session} />
+        {screenError && (
+          <p class="banner error" role="alert">
+            {screenError}
+          </p>
         )}
-        {session.local.camera && (
-          <button
-            type="button"
-            aria-pressed={!state.camOn}
-            data-testid="toggle-camera"
-            onClick={() => void session.setCamera(!state.camOn)}
-          >
-            {state.camOn ? t('controls.camOn') : t('controls.camOff')}
+        <nav class="controls" aria-label={t('controls.label')}>
+          {session.local.mic && (
+            <button
+              type="button"
+              aria-pressed={!state.micOn}
+              data-testid="toggle-mic"
+              disabled={!state.micOn && !state.micAllowed}
+              onClick={() => void session.setMic(!state.micOn).catch(() => undefined)}
+            >
+              {state.micOn ? t('controls.micOn') : t('controls.micOff')}
+            </button>
+          )}
+          {session.local.camera && (
+            <button
+              type="button"
+              aria-pressed={!state.camOn}
+              data-testid="toggle-camera"
+              onClick={() => void session.setCamera(!state.camOn)}
+            >
+              {state.camOn ? t('controls.camOn') : t('controls.camOff')}
+            </button>
+          )}
+          {session.canShareScreen && (
+            <button type="button" aria-pressed={state.screenOn} data-testid="toggle-screen" onClick={toggleScreen}>
+              {state.screenOn ? t('controls.screenStop') : t('controls.screenStart')}
+            </button>
+          )}
+          <label class="receive">
+            <span>{t('controls.receive')}</span>
+            <select
+              data-testid="receive-mode"
+              value={state.receiveMode}
+              onChange={(e) => session.setReceiveMode(e.currentTarget.value as ReceiveMode)}
+            >
+              {RECEIVE_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {t(`receive.${mode}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" class="danger" data-testid="leave" onClick={() => void session.leave()}>
+            {t('controls.leave')}
           </button>
-        )}
-        <button type="button" class="danger" data-testid="leave" onClick={() => void session.leave()}>
-          {t('controls.leave')}
-        </button>
-      </nav>
+        </nav>
+      </div>
     </div>
   );
 }
 
-type Tab = 'queue' | 'comments' | 'minutes';
+type Tab = 'queue' | 'participants' | 'comments' | 'minutes';
+
+/** Previous / next page of the grid. A button that becomes disabled hands the focus to the other. */
+function Pager({ page, pageCount, onPage }: { page: number; pageCount: number; onPage: (page: number) => void }) {
+  const prev = useRef<HTMLButtonElement>(null);
+  const next = useRef<HTMLButtonElement>(null);
+  const go = (to: number) => {
+    onPage(to);
+    const edge = to <= 0 ? next : to >= pageCount - 1 ? prev : undefined;
+    // After the re-render, when the other button is enabled.
+    if (edge) setTimeout(() => edge.current?.focus(), 0);
+  };
+  return (
+    <nav class="pager" aria-label={t('room.grid')} data-testid="pager">
+      <button
+        ref={prev}
+        type="button"
+        data-testid="page-prev"
+        aria-label={t('room.prevPage')}
+        disabled={page === 0}
+        onClick={() => go(page - 1)}
+      >
+        ‹
+      </button>
+      <span aria-live="polite">{t('room.page', { n: page + 1, total: pageCount })}</span>
+      <button
+        ref={next}
+        type="button"
+        data-testid="page-next"
+        aria-label={t('room.nextPage')}
+        disabled={page >= pageCount - 1}
+        onClick={() => go(page + 1)}
+      >
+        ›
+      </button>
+    </nav>
+  );
+}
+
+/** Tabs with arrow-key movement (roving focus), as the WAI-ARIA tabs pattern has it. */
+function Tabs(props: { tabs: Tab[]; active: Tab; onSelect: (tab: Tab) => void; peopleCount: number }) {
+  const { tabs, active, onSelect } = props;
+  const onKeyDown = (e: KeyboardEvent) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    const to = e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : tabs.indexOf(active) + step;
+    if (!step && e.key !== 'Home' && e.key !== 'End') return;
+    e.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length] ?? active;
+    onSelect(next);
+    (e.currentTarget as HTMLElement).querySelector<HTMLElement>(`#tab-${next}`)?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" onKeyDown={onKeyDown}>
+      {tabs.map((name) => (
+        <button
+          key={name}
+          type="button"
+          role="tab"
+          id={`tab-${name}`}
+          aria-selected={active === name}
+          aria-controls={active === name ? `panel-${name}` : undefined}
+          tabIndex={active === name ? 0 : -1}
+          data-testid={`tab-${name}`}
+          onClick={() => onSelect(name)}
+        >
+          {t(`tabs.${name}`)}
+          {name === 'participants' && <span class="tab-count">{props.peopleCount}</span>}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** One tile of the layout, from the session's state (one's own camera and screen are local tracks). */
+function TileOf({
+  session,
+  state,
+  tile,
+  large = false,
+}: {
+  session: RoomSession;
+  state: RoomState;
+  tile: TileRef;
+  large?: boolean;
+}) {
+  const self = state.self;
+  if (self && tile.peerId === self.id) {
+    const video = tile.source === 'screen' ? session.local.screen : state.camOn ? session.local.camera : undefined;
+    return (
+      <Tile
+        info={self}
+        video={video}
+        micOn={Boolean(session.local.mic) && state.micOn && state.micAllowed}
+        speaking={state.activeSpeakerId === self.id}
+        source={tile.source}
+        large={large}
+        self
+      />
+    );
+  }
+  const peer = state.peers.find((p) => p.info.id === tile.peerId);
+  if (!peer) return null;
+  return (
+    <Tile
+      info={peer.info}
+      video={peer.tracks[tile.source]}
+      videoPaused={peer.videoOff?.[tile.source] ?? false}
+      micOn={peer.micOn}
+      speaking={state.activeSpeakerId === peer.info.id}
+      source={tile.source}
+      large={large}
+    />
+  );
+}
+
+/** The receive link: good / fair / poor, with the words, not only the bars' colour. */
+function QualityIndicator({ state }: { state: RoomState }) {
+  const level = state.quality ?? 'unknown';
+  const text = t('quality.label', { level: t(`quality.${level}`) });
+  const bars = level === 'good' ? 3 : level === 'fair' ? 2 : level === 'poor' ? 1 : 0;
+  const { lossRate, rttMs } = state.link;
+  const jitterMs = state.link.jitterMs ?? state.link.videoJitterMs;
+  const details = t('quality.details', {
+    loss: lossRate === undefined ? '—' : `${(lossRate * 100).toFixed(1)}%`,
+    jitter: jitterMs === undefined ? '—' : `${Math.round(jitterMs)} ms`,
+    rtt: rttMs === undefined ? '—' : `${Math.round(rttMs)} ms`,
+  });
+  return (
+    <span
+      class={`quality quality-${level}`}
+      data-testid="quality"
+      data-quality={level}
+      data-degradation={state.degradation}
+      title={[text, details, ...(state.degradation > 0 ? [t('quality.lowered')] : [])].join('\n')}
+    >
+      <svg viewBox="0 0 18 14" width="18" height="14" aria-hidden="true">
+        {[0, 1, 2].map((i) => (
+          <rect key={i} x={i * 6} y={10 - i * 5} width="4" height={4 + i * 5} rx="1" class={i < bars ? 'on' : 'off'} />
+        ))}
+      </svg>
+      <span class="quality-text">
+        {text}
+        {state.degradation > 0 && (
+          <>
+            {' · '}
+            <span class="quality-lowered">{t('quality.loweredShort')}</span>
+          </>
+        )}
+      </span>
+    </span>
+  );
+}
 
 /** Why the microphone is locked (moderated mode) and where one stands in the queue. */
 function MicNotice({ session }: { session: RoomSession }) {

@@ -1,5 +1,6 @@
 import type { PeerInfo } from '@yishi/shared';
 import { t } from '../i18n/index.js';
+import type { VideoSource } from '../lib/ReceivePolicy.js';
 import { Video } from './Video.js';
 
 interface Props {
@@ -8,32 +9,52 @@ interface Props {
   micOn: boolean;
   speaking: boolean;
   self?: boolean;
+  /** A camera (default) or a screen share. */
+  source?: VideoSource;
+  /** The large view. */
+  large?: boolean;
+  /** The video exists but does not arrive now (data saver, its owner turned it off): show the initial. */
+  videoPaused?: boolean;
 }
 
 /** One participant: video (or initial), name, role and sector, microphone state, speaking highlight. */
-export function Tile({ info, video, micOn, speaking, self = false }: Props) {
+export function Tile({
+  info,
+  video,
+  micOn,
+  speaking,
+  self = false,
+  source = 'camera',
+  large = false,
+  videoPaused = false,
+}: Props) {
+  const screen = source === 'screen';
+  const name = `${info.name}${self ? t('room.you') : ''}`;
+  const label = screen
+    ? t('room.screenOf', { name })
+    : `${name}, ${t(`role.${info.role}`)}${speaking ? `, ${t('room.speaking')}` : ''}${videoPaused && video ? `, ${t('room.videoPaused')}` : ''}`;
   return (
     <figure
-      class={`tile${speaking ? ' speaking' : ''}`}
+      class={`tile${speaking && !screen ? ' speaking' : ''}${large ? ' large' : ''}${screen ? ' screen' : ''}`}
       data-testid="tile"
       data-peer-id={info.id}
-      aria-label={`${info.name}${self ? t('room.you') : ''}${speaking ? `, ${t('room.speaking')}` : ''}`}
+      data-source={source}
+      aria-label={label}
     >
-      {video ? (
-        <Video track={video} local={self} />
+      {video && !videoPaused ? (
+        // One's own camera is mirrored; one's own screen is not (text would read backwards).
+        <Video track={video} local={self && !screen} />
       ) : (
         <div class="avatar" aria-hidden="true">
-          {info.name.slice(0, 1)}
+          <span class="initial">{info.name.slice(0, 1)}</span>
+          {video && videoPaused && <span class="paused-note">{t('room.videoPaused')}</span>}
         </div>
       )}
       <figcaption>
-        <span class="name">
-          {info.name}
-          {self && t('room.you')}
-        </span>
-        <span class={`badge role-${info.role}`}>{t(`role.${info.role}`)}</span>
-        {info.sector && <span class="sector">{info.sector}</span>}
-        {!micOn && (
+        <span class="name">{screen ? t('room.screenOf', { name }) : name}</span>
+        {!screen && <span class={`badge role-${info.role}`}>{t(`role.${info.role}`)}</span>}
+        {!screen && info.sector && <span class="sector">{info.sector}</span>}
+        {!screen && !micOn && (
           <svg class="mic-off" role="img" aria-label={t('room.micOff')} viewBox="0 0 24 24" width="18" height="18">
             <title>{t('room.micOff')}</title>
             <path

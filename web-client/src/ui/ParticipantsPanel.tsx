@@ -1,0 +1,156 @@
+import type { EntryKind, PeerInfo, Person, Role } from '@yishi/shared';
+import { getLocale, t, useLocale } from '../i18n/index.js';
+import type { RoomSession } from '../lib/RoomSession.js';
+import { useStore } from '../lib/store.js';
+import { useAction } from './act.js';
+
+const ROLE_ORDER: Role[] = ['chair', 'secretary', 'member', 'guest', 'observer'];
+
+interface Row {
+  info: PeerInfo | Person;
+  micOn: boolean;
+  self: boolean;
+}
+
+/** Everyone present, grouped by sector (界别); the chair mutes and queues people from here. */
+export function ParticipantsPanel({ session, self }: { session: RoomSession; self: Person }) {
+  const locale = useLocale();
+  const state = useStore(session.state);
+  const { queue } = useStore(session.consultation.state);
+  const { error, run } = useAction();
+  const chair = self.role === 'chair';
+  const act = session.consultation.act.bind(session.consultation);
+
+  const rows: Row[] = [
+    {
+      info: state.self ?? self,
+      micOn: Boolean(session.local.mic) && state.micOn && state.micAllowed,
+      self: true,
+    },
+    ...state.peers.map((p) => ({ info: p.info, micOn: p.micOn, self: false })),
+  ];
+  const groups = groupBySector(rows, locale);
+  const queued = (id: string, kind: EntryKind) => queue.entries.some((e) => e.speaker.id === id && e.kind === kind);
+
+  return (
+    <section class="panel people" aria-labelledby="people-heading" data-testid="participants-panel">
+      <h2 id="people-heading">{t('people.heading', { count: rows.length })}</h2>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {groups.map(({ sector, rows }, i) => {
+        const headingId = `sector-group-${i}`;
+        return (
+          <section
+            key={sector}
+            class="sector-group"
+            data-testid="sector-group"
+            data-sector={sector}
+            aria-labelledby={headingId}
+          >
+            <h3 id={headingId}>
+              {t('people.sector', { sector: sector || t('people.otherSector'), count: rows.length })}
+            </h3>
+            <ul class="people-list">
+              {rows.map(({ info, micOn, self: isSelf }) => {
+                const name = `${info.name}${isSelf ? t('room.you') : ''}`;
+                const speaking = state.activeSpeakerId === info.id;
+                const holding = queue.current?.speaker.id === info.id;
+                const canQueue = info.role !== 'observer';
+                return (
+                  <li key={info.id} data-testid="participant" data-person-id={info.id} data-role={info.role}>
+                    <span class="who">
+                      <span class="name">{name}</span>
+                      <span class={`badge role-${info.role}`}>{t(`role.${info.role}`)}</span>
+                      <MicState on={micOn} />
+                      {(holding || speaking) && <span class="badge speaking">{t('room.speaking')}</span>}
+                      {(queued(info.id, 'contribution') || queued(info.id, 'point_of_order')) && (
+                        <span class="badge">{t('people.queued')}</span>
+                      )}
+                    </span>
+                    {chair && (
+                      <span class="row-actions">
+                        {canQueue && (
+                          <button
+                            type="button"
+                            data-testid="add-contribution"
+                            aria-label={t('people.addContributionFor', { name: info.name })}
+                            disabled={queued(info.id, 'contribution')}
+                            onClick={() => run(() => act('queue:add', { speakerId: info.id, kind: 'contribution' }))}
+                          >
+                            {t('people.addContribution')}
+                          </button>
+                        )}
+                        {canQueue && (
+                          <button
+                            type="button"
+                            data-testid="add-point-of-order"
+                            aria-label={t('people.addPointOfOrderFor', { name: info.name })}
+                            disabled={queued(info.id, 'point_of_order')}
+                            onClick={() => run(() => act('queue:add', { speakerId: info.id, kind: 'point_of_order' }))}
+                          >
+                            {t('people.addPointOfOrder')}
+                          </button>
+                        )}
+                        {!isSelf && (
+                          <button
+                            type="button"
+                            data-testid="mute"
+                            aria-label={t('people.muteFor', { name: info.name })}
+                            disabled={!micOn}
+                            onClick={() => run(() => act('participant:mute', { peerId: info.id }))}
+                          >
+                            {t('chair.mute')}
+                          </button>
+                        )}
+                      </span>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        );
+      })}
+    </section>
+  );
+}
+
+function MicState({ on }: { on: boolean }) {
+  const label = on ? t('room.micOn') : t('room.micOff');
+  return (
+    <svg class={on ? 'mic-on' : 'mic-off'} role="img" aria-label={label} viewBox="0 0 24 24" width="18" height="18">
+      <title>{label}</title>
+      <path
+        fill="currentColor"
+        d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11h-2Z"
+      />
+      {!on && <path stroke="currentColor" stroke-width="2" d="M4 4l16 16" />}
+    </svg>
+  );
+}
+
+/**
+ * Sectors in the locale's collation order, "other" (no sector) last; inside a sector the chair
+ * first, then secretary, members, guests, observers, each by name.
+ */
+export function groupBySector(rows: Row[], locale: string = getLocale()): Array<{ sector: string; rows: Row[] }> {
+  const bySector = new Map<string, Row[]>();
+  for (const row of rows) {
+    const sector = row.info.sector?.trim() ?? '';
+    bySector.set(sector, [...(bySector.get(sector) ?? []), row]);
+  }
+  const collator = new Intl.Collator(locale);
+  return [...bySector.entries()]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : collator.compare(a, b)))
+    .map(([sector, list]) => ({
+      sector,
+      rows: list.sort(
+        (a, b) =>
+          ROLE_ORDER.indexOf(a.info.role) - ROLE_ORDER.indexOf(b.info.role) ||
+          collator.compare(a.info.name, b.info.name),
+      ),
+    }));
+}

@@ -1,0 +1,118 @@
+import { useState } from 'preact/hooks';
+import { INVITATION_TTL_HOURS, type Invitation, type Role, ROLES, type SessionView } from '@yishi/shared';
+import { t } from '../../i18n/index.js';
+import type { OrganiserApi } from '../../lib/api.js';
+import { focusSoon } from './draft.js';
+import { InvitationList, type MadeInvitation } from './InvitationList.js';
+import { useRequest } from './useRequest.js';
+
+const TTL_CHOICES = [24, INVITATION_TTL_HOURS.default, 7 * 24, INVITATION_TTL_HOURS.max] as const;
+const TRIO: readonly Role[] = ['chair', 'secretary', 'member'];
+
+/** Makes join links per person (role, name, sector, lifetime), or the ready chair / secretary / member trio. */
+export function InvitationMaker({ api, view }: { api: OrganiserApi; view: SessionView }) {
+  const [role, setRole] = useState<Role>('member');
+  const [name, setName] = useState('');
+  const [sector, setSector] = useState('');
+  const [ttlHours, setTtlHours] = useState<number>(INVITATION_TTL_HOURS.default);
+  const [made, setMade] = useState<MadeInvitation[]>([]);
+  const request = useRequest();
+  const id = view.topic.id;
+
+  const mint = (person: { role: Role; name: string; sector?: string }): Promise<MadeInvitation> =>
+    api
+      .invite(id, { ...person, ttlHours })
+      .then((invitation: Invitation) => ({ ...person, ...invitation, key: invitation.token }));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const person = { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) };
+    const one = await request.run(() => mint(person));
+    if (!one) return;
+    setMade((list) => [one, ...list]);
+    setName('');
+    setSector('');
+    focusSoon(`[data-invitation="${CSS.escape(one.key)}"] button`);
+  };
+
+  const trio = async () => {
+    const three = await request.run(() => Promise.all(TRIO.map((r) => mint({ role: r, name: t(`role.${r}`) }))));
+    if (!three) return;
+    setMade((list) => [...three, ...list]);
+    const first = three[0];
+    if (first) focusSoon(`[data-invitation="${CSS.escape(first.key)}"] button`);
+  };
+
+  const notOpen = view.session.status === 'scheduled';
+  return (
+    <section class="org-section" id="org-invite" aria-labelledby="org-invite-h" data-testid="invitation-maker">
+      <h2 id="org-invite-h">{t('org.invite.heading')}</h2>
+      <p class="org-hint">{t(notOpen ? 'org.invite.notOpenYet' : 'org.invite.intro')}</p>
+      <form class="org-form org-invite-form" onSubmit={submit}>
+        <div class="org-pair">
+          <label class="org-field">
+            <span>{t('org.invite.role')}</span>
+            <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data-testid="invite-role">
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="org-field">
+            <span>{t('org.invite.ttl')}</span>
+            <select value={ttlHours} onChange={(e) => setTtlHours(Number(e.currentTarget.value))}>
+              {TTL_CHOICES.map((h) => (
+                <option key={h} value={h}>
+                  {h % 24 === 0 ? t('org.invite.days', { n: h / 24 }) : t('org.invite.hours', { n: h })}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="org-pair">
+          <label class="org-field">
+            <span>{t('org.invite.name')}</span>
+            <input
+              required
+              maxLength={64}
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              data-testid="invite-name"
+            />
+          </label>
+          <label class="org-field">
+            <span>{t('org.invite.sector')}</span>
+            <input
+              maxLength={32}
+              list="org-sector-choices"
+              value={sector}
+              onInput={(e) => setSector(e.currentTarget.value)}
+              data-testid="invite-sector"
+            />
+            <datalist id="org-sector-choices">
+              {view.topic.sectors.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          </label>
+        </div>
+        {request.error && (
+          <p class="error" role="alert" data-testid="invite-error">
+            {request.error}
+          </p>
+        )}
+        <div class="org-buttons">
+          <button type="submit" class="primary" disabled={request.busy} data-testid="invite-submit">
+            {t('org.invite.make')}
+          </button>
+          <button type="button" disabled={request.busy} onClick={trio} data-testid="invite-trio">
+            {t('org.invite.trio')}
+          </button>
+        </div>
+      </form>
+      <InvitationList items={made} timeZone={view.session.timeZone} onClear={() => setMade([])} />
+    </section>
+  );
+}

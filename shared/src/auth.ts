@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { RoleSchema } from './roles.js';
+import { ROOM_ID_PATTERN } from './limits.js';
+import { ROLES } from './roles.js';
 
-/** Room ids appear in URLs (`/r/<roomId>`), so they are kept URL-safe and short. */
-export const RoomIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'room id: 1–64 characters of A–Z, a–z, 0–9, "_" or "-"');
+export const RoleSchema = z.enum(ROLES);
+
+export const RoomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'room id: 1–64 characters of A–Z, a–z, 0–9, "_" or "-"');
 
 /** Display names and sectors: trimmed, non-empty, bounded (Chinese text counts per character). */
 const label = (max: number) => z.string().trim().min(1).max(max);

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './errors.js';
+export * from './limits.js';
 export * from './roles.js';
 export * from './protocol/ack.js';
 export * from './protocol/consultation.js';

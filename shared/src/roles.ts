@@ -1,9 +1,6 @@
-import { z } from 'zod';
-
 /** Roles of domain.md; they come only from a signed token, never from the client's say-so. */
 export const ROLES = ['chair', 'secretary', 'member', 'guest', 'observer'] as const;
-export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
+export type Role = (typeof ROLES)[number];
 
 /** Observers receive media and comments only; every other role may publish a camera and microphone. */
 export function canPublish(role: Role): boolean {

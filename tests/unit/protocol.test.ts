@@ -879,6 +879,20 @@ function minutesState(): MinutesView {
         spokenMs: 1_000,
       },
     ],
+    attendance: [
+      {
+        person: { id: 'u-wang', name: '王委员', role: 'member', sector: '经济界' },
+        present: true,
+        firstJoinedAt: T,
+        presentMs: 600_000,
+      },
+      {
+        person: { id: 'u-li', name: '李秘书', role: 'secretary' },
+        present: false,
+        firstJoinedAt: T,
+        presentMs: 60_000,
+      },
+    ],
   };
 }
 
@@ -1074,6 +1088,7 @@ const notificationCases: { [K in NotificationName]: Cases<NotificationPayload<K>
           finalized: [],
         },
         turns: [],
+        attendance: [],
       },
     ],
     bad: [

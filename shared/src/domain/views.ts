@@ -65,6 +65,8 @@ export interface MinutesView {
   };
   /** Every turn so far, oldest first: what summaries are written against. */
   turns: Array<Omit<TurnView, 'remainingMs' | 'paused' | 'warned'> & { endedAt?: number | undefined }>;
+  /** Everyone who has joined, in order of first arrival: here now or not, and for how long in all. */
+  attendance: Array<{ person: Person; present: boolean; firstJoinedAt: number; presentMs: number }>;
 }
 
 export function sessionView(state: RoomState, version: number): SessionView {
@@ -131,6 +133,12 @@ export function minutesView(state: RoomState, version: number, now: number): Min
       const { remainingMs: _r, paused: _p, warned: _w, ...view } = turnView(t, now);
       return { ...view, ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}) };
     }),
+    attendance: Object.values(state.attendance).map(({ person, intervals }) => ({
+      person,
+      present: intervals.at(-1)?.leftAt === undefined,
+      firstJoinedAt: intervals[0]?.joinedAt ?? 0,
+      presentMs: intervals.reduce((ms, i) => ms + ((i.leftAt ?? now) - i.joinedAt), 0),
+    })),
   };
 }
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { RoomIdSchema } from '../auth.js';
 import type { SessionView } from '../domain/views.js';
-import { type Role, RoleSchema } from '../roles.js';
+import { RoleSchema } from '../auth.js';
+import { INVITATION_TTL_HOURS } from '../limits.js';
+import type { Role } from '../roles.js';
 import { SettingsPatchSchema } from './consultation.js';
 
 /** REST bodies of the organiser API (`/api/topics`). Strict, bounded, like socket requests. */
@@ -62,7 +64,6 @@ export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
 export const ScheduleSchema = z.strictObject({ scheduledAt: z.iso.datetime({ offset: true }) });
 
 /** Longest invitation (30 days) and the default one (72 hours), in hours. */
-export const INVITATION_TTL_HOURS = { default: 72, max: 30 * 24 } as const;
 
 /** `POST /api/topics/:id/invitations`: who the join link is for. The token carries these claims. */
 export const InvitationCreateSchema = z.strictObject({

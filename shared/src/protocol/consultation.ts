@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENTRY_KINDS, REACTIONS, STANCES } from '../domain/types.js';
+import { MAX_COMMENT_LENGTH } from '../limits.js';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
 
 /**
@@ -33,9 +34,6 @@ export const SettingsPatchSchema = z.strictObject({
   fairness: z.boolean().optional(),
   observersMayComment: z.boolean().optional(),
 });
-
-/** Longest comment, in characters (a Chinese paragraph of about a page). */
-export const MAX_COMMENT_LENGTH = 2000;
 
 export const ConsultationRequestSchemas = {
   /** Everything a (re)joining client needs: session, queue, recent comments (and minutes for moderators). */

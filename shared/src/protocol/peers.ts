@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RoleSchema } from '../roles.js';
+import { RoleSchema } from '../auth.js';
 import { MediaIdSchema, MediaKindSchema, MediaSourceSchema } from './media.js';
 
 /** A participant as every other participant sees them. `id` is the token's `sub`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
-import { RoleSchema } from '../roles.js';
+import { RoleSchema } from '../auth.js';
 import { ActionStatusSchema, EntryKindSchema, ReactionSchema, StanceSchema } from './consultation.js';
 
 /**
@@ -130,6 +130,9 @@ export const MinutesViewSchema = z.strictObject({
   }),
   turns: z.array(
     TurnViewSchema.omit({ remainingMs: true, paused: true, warned: true }).extend({ endedAt: Time.optional() }),
+  ),
+  attendance: z.array(
+    z.strictObject({ person: PersonSchema, present: z.boolean(), firstJoinedAt: Time, presentMs: z.number() }),
   ),
 });
 

@@ -2,18 +2,11 @@ import { RequestError } from './signaling.js';
 
 export type MinutesFormat = 'docx' | 'md' | 'json';
 
-/** Downloads the minutes through the REST API with the room token (chair and secretary only). */
-export async function downloadMinutes(
-  sessionId: string,
-  token: string,
-  format: MinutesFormat,
-  lang: string,
-): Promise<void> {
+/** Fetches the minutes through the REST API with the room token (chair and secretary only). */
+async function fetchMinutes(sessionId: string, token: string, format: MinutesFormat, lang: string): Promise<Response> {
   const res = await fetch(
     `/api/sessions/${encodeURIComponent(sessionId)}/minutes.${format}?lang=${lang === 'en' ? 'en' : 'zh-CN'}`,
-    {
-      headers: { Authorization: `Bearer ${token}` },
-    },
+    { headers: { Authorization: `Bearer ${token}` } },
   );
   if (!res.ok) {
     const body = (await res.json().catch(() => undefined)) as
@@ -21,6 +14,22 @@ export async function downloadMinutes(
       | undefined;
     throw new RequestError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? res.statusText);
   }
+  return res;
+}
+
+/** The minutes as the Markdown export renders them: what the secretary previews before handing on. */
+export async function previewMinutes(sessionId: string, token: string, lang: string): Promise<string> {
+  return (await fetchMinutes(sessionId, token, 'md', lang)).text();
+}
+
+/** Downloads the minutes in `format` as a file. */
+export async function downloadMinutes(
+  sessionId: string,
+  token: string,
+  format: MinutesFormat,
+  lang: string,
+): Promise<void> {
+  const res = await fetchMinutes(sessionId, token, format, lang);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;

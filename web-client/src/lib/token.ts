@@ -1,8 +1,9 @@
-import { type TokenClaims, TokenClaimsSchema } from '@yishi/shared';
+import { isRoomId, ROLES, type Role, type TokenClaims } from '@yishi/shared';
 
 /**
  * Reads the claims of an invitation token for display before joining. Not a verification: the
- * server checks the signature and refuses a bad token when we connect.
+ * server checks the signature and refuses a bad token when we connect. (Plain checks rather than
+ * the zod schema keep the validation library out of the phone's download.)
  */
 export function readClaims(token: string): (TokenClaims & { exp?: number }) | undefined {
   const part = token.split('.')[1];
@@ -11,10 +12,18 @@ export function readClaims(token: string): (TokenClaims & { exp?: number }) | un
     const json = new TextDecoder().decode(
       Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
     );
-    const payload = JSON.parse(json) as Record<string, unknown>;
-    const claims = TokenClaimsSchema.safeParse(payload);
-    if (!claims.success) return undefined;
-    return { ...claims.data, ...(typeof payload.exp === 'number' ? { exp: payload.exp } : {}) };
+    const { sub, name, room, role, sector, exp } = JSON.parse(json) as Record<string, unknown>;
+    if (typeof sub !== 'string' || !sub || typeof name !== 'string' || !name.trim()) return undefined;
+    if (typeof room !== 'string' || !isRoomId(room) || !ROLES.includes(role as Role)) return undefined;
+    if (sector !== undefined && typeof sector !== 'string') return undefined;
+    return {
+      sub,
+      name: name.trim(),
+      room,
+      role: role as Role,
+      ...(sector ? { sector } : {}),
+      ...(typeof exp === 'number' ? { exp } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { RoomIdSchema } from '@yishi/shared';
+import { isRoomId } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { acquireMedia } from '../lib/devices.js';
 import { type JoinOptions, type LocalMedia, RoomSession } from '../lib/RoomSession.js';
 import { readClaims } from '../lib/token.js';
 import { describeError } from './describeError.js';
 import { ErrorScreen } from './ErrorScreen.js';
-import { OrganiserApp } from './organiser/OrganiserApp.js';
 import { isOrganiserPath } from './organiser/route.js';
 import { Prejoin } from './Prejoin.js';
 import { RoomView } from './RoomView.js';
@@ -28,16 +27,24 @@ interface JoinLink {
 function parseLink(): JoinLink | { problem: 'noToken' | 'badLink' } {
   const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
   const roomId = match?.[1] ? decodeURIComponent(match[1]) : undefined;
-  if (!roomId || !RoomIdSchema.safeParse(roomId).success) return { problem: 'badLink' };
+  if (!roomId || !isRoomId(roomId)) return { problem: 'badLink' };
   const params = new URLSearchParams(location.search);
   const token = params.get('token');
   if (!token) return { problem: 'noToken' };
   return { roomId, token, autojoin: params.get('autojoin') === '1' };
 }
 
-/** `/organiser` → the organiser pages; anything else is a join link. */
+/** `/organiser` → the organiser pages (loaded only there: members on phones never download them); anything else is a join link. */
 export function App() {
-  return isOrganiserPath(location.pathname) ? <OrganiserApp /> : <JoinApp />;
+  return isOrganiserPath(location.pathname) ? <LazyOrganiser /> : <JoinApp />;
+}
+
+function LazyOrganiser() {
+  const [page, setPage] = useState<typeof import('./organiser/OrganiserApp.js') | undefined>();
+  useEffect(() => {
+    void import('./organiser/OrganiserApp.js').then(setPage);
+  }, []);
+  return page ? <page.OrganiserApp /> : null;
 }
 
 function JoinApp() {

@@ -90,6 +90,8 @@ interface CommentProps {
 }
 
 function Comment({ comment, self, moderator, promoted, onReply, act, run }: CommentProps) {
+  const [hiding, setHiding] = useState(false);
+  const [reason, setReason] = useState('');
   const time = new Date(comment.createdAt).toLocaleTimeString(getLocale(), { hour: '2-digit', minute: '2-digit' });
   return (
     <article class={`comment${comment.hidden ? ' hidden' : ''}`} data-testid="comment" data-comment-id={comment.id}>
@@ -128,10 +130,9 @@ function Comment({ comment, self, moderator, promoted, onReply, act, run }: Comm
           <button
             type="button"
             class="link"
-            onClick={() => {
-              const reason = prompt(t('comments.hideReason'))?.trim();
-              if (reason) run(() => act('comment:hide', { commentId: comment.id, reason }));
-            }}
+            aria-expanded={hiding}
+            data-testid="hide"
+            onClick={() => setHiding(!hiding)}
           >
             {t('comments.hide')}
           </button>
@@ -148,6 +149,30 @@ function Comment({ comment, self, moderator, promoted, onReply, act, run }: Comm
           </button>
         )}
       </footer>
+      {hiding && (
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = reason.trim();
+            if (!text) return;
+            run(() => act('comment:hide', { commentId: comment.id, reason: text }));
+            setHiding(false);
+          }}
+        >
+          <input
+            aria-label={t('comments.hideReason')}
+            placeholder={t('comments.hideReason')}
+            maxLength={200}
+            data-testid="hide-reason"
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+          <button type="submit" disabled={!reason.trim()} data-testid="hide-confirm">
+            {t('comments.hideConfirm')}
+          </button>
+        </form>
+      )}
     </article>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActionStatus, MinutesView, Person } from '@yishi/shared';
 import { getLocale, t, useLocale } from '../i18n/index.js';
 import type { Consultation } from '../lib/Consultation.js';
-import { downloadMinutes, type MinutesFormat } from '../lib/exportMinutes.js';
+import { downloadMinutes, type MinutesFormat, previewMinutes } from '../lib/exportMinutes.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
 import { clock } from './useNow.js';
@@ -15,6 +15,7 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
   const { consultation, self } = props;
   const state = useStore(consultation.state);
   const { error, run } = useAction();
+  const [preview, setPreview] = useState<string>();
   const view = state.minutes;
   if (!view) return null;
   const { minutes } = view;
@@ -47,6 +48,13 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
             {t('minutes.reopen')}
           </button>
         )}
+        <button
+          type="button"
+          data-testid="preview"
+          onClick={() => run(async () => setPreview(await previewMinutes(sessionId, props.token, getLocale())))}
+        >
+          {t('minutes.preview')}
+        </button>
         {(['docx', 'md', 'json'] as MinutesFormat[]).map((format) => (
           <button
             key={format}
@@ -63,6 +71,28 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
           {error}
         </p>
       )}
+      {preview !== undefined && (
+        <section class="preview-md" aria-label={t('minutes.preview')} data-testid="minutes-preview">
+          <button type="button" class="link" onClick={() => setPreview(undefined)}>
+            {t('minutes.previewClose')}
+          </button>
+          <pre>{preview}</pre>
+        </section>
+      )}
+
+      <h3>{t('minutes.attendance')}</h3>
+      <ul class="attendance" data-testid="attendance">
+        {view.attendance.map(({ person, present, presentMs }) => (
+          <li key={person.id} class="attendance-row">
+            <span>{person.name}</span>
+            {person.sector && <span class="sector">{person.sector}</span>}
+            <span class="muted">
+              {t(`role.${person.role}`)} · {present ? t('minutes.present') : t('minutes.left')} ·{' '}
+              {t('minutes.presentFor', { time: clock(presentMs) })}
+            </span>
+          </li>
+        ))}
+      </ul>
 
       <h3>{t('minutes.turns')}</h3>
       {view.turns.length === 0 && <p class="muted">{t('minutes.noTurns')}</p>}

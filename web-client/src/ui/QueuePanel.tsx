@@ -220,6 +220,17 @@ function ChairFloorControls({ state, act, run }: ActProps & { state: Consultatio
       <button type="button" onClick={() => run(() => act('queue:setClosed', { closed: !queue.listClosed }))}>
         {queue.listClosed ? t('chair.openList') : t('chair.closeList')}
       </button>
+      {queue.listClosed && (
+        <button
+          type="button"
+          aria-pressed={queue.pointsOfOrderBlocked}
+          onClick={() =>
+            run(() => act('queue:setClosed', { closed: true, pointsOfOrderBlocked: !queue.pointsOfOrderBlocked }))
+          }
+        >
+          {queue.pointsOfOrderBlocked ? t('chair.allowPoo') : t('chair.blockPoo')}
+        </button>
+      )}
       <button
         type="button"
         data-testid="switch-mode"

@@ -10,6 +10,7 @@ import { MinutesPanel } from './MinutesPanel.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { QueuePanel } from './QueuePanel.js';
 import { SessionBar } from './SessionBar.js';
+import { SettingsPanel } from './SettingsPanel.js';
 import { Tile } from './Tile.js';
 import { Audio } from './Video.js';
 
@@ -101,7 +102,12 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
         <aside class="side">
           <Tabs tabs={tabs} active={active} onSelect={setTab} peopleCount={count} />
           <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`}>
-            {active === 'queue' && <QueuePanel consultation={session.consultation} self={person} />}
+            {active === 'queue' && (
+              <>
+                <QueuePanel consultation={session.consultation} self={person} />
+                {person.role === 'chair' && <SettingsPanel consultation={session.consultation} />}
+              </>
+            )}
             {active === 'participants' && <ParticipantsPanel session={session} self={person} />}
             {active === 'comments' && <CommentsPanel consultation={session.consultation} self={person} />}
             {active === 'minutes' && (

@@ -5,6 +5,8 @@ import { machineInfo } from './machine.js';
 import { exportMinutes } from './scenarios/exportMinutes.js';
 import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
+import { sfuFanout } from './scenarios/sfuFanout.js';
+import { signaling } from './scenarios/signaling.js';
 
 /**
  * `npm run bench -- <scenario> [--runs N]`: runs one benchmark scenario, prints a table and
@@ -14,11 +16,23 @@ const SCENARIOS = {
   join: (o: { runs: number }) => join(o),
   grant: (o: { runs: number }) => grant(o),
   export: (o: { runs: number }) => exportMinutes(o),
+  'sfu-fanout': (o: { runs: number; steps?: string }) =>
+    sfuFanout({
+      steps: (o.steps ?? '25,50,100,200,300,400,600,800,1000').split(',').map(Number),
+      warmupMs: 3000,
+      windowMs: 5000,
+    }),
+  signaling: (o: { runs: number; steps?: string }) =>
+    signaling({
+      sizes: (o.steps ?? '100,500,1000,2000').split(',').map(Number),
+      commentRates: [5, 10, 20, 50, 100, 200],
+      grantTrials: o.runs,
+    }),
 } as const;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: 'string', default: '5' } },
+  options: { runs: { type: 'string', default: '5' }, steps: { type: 'string' } },
 });
 const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
@@ -27,7 +41,7 @@ if (!name || !(name in SCENARIOS)) {
 }
 const runs = Number(values.runs);
 const startedAt = new Date().toISOString();
-const result = await SCENARIOS[name]({ runs });
+const result = await SCENARIOS[name]({ runs, ...(values.steps ? { steps: values.steps } : {}) });
 console.table(result.table);
 const out = path.join(import.meta.dirname, 'results', `${name}-${startedAt.replace(/[:.]/g, '-')}.json`);
 fs.mkdirSync(path.dirname(out), { recursive: true });

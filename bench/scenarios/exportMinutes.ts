@@ -81,9 +81,9 @@ export function bigSession(turns: number, comments: number): RoomState {
   return state;
 }
 
-/** export: minutes of a session with 300 turns and 5,000 comments, as JSON, Markdown and DOCX. */
-export async function exportMinutes(options: { runs: number }) {
-  const state = bigSession(300, 5000);
+/** export: minutes of a session with 300 turns and 5,000 comments (by default), as JSON, Markdown and DOCX. */
+export async function exportMinutes(options: { runs: number; turns?: number; comments?: number }) {
+  const state = bigSession(options.turns ?? 300, options.comments ?? 5000);
   const times: Record<'document' | 'json' | 'markdown' | 'docx', number[]> = {
     document: [],
     json: [],

@@ -9,7 +9,7 @@ import { quantile } from '../stats.js';
  * `yishi:first-remote-frame` performance mark, relative to navigation start).
  */
 export async function join(options: { runs: number }) {
-  const server = await startTestServer({ env: { MEDIASOUP_WORKERS: '1' } });
+  const server = await startTestServer({ env: { MEDIASOUP_WORKERS: '1' }, rooms: ['bench'] });
   const browser = await launchChromium();
   try {
     const hostContext = await browser.newContext();

@@ -8,7 +8,7 @@ export class MediaPeer {
   readonly id: string;
   readonly canProduce: boolean;
   readonly rtpCapabilities: RtpCapabilities;
-  readonly transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
+  readonly transports = new Map<string, types.Transport<{ direction: Direction }>>();
   readonly producers = new Map<string, types.Producer<{ peerId: string; source: MediaSource }>>();
   readonly consumers = new Map<string, types.Consumer>();
   /** Floor control: may this peer's microphone carry sound now? */
@@ -24,13 +24,27 @@ export class MediaPeer {
     this.rtpCapabilities = rtpCapabilities;
   }
 
-  transport(transportId: string, direction?: Direction): types.WebRtcTransport<{ direction: Direction }> {
+  transport(transportId: string, direction?: Direction): types.Transport<{ direction: Direction }> {
     const transport = this.transports.get(transportId);
     if (!transport) throw new NotFound(`transport ${transportId} not found`);
     if (direction && transport.appData.direction !== direction) {
       throw new NotFound(`transport ${transportId} is not a ${direction} transport`);
     }
     return transport;
+  }
+
+  /** A transport of a browser (ICE + DTLS), for the calls only those have. */
+  webRtcTransport(transportId: string): types.WebRtcTransport<{ direction: Direction }> {
+    const transport = this.transport(transportId);
+    if (transport.type !== 'webrtc') throw new NotFound(`transport ${transportId} is not a WebRTC transport`);
+    return transport as types.WebRtcTransport<{ direction: Direction }>;
+  }
+
+  /** A plain RTP transport (server-side media, load tests). */
+  plainTransport(transportId: string): types.PlainTransport<{ direction: Direction }> {
+    const transport = this.transport(transportId);
+    if (transport.type !== 'plain') throw new NotFound(`transport ${transportId} is not a plain RTP transport`);
+    return transport as types.PlainTransport<{ direction: Direction }>;
   }
 
   producer(producerId: string): types.Producer<{ peerId: string; source: MediaSource }> {

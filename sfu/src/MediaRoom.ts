@@ -107,29 +107,17 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
   }
 
   async createTransport(peerId: string, direction: Direction): Promise<TransportOptions> {
-    const peer = this.#peer(peerId);
-    if (direction === 'send' && !peer.canProduce) throw new Forbidden('this role may not send media');
-    const sameDirection = [...peer.transports.values()].filter((t) => t.appData.direction === direction);
-    if (sameDirection.length >= MAX_TRANSPORTS_PER_DIRECTION) {
-      throw new Conflict(`at most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per participant`);
-    }
-    const { router, slot } = await this.#home;
-    const transport = await router.createWebRtcTransport<{ direction: Direction }>({
-      webRtcServer: slot.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: this.#config.initialOutgoingBitrate,
-      appData: { direction },
-    });
-    // The peer may have left, or the room been reset, while the transport was being created.
-    if (this.#peers.get(peerId) !== peer || transport.closed) {
-      transport.close();
-      throw new NotFound('participant left the room');
-    }
+    const transport = await this.#addTransport(peerId, direction, ({ router, slot }) =>
+      router.createWebRtcTransport<{ direction: Direction }>({
+        webRtcServer: slot.webRtcServer,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: this.#config.initialOutgoingBitrate,
+        appData: { direction },
+      }),
+    );
     if (direction === 'send') await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate);
-    peer.transports.set(transport.id, transport);
-    transport.observer.on('close', () => peer.transports.delete(transport.id));
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -138,15 +126,64 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     };
   }
 
+  /**
+   * A plain RTP transport (no ICE, no DTLS) for media that does not come from a browser: server
+   * side recording or ingest, and load tests on loopback. A send transport learns its remote
+   * address from the first packet (comedia); a receive one is told where to send with
+   * `connectPlainTransport`. Not reachable from clients.
+   */
+  async createPlainTransport(peerId: string, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
+    const transport = await this.#addTransport(peerId, direction, ({ router }) =>
+      router.createPlainTransport<{ direction: Direction }>({
+        listenInfo: { protocol: 'udp', ip: this.#config.listenIp },
+        rtcpMux: true,
+        comedia: direction === 'send',
+        appData: { direction },
+      }),
+    );
+    return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+  }
+
+  async connectPlainTransport(
+    peerId: string,
+    transportId: string,
+    remote: { ip: string; port: number },
+  ): Promise<void> {
+    await this.#peer(peerId).plainTransport(transportId).connect(remote);
+  }
+
+  /** Creates a transport for `peerId` within the per-direction limit, and forgets it when it closes. */
+  async #addTransport<T extends types.Transport<{ direction: Direction }>>(
+    peerId: string,
+    direction: Direction,
+    create: (home: RouterHome) => Promise<T>,
+  ): Promise<T> {
+    const peer = this.#peer(peerId);
+    if (direction === 'send' && !peer.canProduce) throw new Forbidden('this role may not send media');
+    const sameDirection = [...peer.transports.values()].filter((t) => t.appData.direction === direction);
+    if (sameDirection.length >= MAX_TRANSPORTS_PER_DIRECTION) {
+      throw new Conflict(`at most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per participant`);
+    }
+    const transport = await create(await this.#home);
+    // The peer may have left, or the room been reset, while the transport was being created.
+    if (this.#peers.get(peerId) !== peer || transport.closed) {
+      transport.close();
+      throw new NotFound('participant left the room');
+    }
+    peer.transports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    return transport;
+  }
+
   async connectTransport(peerId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
-    const transport = this.#peer(peerId).transport(transportId);
+    const transport = this.#peer(peerId).webRtcTransport(transportId);
     await clientCall('connect transport', () =>
       transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }),
     );
   }
 
   async restartIce(peerId: string, transportId: string): Promise<TransportOptions['iceParameters']> {
-    const transport = this.#peer(peerId).transport(transportId);
+    const transport = this.#peer(peerId).webRtcTransport(transportId);
     return clientCall('restart ICE', () => transport.restartIce());
   }
 
@@ -288,6 +325,11 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
       throw new InvalidRequest('this stream has no layers to choose from');
     }
     await consumer.setPreferredLayers(layers);
+  }
+
+  /** The simulcast layer a consumer is being sent now (diagnostics and load tests). */
+  currentLayers(peerId: string, consumerId: string): { spatialLayer: number; temporalLayer?: number } | undefined {
+    return this.#peer(peerId).consumer(consumerId).currentLayers;
   }
 
   close(): void {

@@ -102,26 +102,30 @@ function Comment({ comment, self, moderator, promoted, onReply, act, run }: Comm
         <time>{time}</time>
       </header>
       {comment.hidden && (
-        <p class="muted">{t('comments.hidden', { name: comment.hidden.byName, reason: comment.hidden.reason })}</p>
+        <p class="muted hidden-note">
+          {t('comments.hidden', { name: comment.hidden.byName, reason: comment.hidden.reason })}
+        </p>
       )}
       {comment.text && <p class="text">{comment.text}</p>}
       <footer>
-        {REACTIONS.map((reaction) => {
-          const who = comment.reactions[reaction] ?? [];
-          const on = who.includes(self.id);
-          return (
-            <button
-              key={reaction}
-              type="button"
-              class="reaction"
-              aria-pressed={on}
-              onClick={() => run(() => act('comment:react', { commentId: comment.id, reaction, on: !on }))}
-            >
-              {t(`reaction.${reaction}`)} {who.length > 0 ? who.length : ''}
-            </button>
-          );
-        })}
-        {onReply && !comment.replyTo && (
+        {/* A hidden comment is no longer reacted or replied to; moderators may still promote or review it. */}
+        {!comment.hidden &&
+          REACTIONS.map((reaction) => {
+            const who = comment.reactions[reaction] ?? [];
+            const on = who.includes(self.id);
+            return (
+              <button
+                key={reaction}
+                type="button"
+                class="reaction"
+                aria-pressed={on}
+                onClick={() => run(() => act('comment:react', { commentId: comment.id, reaction, on: !on }))}
+              >
+                {t(`reaction.${reaction}`)} {who.length > 0 ? who.length : ''}
+              </button>
+            );
+          })}
+        {onReply && !comment.replyTo && !comment.hidden && (
           <button type="button" class="link" onClick={onReply}>
             {t('comments.reply')}
           </button>

@@ -185,9 +185,12 @@ function AutosaveText(props: {
           }
         }}
       />
-      <span class="save-state" data-state={status}>
-        {status === 'saved' ? t('minutes.saved') : t('minutes.saving')}
-      </span>
+      {/* Read-only (under review, finalized, or not the secretary's): nothing is being saved. */}
+      {!props.disabled && (
+        <span class="save-state" data-state={status}>
+          {status === 'saved' ? t('minutes.saved') : t('minutes.saving')}
+        </span>
+      )}
     </label>
   );
 }
@@ -223,7 +226,12 @@ function ItemList(props: {
             setDraft('');
           }}
         >
-          <input aria-label={t('minutes.consensus')} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+          <input
+            aria-label={t('minutes.consensus')}
+            placeholder={t('minutes.consensus')}
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
           <button type="submit">{t('minutes.add')}</button>
         </form>
       )}

@@ -33,6 +33,12 @@ export function QueuePanel({ consultation, self }: { consultation: Consultation;
       )}
       {canSpeak && (
         <div class="actions" data-testid="member-actions">
+          {/* While speaking, ending one's turn comes first; asking for another stays possible. */}
+          {holding && (
+            <button type="button" class="primary" data-testid="yield" onClick={() => run(() => act('floor:yield', {}))}>
+              {t('queue.yield')}
+            </button>
+          )}
           {KINDS.map((kind) => {
             const entry = mine(kind);
             if (entry) {
@@ -51,7 +57,7 @@ export function QueuePanel({ consultation, self }: { consultation: Consultation;
               <button
                 key={kind}
                 type="button"
-                class={kind === 'contribution' ? 'primary' : undefined}
+                class={kind === 'contribution' && !holding ? 'primary' : undefined}
                 data-testid={`request-${kind}`}
                 onClick={() => run(() => act('queue:request', { kind }))}
               >
@@ -59,11 +65,6 @@ export function QueuePanel({ consultation, self }: { consultation: Consultation;
               </button>
             );
           })}
-          {holding && (
-            <button type="button" data-testid="yield" onClick={() => run(() => act('floor:yield', {}))}>
-              {t('queue.yield')}
-            </button>
-          )}
         </div>
       )}
       {chair && <ChairFloorControls state={state} act={act} run={run} />}

@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Publisher } from '../lib/publisher.js';
+import { bareRig, type FanoutRig, yishiRig } from '../lib/rigs.js';
+import { UdpSink } from '../lib/udpSink.js';
+
+export interface FanoutOptions {
+  /** Consumer counts to step through (stops early once both rigs pass the limits). */
+  steps: number[];
+  warmupMs: number;
+  windowMs: number;
+}
+
+export interface FanoutStep {
+  rig: 'bare' | 'yishi';
+  consumers: number;
+  /** Packets the sink received per second (what the SFU forwarded and the host delivered). */
+  forwardedPps: number;
+  forwardedMbps: number;
+  /** mediasoup worker CPU, fraction of one core. */
+  workerCpu: number;
+  /** 1 − received / expected, expected = consumers × (audio + forwarded video layer) sent. */
+  loss: number;
+  videoLayer: number;
+  /** The sink's own CPU, fraction of one core (it shares the two cores with the worker). */
+  sinkCpu: number;
+}
+
+const LOSS_LIMIT = 0.01;
+const CPU_LIMIT = 0.95;
+
+/** One measurement: a fresh rig with `consumers`, warmed up, then a counted window. */
+async function measure(
+  makeRig: () => Promise<FanoutRig>,
+  consumers: number,
+  sink: UdpSink,
+  o: FanoutOptions,
+): Promise<FanoutStep> {
+  const rig = await makeRig();
+  const publisher = new Publisher();
+  try {
+    await rig.addConsumers(consumers, sink.ports);
+    publisher.start(rig.input, rig.input);
+    await sleep(o.warmupMs);
+    const layer = await rig.videoLayer();
+    const before = {
+      sink: await sink.counts(),
+      cpu: await rig.workerCpuMs(),
+      sent: structuredClone(publisher.sent),
+      at: performance.now(),
+    };
+    await sleep(o.windowMs);
+    const after = {
+      sink: await sink.counts(),
+      cpu: await rig.workerCpuMs(),
+      sent: structuredClone(publisher.sent),
+      at: performance.now(),
+    };
+    const seconds = (after.at - before.at) / 1000;
+    const videoSent = layer >= 0 ? (after.sent.video[layer] as number) - (before.sent.video[layer] as number) : 0;
+    const expected = consumers * (after.sent.audio - before.sent.audio + videoSent);
+    const received = after.sink.packets - before.sink.packets;
+    return {
+      rig: rig.name,
+      consumers,
+      forwardedPps: Math.round(received / seconds),
+      forwardedMbps: Number((((after.sink.bytes - before.sink.bytes) * 8) / seconds / 1e6).toFixed(2)),
+      workerCpu: Number(((after.cpu - before.cpu) / 1000 / seconds).toFixed(3)),
+      loss: expected > 0 ? Number(Math.max(0, 1 - received / expected).toFixed(4)) : 1,
+      videoLayer: layer,
+      sinkCpu: Number(((after.sink.cpuMs - before.sink.cpuMs) / 1000 / seconds).toFixed(3)),
+    };
+  } finally {
+    publisher.stop();
+    await rig.close();
+    await sleep(300);
+  }
+}
+
+const withinLimits = (s: FanoutStep) => s.loss <= LOSS_LIMIT && s.workerCpu < CPU_LIMIT;
+
+/**
+ * sfu-fanout: one publisher (opus ~32 kbit/s, VP8 ~500 kbit/s in three simulcast layers) and a
+ * growing number of consumers on plain transports, each counted at a UDP sink. At every step the
+ * same load runs through bare mediasoup and through Yishi's SFU layer, one after the other, so
+ * their ratio is measured on the same machine within one run.
+ */
+export async function sfuFanout(o: FanoutOptions) {
+  const sink = await UdpSink.start(8);
+  const steps: FanoutStep[] = [];
+  try {
+    for (const consumers of o.steps) {
+      const pair = [await measure(bareRig, consumers, sink, o), await measure(yishiRig, consumers, sink, o)];
+      steps.push(...pair);
+      process.stderr.write(
+        `  ${consumers} consumers: ${pair.map((s) => `${s.rig} loss ${(s.loss * 100).toFixed(2)}% cpu ${(s.workerCpu * 100).toFixed(0)}%`).join(', ')}\n`,
+      );
+      if (!pair.some(withinLimits)) break;
+    }
+  } finally {
+    sink.stop();
+  }
+  const best = (rig: 'bare' | 'yishi') =>
+    steps.filter((s) => s.rig === rig && withinLimits(s)).sort((a, b) => b.consumers - a.consumers)[0];
+  const bare = best('bare');
+  const yishi = best('yishi');
+  // CPU per forwarded packet at the largest load both carried within limits: Yishi's overhead over bare.
+  const common = steps
+    .filter(
+      (s) =>
+        s.rig === 'bare' &&
+        withinLimits(s) &&
+        steps.some((y) => y.rig === 'yishi' && y.consumers === s.consumers && withinLimits(y)),
+    )
+    .at(-1)?.consumers;
+  const at = (rig: 'bare' | 'yishi') => steps.find((s) => s.rig === rig && s.consumers === common);
+  const cpuPerKpps = (s: FanoutStep | undefined) =>
+    s && s.forwardedPps > 0 ? s.workerCpu / (s.forwardedPps / 1000) : Number.NaN;
+  const ratioToBare = {
+    maxConsumers: bare && yishi ? Number((yishi.consumers / bare.consumers).toFixed(3)) : null,
+    cpuPerPacketAtCommonLoad: common ? Number((cpuPerKpps(at('yishi')) / cpuPerKpps(at('bare'))).toFixed(3)) : null,
+  };
+  const perCore = (s: FanoutStep | undefined) => (s ? Math.round(s.forwardedPps / Math.max(s.workerCpu, 0.01)) : null);
+  return {
+    table: steps.map((s) => ({
+      rig: s.rig,
+      consumers: s.consumers,
+      'fwd pkt/s': s.forwardedPps,
+      'fwd Mbit/s': s.forwardedMbps,
+      'worker CPU %': Math.round(s.workerCpu * 100),
+      'loss %': Number((s.loss * 100).toFixed(2)),
+      layer: s.videoLayer,
+      'sink CPU %': Math.round(s.sinkCpu * 100),
+    })),
+    data: {
+      steps,
+      limits: { loss: LOSS_LIMIT, workerCpu: CPU_LIMIT },
+      maxConsumersPerWorker: { bare: bare?.consumers ?? 0, yishi: yishi?.consumers ?? 0 },
+      /** Forwarded packets per second per fully used core, extrapolated from the best step within limits. */
+      forwardedPpsPerCore: { bare: perCore(bare), yishi: perCore(yishi) },
+      ratioToBare,
+      commonLoadConsumers: common ?? null,
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CommentView, QueueView } from '@yishi/shared';
+import { TestClient } from '../../tests/support/client.js';
+import { signToken } from '../../signaling/src/auth/tokens.js';
+import { freePort, ServerProcess } from '../../tests/support/serverProcess.js';
+import { TEST_SECRET } from '../../tests/support/server.js';
+import { quantile } from '../stats.js';
+
+const ROOM = 'bench';
+
+export interface SignalingOptions {
+  /** Client counts to step through; clients are added to reach each. */
+  sizes: number[];
+  /** Comment rates (per second, whole room) tried at each size until p99 passes 100 ms. */
+  commentRates: number[];
+  grantTrials: number;
+}
+
+/** Resident memory of a process, bytes. */
+function rss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/**
+ * signaling: N socket.io clients (no media) join one session on a Yishi server running as its own
+ * process. Measures join latency, server memory per connection, the fan-out of a floor grant
+ * (chair's request until every client has the new queue state) and of comments (the highest rate
+ * whose delivery p99 stays under 100 ms, and lost deliveries).
+ */
+export async function signaling(o: SignalingOptions) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-bench-'));
+  const port = await freePort();
+  const server = await ServerProcess.start({ port, dataDir, demoRoom: ROOM, env: { LOG_LEVEL: 'error' } });
+  const pid = server.child.pid as number;
+  const tokens = { secret: TEST_SECRET, issuer: 'yishi', audience: 'yishi' };
+  const token = (sub: string, role: 'chair' | 'member') =>
+    signToken(tokens, { sub, name: sub, role, room: ROOM }, '1h');
+  const clients: TestClient[] = [];
+  const results = [];
+  try {
+    const chair = await TestClient.connect(server.url, { token: token('chair', 'chair'), roomId: ROOM });
+    const { rtpCapabilities } = await chair.call('media:routerCapabilities', {});
+    await chair.call('room:join', { rtpCapabilities });
+    const baseline = rss(pid);
+
+    for (const size of o.sizes) {
+      // Join: connect + join, in batches of 50 concurrent clients.
+      const joinMs: number[] = [];
+      while (clients.length < size) {
+        const batch = Array.from({ length: Math.min(50, size - clients.length) }, (_, i) => clients.length + i);
+        clients.push(
+          ...(await Promise.all(
+            batch.map(async (i) => {
+              const started = performance.now();
+              const client = await TestClient.connect(server.url, { token: token(`m${i}`, 'member'), roomId: ROOM });
+              await client.call('room:join', { rtpCapabilities });
+              joinMs.push(performance.now() - started);
+              return client;
+            }),
+          )),
+        );
+      }
+      await sleep(1000);
+      const memoryPerConnectionKiB = Math.round((rss(pid) - baseline) / clients.length / 1024);
+
+      // Floor grant: member m0 asks; time from the chair's grant until every client saw it in queue:state.
+      const grantAllMs: number[] = [];
+      const grantEachMs: number[] = [];
+      for (let trial = 0; trial < o.grantTrials; trial++) {
+        await (clients[0] as TestClient).call('queue:request', { kind: 'contribution' });
+        const seen = clients.map((c) =>
+          c.next('queue:state', (q: QueueView) => q.current?.speaker.id === 'm0', 20_000).then(() => performance.now()),
+        );
+        const started = performance.now();
+        await chair.call('floor:grant', {});
+        const times = await Promise.all(seen);
+        grantEachMs.push(...times.map((t) => t - started));
+        grantAllMs.push(Math.max(...times) - started);
+        await chair.call('floor:end', {});
+        await sleep(200);
+      }
+
+      // Comments: every client posts in turn at `rate` per second for 4 s (at most 0.5/s each: the rate limit).
+      const comments = [];
+      for (const rate of o.commentRates) {
+        if (rate > clients.length / 2) break;
+        const latencies: number[] = [];
+        let delivered = 0;
+        const onComment = (c: CommentView) => {
+          const sent = Number(/^bench (\d+(?:\.\d+)?)/.exec(c.text)?.[1]);
+          if (!Number.isNaN(sent)) {
+            latencies.push(Date.now() - sent);
+            delivered++;
+          }
+        };
+        for (const c of clients) c.socket.on('comment:added', onComment);
+        const total = rate * 4;
+        let refused = 0;
+        for (let i = 0; i < total; i++) {
+          const poster = clients[(i * 7919) % clients.length] as TestClient;
+          void poster.request('comment:post', { text: `bench ${Date.now()}` }).then((r) => {
+            if (!r.ok) refused++;
+          });
+          await sleep(1000 / rate);
+        }
+        await sleep(2000);
+        for (const c of clients) c.socket.off('comment:added', onComment);
+        const expected = (total - refused) * clients.length;
+        const p99 = quantile(latencies, 0.99);
+        comments.push({ rate, p50Ms: quantile(latencies, 0.5), p99Ms: p99, lost: expected - delivered, refused });
+        if (p99 > 100 || rate === o.commentRates.at(-1)) break;
+        await sleep(11_000); // let every poster's rate-limit window pass
+      }
+      const sustained = comments.filter((c) => c.p99Ms <= 100 && c.lost === 0).at(-1)?.rate ?? 0;
+      results.push({
+        clients: clients.length,
+        joinP50Ms: Math.round(quantile(joinMs, 0.5)),
+        joinP99Ms: Math.round(quantile(joinMs, 0.99)),
+        memoryPerConnectionKiB,
+        grantAllP50Ms: Math.round(quantile(grantAllMs, 0.5)),
+        grantAllP99Ms: Math.round(quantile(grantAllMs, 0.99)),
+        grantEachP99Ms: Math.round(quantile(grantEachMs, 0.99)),
+        comments,
+        commentRateP99Under100Ms: sustained,
+      });
+      process.stderr.write(`  ${clients.length} clients done\n`);
+    }
+    chair.close();
+  } finally {
+    for (const c of clients) c.close();
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return {
+    table: results.map((r) => ({
+      clients: r.clients,
+      'join p50 ms': r.joinP50Ms,
+      'join p99 ms': r.joinP99Ms,
+      'KiB/conn': r.memoryPerConnectionKiB,
+      'grant→all p50 ms': r.grantAllP50Ms,
+      'grant→all p99 ms': r.grantAllP99Ms,
+      'comments/s (p99<100ms)': r.commentRateP99Under100Ms,
+    })),
+    data: { nodes: 1, results },
+  };
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { grant } from '../../bench/scenarios/grant.js';
+import { join } from '../../bench/scenarios/join.js';
+
+/** One-run versions of the browser benchmarks: the harness produces its figures (values are not checked). */
+describe('browser benchmark harness (smoke)', () => {
+  it('join produces a join-to-first-frame sample', async () => {
+    const { data } = await join({ runs: 1 });
+    expect(data.samplesMs).toHaveLength(1);
+    expect(data.samplesMs[0]).toBeGreaterThan(0);
+  });
+
+  it('grant produces a grant-to-audio sample', async () => {
+    const { data } = await grant({ runs: 1 });
+    expect(data.samplesMs).toHaveLength(1);
+    expect(typeof data.p50Ms).toBe('number');
+  });
+});

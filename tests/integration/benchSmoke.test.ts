@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { exportMinutes } from '../../bench/scenarios/exportMinutes.js';
+import { sfuFanout } from '../../bench/scenarios/sfuFanout.js';
+import { signaling } from '../../bench/scenarios/signaling.js';
+
+/**
+ * Tiny runs of the benchmark scenarios, so the harness keeps working. They check that figures
+ * come out, never what the figures are: timings belong to `npm run bench`.
+ */
+describe('benchmark harness (smoke)', () => {
+  it('sfu-fanout measures both rigs and their ratio', async () => {
+    const { data, table } = await sfuFanout({ steps: [3], warmupMs: 1500, windowMs: 1000 });
+    expect(data.steps.map((s) => s.rig)).toEqual(['bare', 'yishi']);
+    for (const step of data.steps) {
+      expect(step.consumers).toBe(3);
+      expect(step.forwardedPps).toBeGreaterThan(0);
+      expect(step.workerCpu).toBeGreaterThanOrEqual(0);
+      expect(step.loss).toBeGreaterThanOrEqual(0);
+    }
+    expect(Object.keys(data.ratioToBare)).toEqual(['maxConsumers', 'cpuPerPacketAtCommonLoad']);
+    expect(table).toHaveLength(2);
+  }, 60_000);
+
+  it('signaling measures joins, memory, grant and comment fan-out', async () => {
+    const { data } = await signaling({ sizes: [4], commentRates: [1], grantTrials: 1 });
+    const [result] = data.results;
+    expect(result?.clients).toBe(4);
+    expect(result?.joinP50Ms).toBeGreaterThan(0);
+    expect(result?.grantAllP50Ms).toBeGreaterThanOrEqual(0);
+    expect(result?.comments[0]).toMatchObject({ rate: 1, lost: expect.any(Number), p99Ms: expect.any(Number) });
+  }, 60_000);
+
+  it('export renders a session of the asked size in all three formats', async () => {
+    const { data } = await exportMinutes({ runs: 1, turns: 5, comments: 20 });
+    expect(data).toMatchObject({ turns: 5, comments: 20, runs: 1 });
+    expect(data.docxBytes).toBeGreaterThan(0);
+    expect(Object.keys(data.p50Ms)).toEqual(['document', 'json', 'markdown', 'docx']);
+  });
+});

@@ -18,14 +18,14 @@ const SCENARIOS = {
   export: (o: { runs: number }) => exportMinutes(o),
   'sfu-fanout': (o: { runs: number; steps?: string }) =>
     sfuFanout({
-      steps: (o.steps ?? '25,50,100,200,300,400,600,800,1000').split(',').map(Number),
+      steps: (o.steps ?? '50,100,200,400,600,800,1000,1200,1400,1600').split(',').map(Number),
       warmupMs: 3000,
-      windowMs: 5000,
+      windowMs: 8000,
     }),
   signaling: (o: { runs: number; steps?: string }) =>
     signaling({
       sizes: (o.steps ?? '100,500,1000,2000').split(',').map(Number),
-      commentRates: [5, 10, 20, 50, 100, 200],
+      commentRates: [5, 10, 20, 50, 100, 200, 500],
       grantTrials: o.runs,
     }),
 } as const;

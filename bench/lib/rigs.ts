@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
@@ -22,6 +23,16 @@ export interface FanoutRig {
   workerCpuMs(): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * Consumers' transports encrypt like WebRTC ones (SRTP, AES-CM-128 + HMAC-SHA1-80): that is most
+ * of the per-packet work of a real SFU. The sink only counts, so it never needs to decrypt.
+ */
+const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80' as const;
+const remoteSrtp = (): types.SrtpParameters => ({
+  cryptoSuite: SRTP_SUITE,
+  keyBase64: randomBytes(30).toString('base64'),
+});
 
 const cpuMs = async (worker: types.Worker) => {
   const usage = await worker.getResourceUsage();
@@ -48,8 +59,14 @@ export async function bareRig(): Promise<FanoutRig> {
           listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
           rtcpMux: true,
           comedia: false,
+          enableSrtp: true,
+          srtpCryptoSuite: SRTP_SUITE,
         });
-        await t.connect({ ip: '127.0.0.1', port: sinkPorts[(consumers.length / 2) % sinkPorts.length] as number });
+        await t.connect({
+          ip: '127.0.0.1',
+          port: sinkPorts[(consumers.length / 2) % sinkPorts.length] as number,
+          srtpParameters: remoteSrtp(),
+        });
         for (const producer of [audio, video]) {
           consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
         }
@@ -104,10 +121,11 @@ export async function yishiRig(): Promise<FanoutRig> {
       for (let i = 0; i < count; i++, n++) {
         const peerId = `consumer-${n}`;
         room.addPeer(peerId, { rtpCapabilities, canProduce: false });
-        const t = await room.createPlainTransport(peerId, 'recv');
+        const t = await room.createPlainTransport(peerId, 'recv', { srtp: true });
         await room.connectPlainTransport(peerId, t.id, {
           ip: '127.0.0.1',
           port: sinkPorts[n % sinkPorts.length] as number,
+          srtpParameters: remoteSrtp(),
         });
         for (const producer of [audio, video]) {
           const consumer = await room.consume(peerId, { transportId: t.id, producerId: producer.producerId });

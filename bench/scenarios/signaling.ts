@@ -25,6 +25,13 @@ function rss(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
+/** CPU time (user + system) a process has used, ms. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks of 10 ms on Linux.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /**
  * signaling: N socket.io clients (no media) join one session on a Yishi server running as its own
  * process. Measures join latency, server memory per connection, the fan-out of a floor grant
@@ -34,7 +41,19 @@ function rss(pid: number): number {
 export async function signaling(o: SignalingOptions) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-bench-'));
   const port = await freePort();
-  const server = await ServerProcess.start({ port, dataDir, demoRoom: ROOM, env: { LOG_LEVEL: 'error' } });
+  // YISHI_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (profile-guided work).
+  const profile = process.env.YISHI_PROFILE_DIR;
+  const server = await ServerProcess.start({
+    port,
+    dataDir,
+    demoRoom: ROOM,
+    // COMMENT_BATCH_MS from the bench's environment, to compare batching windows.
+    env: {
+      LOG_LEVEL: 'error',
+      ...(process.env.COMMENT_BATCH_MS ? { COMMENT_BATCH_MS: process.env.COMMENT_BATCH_MS } : {}),
+    },
+    ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
+  });
   const pid = server.child.pid as number;
   const tokens = { secret: TEST_SECRET, issuer: 'yishi', audience: 'yishi' };
   const token = (sub: string, role: 'chair' | 'member') =>
@@ -90,16 +109,21 @@ export async function signaling(o: SignalingOptions) {
         if (rate > clients.length / 2) break;
         const latencies: number[] = [];
         let delivered = 0;
-        const onComment = (c: CommentView) => {
-          const sent = Number(/^bench (\d+(?:\.\d+)?)/.exec(c.text)?.[1]);
-          if (!Number.isNaN(sent)) {
-            latencies.push(Date.now() - sent);
-            delivered++;
+        let messages = 0;
+        const onComments = ({ comments }: { comments: CommentView[] }) => {
+          messages++;
+          for (const c of comments) {
+            const sent = Number(/^bench (\d+(?:\.\d+)?)/.exec(c.text)?.[1]);
+            if (!Number.isNaN(sent)) {
+              latencies.push(Date.now() - sent);
+              delivered++;
+            }
           }
         };
-        for (const c of clients) c.socket.on('comment:added', onComment);
+        for (const c of clients) c.socket.on('comments:added', onComments);
         const total = rate * 4;
         let refused = 0;
+        const cpuBefore = cpuMs(pid);
         for (let i = 0; i < total; i++) {
           const poster = clients[(i * 7919) % clients.length] as TestClient;
           void poster.request('comment:post', { text: `bench ${Date.now()}` }).then((r) => {
@@ -108,10 +132,21 @@ export async function signaling(o: SignalingOptions) {
           await sleep(1000 / rate);
         }
         await sleep(2000);
-        for (const c of clients) c.socket.off('comment:added', onComment);
+        const serverCpuMs = cpuMs(pid) - cpuBefore;
+        for (const c of clients) c.socket.off('comments:added', onComments);
         const expected = (total - refused) * clients.length;
         const p99 = quantile(latencies, 0.99);
-        comments.push({ rate, p50Ms: quantile(latencies, 0.5), p99Ms: p99, lost: expected - delivered, refused });
+        comments.push({
+          rate,
+          p50Ms: quantile(latencies, 0.5),
+          p99Ms: p99,
+          lost: expected - delivered,
+          refused,
+          // Comments per message to one client (> 1 when the server batched a burst).
+          commentsPerMessage: messages ? Math.round((delivered / messages) * 100) / 100 : null,
+          // The server's CPU for this phase (6 s) per comment delivered to one client.
+          serverCpuUsPerDelivery: delivered ? Math.round((serverCpuMs * 1000) / delivered) : null,
+        });
         if (p99 > 100 || rate === o.commentRates.at(-1)) break;
         await sleep(11_000); // let every poster's rate-limit window pass
       }
@@ -145,6 +180,6 @@ export async function signaling(o: SignalingOptions) {
       'grant→all p99 ms': r.grantAllP99Ms,
       'comments/s (p99<100ms)': r.commentRateP99Under100Ms,
     })),
-    data: { nodes: 1, results },
+    data: { nodes: 1, commentBatchMs: Number(process.env.COMMENT_BATCH_MS ?? 50), results },
   };
 }

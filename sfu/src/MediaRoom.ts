@@ -132,22 +132,33 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
    * address from the first packet (comedia); a receive one is told where to send with
    * `connectPlainTransport`. Not reachable from clients.
    */
-  async createPlainTransport(peerId: string, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
+  async createPlainTransport(
+    peerId: string,
+    direction: Direction,
+    options: { srtp?: boolean } = {},
+  ): Promise<{ id: string; ip: string; port: number; srtpParameters?: types.SrtpParameters | undefined }> {
     const transport = await this.#addTransport(peerId, direction, ({ router }) =>
       router.createPlainTransport<{ direction: Direction }>({
         listenInfo: { protocol: 'udp', ip: this.#config.listenIp },
         rtcpMux: true,
         comedia: direction === 'send',
+        enableSrtp: options.srtp ?? false,
         appData: { direction },
       }),
     );
-    return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+    return {
+      id: transport.id,
+      ip: transport.tuple.localAddress,
+      port: transport.tuple.localPort,
+      srtpParameters: transport.srtpParameters,
+    };
   }
 
+  /** Where a plain transport sends; with SRTP, the remote side's keys. */
   async connectPlainTransport(
     peerId: string,
     transportId: string,
-    remote: { ip: string; port: number },
+    remote: { ip: string; port: number; srtpParameters?: types.SrtpParameters },
   ): Promise<void> {
     await this.#peer(peerId).plainTransport(transportId).connect(remote);
   }

@@ -42,6 +42,16 @@ const EnvSchema = z.object({
   /** Worker i listens on MEDIASOUP_PORT + i, UDP and TCP; 0 picks free ports. */
   MEDIASOUP_PORT: port.default(40000),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /**
+   * Comments posted within this many ms of the last one sent reach clients as one message
+   * (the first is never delayed); 0 sends each on its own.
+   */
+  COMMENT_BATCH_MS: z
+    .string()
+    .regex(/^\d{1,4}$/, 'expected a number of milliseconds')
+    .transform(Number)
+    .pipe(z.number().max(1000))
+    .default(50),
   /** Room id of the demo room whose join links `npm start` prints. */
   DEMO_ROOM: z
     .string()
@@ -60,6 +70,7 @@ export interface Config {
   organiserKey: string | undefined;
   media: MediaConfig;
   demoRoom: string;
+  commentBatchMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIncomingBitrate: 1_500_000,
     },
     demoRoom: e.DEMO_ROOM,
+    commentBatchMs: e.COMMENT_BATCH_MS,
   };
 }
 

@@ -44,7 +44,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
 
   const httpServer = http.createServer();
   const io = createSocketServer(httpServer);
-  const rooms = new RoomRegistry(media, sessions, io, log);
+  const rooms = new RoomRegistry(media, sessions, io, log, { commentBatchMs: config.commentBatchMs });
   const metrics = createMetrics({
     connections: () => io.engine.clientsCount,
     rooms: () => rooms.size,

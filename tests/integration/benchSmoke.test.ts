@@ -27,7 +27,13 @@ describe('benchmark harness (smoke)', () => {
     expect(result?.clients).toBe(4);
     expect(result?.joinP50Ms).toBeGreaterThan(0);
     expect(result?.grantAllP50Ms).toBeGreaterThanOrEqual(0);
-    expect(result?.comments[0]).toMatchObject({ rate: 1, lost: expect.any(Number), p99Ms: expect.any(Number) });
+    expect(result?.comments[0]).toMatchObject({
+      rate: 1,
+      lost: expect.any(Number),
+      p99Ms: expect.any(Number),
+      commentsPerMessage: expect.any(Number),
+      serverCpuUsPerDelivery: expect.any(Number),
+    });
   }, 60_000);
 
   it('export renders a session of the asked size in all three formats', async () => {

@@ -38,6 +38,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** Bounded wait for the ready banner and /readyz. */
   startTimeoutMs?: number;
+  /** Extra flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
 /** The pids of `pid`'s live child processes (Linux /proc), e.g. a server's mediasoup workers. */
@@ -95,7 +97,7 @@ export class ServerProcess {
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
     if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npm run build, or npx tsc -b)`);
     const timeoutMs = options.startTimeoutMs ?? 30_000;
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
       cwd: ROOT,
       // Only what the server needs: nothing of the test runner's environment leaks in.
       env: {

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         maxIncomingBitrate: 1_500_000,
       },
       demoRoom: 'demo',
+      commentBatchMs: 50,
     });
     // A wildcard listener announces one of this machine's IPv4 addresses (loopback as the last resort).
     expect(localIPv4s).toContain(config.media.announcedAddress);
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
       MEDIASOUP_PORT: '44000',
       MEDIASOUP_LOG_LEVEL: 'debug',
       DEMO_ROOM: 'town-hall_2025',
+      COMMENT_BATCH_MS: '0',
     });
     expect(config).toEqual({
       port: 8080,
@@ -88,6 +90,7 @@ describe('loadConfig', () => {
         maxIncomingBitrate: 1_500_000,
       },
       demoRoom: 'town-hall_2025',
+      commentBatchMs: 0,
     });
   });
 
@@ -124,6 +127,10 @@ describe('loadConfig', () => {
     ['MEDIASOUP_LISTEN_IP', 'localhost'],
     ['MEDIASOUP_LOG_LEVEL', 'info'],
     ['DEMO_ROOM', 'town hall'],
+    ['COMMENT_BATCH_MS', ''],
+    ['COMMENT_BATCH_MS', '-1'],
+    ['COMMENT_BATCH_MS', '1001'],
+    ['COMMENT_BATCH_MS', 'fast'],
   ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toMatch(new RegExp(`^invalid configuration:\\n  ${name}: \\S`));

@@ -222,7 +222,7 @@ describe('floor control in the media', () => {
     expect(micCalls(media(), afterGrant)).toEqual([{ method: 'setMicAllowed', args: ['m1', false] }]);
 
     // Only the speaker was told anything about their microphone.
-    const sentinel = [chair, other].map((p) => p.client.next('comment:added'));
+    const sentinel = [chair, other].map((p) => p.client.next('comments:added'));
     await chair.client.call('comment:post', { text: '下一位' });
     await Promise.all(sentinel);
     expect(received(other, 'mic:state')).toEqual([]);
@@ -274,7 +274,7 @@ describe('floor control in the media', () => {
     expect(await allowed).toEqual({ allowed: true, mutedByChair: false });
     expect(micCalls(media(), before)).toEqual([{ method: 'setMicAllowed', args: ['m1', true] }]);
     // Socket.IO keeps order per connection: once this broadcast arrives, anything sent before it has too.
-    const sentinel = observer.client.next('comment:added');
+    const sentinel = observer.client.next('comments:added');
     await chair.client.call('comment:post', { text: '请大家自由发言。' });
     await sentinel;
     expect(received(observer, 'mic:state')).toEqual([]);
@@ -295,15 +295,16 @@ describe('floor control in the media', () => {
 });
 
 describe('live comments', () => {
-  it('delivers a comment to everyone present as comment:added', async () => {
+  it('delivers a comment to everyone present as comments:added', async () => {
     const { roomId } = await session();
     const chair = await join(roomId, 'chair', '王主席', 'chair');
     const member = await join(roomId, 'm1', '张委员', 'member');
     const other = await join(roomId, 'm2', '陈委员', 'member');
-    const arrivals = [chair, member, other].map((p) => p.client.next('comment:added'));
+    const arrivals = [chair, member, other].map((p) => p.client.next('comments:added'));
     const { id } = await member.client.call('comment:post', { text: '建议增加乡村教师编制。', stance: 'support' });
     const [toChair, toAuthor, toOther] = await Promise.all(arrivals);
-    expect(toOther).toEqual({
+    expect(toOther?.comments).toHaveLength(1);
+    expect(toOther?.comments[0]).toEqual({
       id,
       agendaItemId: null,
       author: { id: 'm1', name: '张委员', role: 'member' },
@@ -316,9 +317,9 @@ describe('live comments', () => {
     expect(toAuthor).toEqual(toOther);
 
     // A reply joins the thread; reactions reach everyone as comment:updated.
-    const reply = other.client.next('comment:added');
+    const reply = other.client.next('comments:added');
     await chair.client.call('comment:post', { text: '同意', replyTo: id! });
-    expect(await reply).toMatchObject({ replyTo: id, author: { id: 'chair' } });
+    expect((await reply).comments).toMatchObject([{ replyTo: id, author: { id: 'chair' } }]);
     const reacted = member.client.next('comment:updated');
     await other.client.call('comment:react', { commentId: id!, reaction: 'agree', on: true });
     expect(await reacted).toMatchObject({ id, reactions: { agree: ['m2'] } });
@@ -391,7 +392,7 @@ describe('minutes', () => {
 
     // Socket.IO keeps order per connection: once this broadcast arrives, anything sent before it has too.
     const others = [member, guest, observer];
-    const sentinel = others.map((p) => p.client.next('comment:added'));
+    const sentinel = others.map((p) => p.client.next('comments:added'));
     await chair.client.call('comment:post', { text: '请秘书记录。' });
     await Promise.all(sentinel);
     for (const p of others) expect(p.seen.map((n) => n.event)).not.toContain('minutes:state');

@@ -1070,7 +1070,17 @@ const notificationCases: { [K in NotificationName]: Cases<NotificationPayload<K>
       bad('unknown field', '', { ...queueState(), turns: [] }),
     ],
   },
-  'comment:added': commentCases(),
+  'comments:added': (() => {
+    const one = commentCases();
+    return {
+      good: [{ comments: one.good.slice(0, 1) }, { comments: one.good }],
+      bad: [
+        bad('no comments', 'comments', { comments: [] }),
+        bad('a comment alone, not in the list', 'comments', commentFixture()),
+        ...one.bad.map((b) => bad(b.why, under('comments.0', b.at), { comments: [b.payload] })),
+      ],
+    };
+  })(),
   'comment:updated': commentCases(),
   'minutes:state': {
     good: [

@@ -27,7 +27,11 @@ export const NotificationSchemas = {
   'session:state': SessionViewSchema,
   /** The queue, the floor or its clock changed. */
   'queue:state': QueueViewSchema,
-  'comment:added': CommentViewSchema,
+  /**
+   * New comments in the order posted: one at a time, or — in a burst — those posted within the
+   * server's batch window (COMMENT_BATCH_MS) together.
+   */
+  'comments:added': z.strictObject({ comments: z.array(CommentViewSchema).min(1) }),
   /** Reactions changed or the comment was hidden. */
   'comment:updated': CommentViewSchema,
   /** To the chair and the secretary only: the minutes draft changed. */

@@ -25,6 +25,7 @@ import {
 } from '@yishi/shared';
 import { type SessionChange, type SessionService, SYSTEM } from '../sessions/SessionService.js';
 import type { YishiServer, YishiSocket } from '../socket/types.js';
+import { Batcher } from './Batcher.js';
 
 interface Participant {
   info: PeerInfo;
@@ -35,6 +36,11 @@ interface Participant {
 
 /** Comments a (re)joining client gets at once; older ones are paged. */
 const SNAPSHOT_COMMENTS = 50;
+
+export interface RoomOptions {
+  /** See COMMENT_BATCH_MS in config.ts. */
+  commentBatchMs: number;
+}
 
 const isModerator = (role: PeerInfo['role']) => role === 'chair' || role === 'secretary';
 
@@ -51,12 +57,22 @@ export class Room {
   readonly #io: YishiServer;
   readonly #log: Logger;
   readonly #participants = new Map<string, Participant>();
+  /** Ids of new comments, sent in batches under a burst. */
+  readonly #newComments: Batcher<string>;
   readonly #onChange = (change: SessionChange) => {
     if (change.sessionId === this.id) this.#publish(change);
   };
 
-  constructor(id: string, media: MediaRoomApi, sessions: SessionService, io: YishiServer, log: Logger) {
+  constructor(
+    id: string,
+    media: MediaRoomApi,
+    sessions: SessionService,
+    io: YishiServer,
+    log: Logger,
+    options: RoomOptions,
+  ) {
     this.id = id;
+    this.#newComments = new Batcher(options.commentBatchMs, (ids) => this.#sendNewComments(ids));
     this.media = media;
     this.#sessions = sessions;
     this.#io = io;
@@ -196,6 +212,7 @@ export class Room {
   /** Stops listening to the session; the registry calls it when the last connection is gone. */
   close(): void {
     this.#sessions.off('changed', this.#onChange);
+    this.#newComments.close();
     this.media.close();
   }
 
@@ -245,9 +262,10 @@ export class Room {
       this.#broadcast('queue:state', queueView(state, version, Date.now()));
     }
     for (const event of events) {
-      if (event.type === 'comment.posted') this.#sendComment('comment:added', event.data.comment.id, state);
+      if (event.type === 'comment.posted') this.#newComments.push(event.data.comment.id);
       if (event.type === 'comment.reacted' || event.type === 'comment.hidden') {
-        this.#sendComment('comment:updated', event.data.commentId, state);
+        this.#newComments.flush(); // an update never overtakes the comment it changes
+        this.#sendUpdatedComment(event.data.commentId, state);
       }
     }
     if (has(prefix('minutes.', 'turn.'))) {
@@ -256,12 +274,24 @@ export class Room {
     this.#applyFloor(state);
   }
 
-  #sendComment(event: 'comment:added' | 'comment:updated', commentId: string, state: RoomState): void {
-    const index = state.commentIndex[commentId];
-    const comment = index === undefined ? undefined : state.comments[index];
+  /** New comments as they are now (a reaction within the batch window is included), per audience. */
+  #sendNewComments(ids: string[]): void {
+    const state = this.#state();
+    const comments = ids.map((id) => state.comments[state.commentIndex[id] ?? -1]).filter((c) => c !== undefined);
+    if (comments.length === 0) return;
+    send(this.#io.to(`${this.id}:moderators`), 'comments:added', {
+      comments: comments.map((c) => commentView(c, true)),
+    });
+    send(this.#io.to(`${this.id}:participants`), 'comments:added', {
+      comments: comments.map((c) => commentView(c, false)),
+    });
+  }
+
+  #sendUpdatedComment(commentId: string, state: RoomState): void {
+    const comment = state.comments[state.commentIndex[commentId] ?? -1];
     if (!comment) return;
-    send(this.#io.to(`${this.id}:moderators`), event, commentView(comment, true));
-    send(this.#io.to(`${this.id}:participants`), event, commentView(comment, false));
+    send(this.#io.to(`${this.id}:moderators`), 'comment:updated', commentView(comment, true));
+    send(this.#io.to(`${this.id}:participants`), 'comment:updated', commentView(comment, false));
   }
 
   /** Floor control in the media: whoever may not speak now has their microphone paused in the SFU. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { MediaGateway } from '@yishi/sfu';
 import type { SessionService } from '../sessions/SessionService.js';
 import type { YishiServer } from '../socket/types.js';
-import { Room } from './Room.js';
+import { Room, type RoomOptions } from './Room.js';
 
 interface Entry {
   room: Promise<Room>;
@@ -17,10 +17,12 @@ export class RoomRegistry {
   readonly #sessions: SessionService;
   readonly #io: YishiServer;
   readonly #log: Logger;
+  readonly #options: RoomOptions;
   readonly #entries = new Map<string, Entry>();
 
-  constructor(gateway: MediaGateway, sessions: SessionService, io: YishiServer, log: Logger) {
+  constructor(gateway: MediaGateway, sessions: SessionService, io: YishiServer, log: Logger, options: RoomOptions) {
     this.#gateway = gateway;
+    this.#options = options;
     this.#sessions = sessions;
     this.#io = io;
     this.#log = log;
@@ -42,7 +44,7 @@ export class RoomRegistry {
     let entry = this.#entries.get(roomId);
     if (!entry) {
       const room = Promise.all([this.#gateway.openRoom(roomId), this.#sessions.get(roomId)]).then(
-        ([media]) => new Room(roomId, media, this.#sessions, this.#io, this.#log),
+        ([media]) => new Room(roomId, media, this.#sessions, this.#io, this.#log, this.#options),
       );
       const created: Entry = { room, connections: 0 };
       this.#entries.set(roomId, created);

@@ -39,10 +39,13 @@ export class Consultation {
     signaling.on('queue:state', (queue) =>
       this.state.update((s) => (queue.version < s.queue.version ? s : { ...s, queue, queueReceivedAt: Date.now() })),
     );
-    signaling.on('comment:added', (comment) =>
-      this.state.update((s) =>
-        s.comments.some((c) => c.id === comment.id) ? s : { ...s, comments: [...s.comments, comment] },
-      ),
+    signaling.on('comments:added', ({ comments }) =>
+      this.state.update((s) => {
+        // A comment can also be in the snapshot of a join that happened while its batch was pending.
+        const known = new Set(s.comments.map((c) => c.id));
+        const added = comments.filter((c) => !known.has(c.id));
+        return added.length === 0 ? s : { ...s, comments: [...s.comments, ...added] };
+      }),
     );
     signaling.on('comment:updated', (comment) =>
       this.state.update((s) => ({ ...s, comments: s.comments.map((c) => (c.id === comment.id ? comment : c)) })),

@@ -42,6 +42,16 @@ const EnvSchema = z.object({
   /** Worker i listens on MEDIASOUP_PORT + i, UDP and TCP; 0 picks free ports. */
   MEDIASOUP_PORT: port.default(40000),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /** Set: this node is one of several sharing this Redis (store, bus, Socket.IO adapter). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'expected redis://[user:password@]host:port[/db] or rediss://…')
+    .optional(),
+  /** Prefix of every Redis key of this deployment (see store/redisKeys.ts). */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('yishi:'),
   /**
    * Comments posted within this many ms of the last one sent reach clients as one message
    * (the first is never delayed); 0 sends each on its own.
@@ -71,6 +81,7 @@ export interface Config {
   media: MediaConfig;
   demoRoom: string;
   commentBatchMs: number;
+  redis: { url: string; prefix: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoRoom: e.DEMO_ROOM,
     commentBatchMs: e.COMMENT_BATCH_MS,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
   };
 }
 

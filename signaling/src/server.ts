@@ -36,9 +36,9 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
   };
-  const store = await createRoomStore({ dataDir: config.dataDir });
-  const sessions = new SessionService(store, log);
-  await sessions.recover();
+  const { store, bus } = await createRoomStore({ dataDir: config.dataDir, redis: config.redis });
+  const sessions = new SessionService(store, log, bus);
+  await sessions.recover({ closeAttendance: !config.redis });
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;
 
@@ -89,6 +89,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await media.close();
         sessions.close();
+        await bus.close();
         await store.close();
         log.info('yishi stopped');
       })();

@@ -4,10 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRoomStore, SQLITE_FILE } from '../../signaling/src/store/index.js';
 import { MemoryRoomStore } from '../../signaling/src/store/MemoryRoomStore.js';
+import { RedisEventBus } from '../../signaling/src/store/EventBus.js';
+import { RedisRoomStore } from '../../signaling/src/store/RedisRoomStore.js';
+import { redisKeys } from '../../signaling/src/store/redisKeys.js';
 import { SqliteRoomStore } from '../../signaling/src/store/SqliteRoomStore.js';
+import { RedisServer } from '../support/redis.js';
 import { roomStoreContract } from './roomStore.contract.js';
 
 const tempDirs: string[] = [];
@@ -29,6 +34,18 @@ roomStoreContract('sqlite', async () => {
   return { store: SqliteRoomStore.open(file), reopen: async () => SqliteRoomStore.open(file) };
 });
 
+// One real redis-server for this file; each store gets keys of its own under a fresh prefix.
+const redis = await RedisServer.start();
+afterAll(() => redis.stop());
+
+roomStoreContract('redis', async () => {
+  const prefix = `test-${randomUUID()}:`;
+  return {
+    store: await RedisRoomStore.open(redis.url, prefix),
+    reopen: async () => RedisRoomStore.open(redis.url, prefix),
+  };
+});
+
 const WRITER = fileURLToPath(new URL('./sqliteWriter.ts', import.meta.url));
 
 /** Forks sqliteWriter.ts with tsx, resolving workspace packages to their sources like vitest does. */
@@ -44,7 +61,7 @@ function exited(child: ChildProcess): Promise<number | NodeJS.Signals | null> {
 describe('SqliteRoomStore on disk', () => {
   it('creates a missing data directory and opens the file in WAL mode', async () => {
     const dataDir = path.join(tempDir(), 'not', 'yet', 'there');
-    const store = await createRoomStore({ dataDir });
+    const { store } = await createRoomStore({ dataDir });
     await store.append('room', 0, [{ type: 't', at: 1, data: null }]);
     await store.close();
     const file = path.join(dataDir, SQLITE_FILE);
@@ -117,6 +134,56 @@ describe('SqliteRoomStore on disk', () => {
         expect(e).toEqual({ version: i + 1, type: 'tick', at: i + 1, data: { n: i + 1, text: `第${i + 1}条` } });
       });
     } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('RedisRoomStore on a real server', () => {
+  it('keeps every acknowledged append through a redis-server crash (appendfsync always)', async () => {
+    const prefix = `crash-${randomUUID()}:`;
+    const store = await RedisRoomStore.open(redis.url, prefix);
+    let version = 0;
+    for (let n = 0; n < 50; n++) version = await store.append('room', version, [{ type: 't', at: n, data: { n } }]);
+    await store.close();
+    await redis.crashAndRestart();
+    const again = await RedisRoomStore.open(redis.url, prefix);
+    try {
+      const log = await again.load('room');
+      expect(log.map((e) => e.data)).toEqual(Array.from({ length: 50 }, (_, n) => ({ n })));
+      expect(await again.streams()).toEqual(['room']);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('announces each append on the bus, after it can be read', async () => {
+    const prefix = `bus-${randomUUID()}:`;
+    const store = await RedisRoomStore.open(redis.url, prefix);
+    const bus = await RedisEventBus.open(redis.url, redisKeys(prefix));
+    const heard: Array<{ sessionId: string; version: number; readable: number }> = [];
+    const done = new Promise<void>((resolve) =>
+      bus.subscribe((sessionId, version) => {
+        void store.version(sessionId).then((readable) => {
+          heard.push({ sessionId, version, readable });
+          if (heard.length === 2) resolve();
+        });
+      }),
+    );
+    try {
+      await store.append('会议-1', 0, [
+        { type: 'a', at: 1, data: null },
+        { type: 'b', at: 2, data: null },
+      ]);
+      await store.append('会议-1', 2, []); // a version check writes and announces nothing
+      await store.append('other', 0, [{ type: 'a', at: 3, data: null }]);
+      await done;
+      expect(heard).toEqual([
+        { sessionId: '会议-1', version: 2, readable: 2 },
+        { sessionId: 'other', version: 1, readable: 1 },
+      ]);
+    } finally {
+      await bus.close();
       await store.close();
     }
   });

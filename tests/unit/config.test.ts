@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       },
       demoRoom: 'demo',
       commentBatchMs: 50,
+      redis: undefined,
     });
     // A wildcard listener announces one of this machine's IPv4 addresses (loopback as the last resort).
     expect(localIPv4s).toContain(config.media.announcedAddress);
@@ -71,6 +72,8 @@ describe('loadConfig', () => {
       MEDIASOUP_LOG_LEVEL: 'debug',
       DEMO_ROOM: 'town-hall_2025',
       COMMENT_BATCH_MS: '0',
+      REDIS_URL: 'redis://:secret@10.0.0.9:6379/2',
+      REDIS_PREFIX: 'yishi-gd:',
     });
     expect(config).toEqual({
       port: 8080,
@@ -91,6 +94,7 @@ describe('loadConfig', () => {
       },
       demoRoom: 'town-hall_2025',
       commentBatchMs: 0,
+      redis: { url: 'redis://:secret@10.0.0.9:6379/2', prefix: 'yishi-gd:' },
     });
   });
 
@@ -131,6 +135,9 @@ describe('loadConfig', () => {
     ['COMMENT_BATCH_MS', '-1'],
     ['COMMENT_BATCH_MS', '1001'],
     ['COMMENT_BATCH_MS', 'fast'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', ''],
+    ['REDIS_PREFIX', 'has space'],
   ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toMatch(new RegExp(`^invalid configuration:\\n  ${name}: \\S`));

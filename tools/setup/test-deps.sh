@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (end-to-end tests through
-# playwright-core) and a CJK font so zh-CN pages render in screenshots.
+# playwright-core), a CJK font so zh-CN pages render in screenshots, and redis-server (the Redis
+# store and multi-node tests start their own on a free port).
 # Idempotent: does nothing (and needs no network) when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk)
+PKGS=(chromium fonts-noto-cjk redis-server)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -48,7 +48,9 @@ const isModerator = (role: PeerInfo['role']) => role === 'chair' || role === 'se
  * A room as the signaling layer sees it: who has joined (one connection per identity), its media,
  * and its consultation session. Media and session changes are fanned out to the room's sockets
  * here, in one place; so is floor control — after every change of the session, each
- * participant's microphone is allowed or gated in the SFU.
+ * participant's microphone is allowed or gated in the SFU. Broadcasts reach this node's sockets
+ * only (`io.local`): with several nodes each applies the session's log in order and tells its
+ * own clients, so every client sees one order whichever node made a change.
  */
 export class Room {
   readonly id: string;
@@ -206,7 +208,7 @@ export class Room {
 
   /** Sends a notification to everyone joined except `socket`. */
   notifyOthers<K extends NotificationName>(socket: YishiSocket, event: K, payload: NotificationPayload<K>): void {
-    send(socket.to(this.id), event, payload);
+    send(this.#io.local.to(this.id).except(socket.id), event, payload);
   }
 
   /** Stops listening to the session; the registry calls it when the last connection is gone. */
@@ -269,7 +271,7 @@ export class Room {
       }
     }
     if (has(prefix('minutes.', 'turn.'))) {
-      send(this.#io.to(`${this.id}:moderators`), 'minutes:state', minutesView(state, version, Date.now()));
+      send(this.#io.local.to(`${this.id}:moderators`), 'minutes:state', minutesView(state, version, Date.now()));
     }
     this.#applyFloor(state);
   }
@@ -279,10 +281,10 @@ export class Room {
     const state = this.#state();
     const comments = ids.map((id) => state.comments[state.commentIndex[id] ?? -1]).filter((c) => c !== undefined);
     if (comments.length === 0) return;
-    send(this.#io.to(`${this.id}:moderators`), 'comments:added', {
+    send(this.#io.local.to(`${this.id}:moderators`), 'comments:added', {
       comments: comments.map((c) => commentView(c, true)),
     });
-    send(this.#io.to(`${this.id}:participants`), 'comments:added', {
+    send(this.#io.local.to(`${this.id}:participants`), 'comments:added', {
       comments: comments.map((c) => commentView(c, false)),
     });
   }
@@ -290,8 +292,8 @@ export class Room {
   #sendUpdatedComment(commentId: string, state: RoomState): void {
     const comment = state.comments[state.commentIndex[commentId] ?? -1];
     if (!comment) return;
-    send(this.#io.to(`${this.id}:moderators`), 'comment:updated', commentView(comment, true));
-    send(this.#io.to(`${this.id}:participants`), 'comment:updated', commentView(comment, false));
+    send(this.#io.local.to(`${this.id}:moderators`), 'comment:updated', commentView(comment, true));
+    send(this.#io.local.to(`${this.id}:participants`), 'comment:updated', commentView(comment, false));
   }
 
   /** Floor control in the media: whoever may not speak now has their microphone paused in the SFU. */
@@ -308,7 +310,7 @@ export class Room {
   }
 
   #broadcast<K extends NotificationName>(event: K, payload: NotificationPayload<K>): void {
-    send(this.#io.to(this.id), event, payload);
+    send(this.#io.local.to(this.id), event, payload);
   }
 }
 

@@ -14,7 +14,7 @@ import {
   turnDeadline,
 } from '@yishi/shared';
 import { Emitter } from '@yishi/shared';
-import type { RoomStore } from '../store/index.js';
+import type { EventBus, RoomStore } from '../store/index.js';
 
 /** One change to a session, after it is stored: what happened and the state it led to. */
 export interface SessionChange {
@@ -38,7 +38,9 @@ interface Loaded {
  * Runs commands against sessions: load state (cached), decide, append with the expected version,
  * apply, announce. Commands on one session run one at a time in this process; a race with
  * another process shows up as a store CONFLICT and is retried on fresh state, so nothing
- * acknowledged is lost. Also keeps each session's turn clock: a wake-up at the next deadline.
+ * acknowledged is lost. Appends made by other nodes (heard on the bus) are read and applied in
+ * order, and announced like local ones. Also keeps each session's turn clock: a wake-up at the
+ * next deadline.
  */
 export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   readonly #store: RoomStore;
@@ -51,11 +53,12 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #closed = false;
 
-  constructor(store: RoomStore, log: Logger, now: () => number = Date.now) {
+  constructor(store: RoomStore, log: Logger, bus?: EventBus, now: () => number = Date.now) {
     super();
     this.#store = store;
     this.#log = log.child({ module: 'sessions' });
     this.#now = now;
+    bus?.subscribe((sessionId, version) => this.#heard(sessionId, version));
   }
 
   /** The session's current state and version; state.topic is null when it does not exist. */
@@ -93,13 +96,15 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   }
 
   /**
-   * After a start: every session's clock runs again (a running turn must still expire), and
-   * whoever the log still shows present is recorded as gone — their connections died with the
-   * previous process; they are counted in again when they reconnect.
+   * After a start: every session's clock runs again (a running turn must still expire), and,
+   * when this is the only node (`closeAttendance`), whoever the log still shows present is
+   * recorded as gone — their connections died with the previous process; they are counted in
+   * again when they reconnect. With several nodes the others' participants are still present.
    */
-  async recover(): Promise<void> {
+  async recover({ closeAttendance }: { closeAttendance: boolean }): Promise<void> {
     for (const { state } of await this.list()) {
       this.#scheduleClock(state);
+      if (!closeAttendance) continue;
       for (const [personId, { intervals }] of Object.entries(state.attendance)) {
         if (intervals.at(-1)?.leftAt === undefined) {
           await this.execute(state.session.id, { type: 'participant.leave', personId }, SYSTEM);
@@ -143,7 +148,11 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
         if (!(err instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw err;
         // Another writer got there first: catch up on its events and decide again.
         this.#log.debug({ sessionId, attempt }, 'append conflict; retrying on fresh state');
-        await this.#catchUp(sessionId, loaded);
+        const missed = await this.#catchUp(sessionId, loaded);
+        // Another node's events, applied here: this node's clients hear of them too.
+        if (missed.length > 0) {
+          this.emit('changed', { sessionId, version: loaded.version, events: missed, state: loaded.state });
+        }
       }
     }
   }
@@ -157,12 +166,27 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     return loaded;
   }
 
-  async #catchUp(sessionId: string, loaded: Loaded): Promise<void> {
+  /** Applies what the store has beyond `loaded`; the events applied, in order. */
+  async #catchUp(sessionId: string, loaded: Loaded): Promise<DomainEvent[]> {
     const newer = await this.#store.readRange(sessionId, loaded.version + 1);
     for (const event of newer) {
       evolve(loaded.state, event as DomainEvent);
       loaded.version = event.version;
     }
+    return newer as DomainEvent[];
+  }
+
+  /** Another node appended to a session this one has loaded: apply and announce it, in turn with local commands. */
+  #heard(sessionId: string, version: number): void {
+    if (this.#closed || !this.#ready.has(sessionId)) return;
+    if ((this.#ready.get(sessionId)?.version ?? 0) >= version) return; // our own append, or already read
+    this.#serialized(sessionId, async () => {
+      const loaded = await this.get(sessionId);
+      const events = await this.#catchUp(sessionId, loaded);
+      if (events.length === 0) return;
+      this.#scheduleClock(loaded.state);
+      this.emit('changed', { sessionId, version: loaded.version, events, state: loaded.state });
+    }).catch((err: unknown) => this.#log.error({ err, sessionId }, 'could not apply another node’s events'));
   }
 
   #serialized<T>(sessionId: string, task: () => Promise<T>): Promise<T> {

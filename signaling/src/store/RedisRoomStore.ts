@@ -1,0 +1,121 @@
+import { createClient } from 'redis';
+import { checkInteger, checkStreamId, decodeEvent, encodeEvent, versionConflict } from './events.js';
+import type { NewEvent, RoomStore, StoredEvent } from './RoomStore.js';
+import { type RedisKeys, redisKeys } from './redisKeys.js';
+
+/**
+ * Compare-and-append, atomic because Redis runs a script alone: if the session is at the
+ * expected version, its events are added to its stream with ids `<version>-0`, the version is
+ * set, a new session is listed, and the append is announced on the `appended` channel — in
+ * that order, so a node that hears of version v can read it.
+ * KEYS: version, events, sessions, appended. ARGV: expected, sessionId, then type/at/data per event.
+ * Returns { 1, newVersion } or { 0, currentVersion }.
+ */
+const APPEND = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local expected = tonumber(ARGV[1])
+if current ~= expected then return { 0, current } end
+local version = current
+for i = 3, #ARGV, 3 do
+  version = version + 1
+  redis.call('XADD', KEYS[2], version .. '-0', 't', ARGV[i], 'a', ARGV[i + 1], 'd', ARGV[i + 2])
+end
+if version > current then
+  redis.call('SET', KEYS[1], version)
+  if current == 0 then redis.call('RPUSH', KEYS[3], ARGV[2]) end
+  redis.call('PUBLISH', KEYS[4], version .. ' ' .. ARGV[2])
+end
+return { 1, version }
+`;
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * The RoomStore of a deployment with several nodes: each session is a Redis stream plus a
+ * version key, appended by one script (see APPEND). Durability is Redis's: with
+ * `appendonly yes` and `appendfsync always` nothing acknowledged is lost in a crash; with
+ * `everysec` up to a second of appends can be (README, "Redis").
+ */
+export class RedisRoomStore implements RoomStore {
+  readonly #client: Client;
+  readonly #keys: RedisKeys;
+  #closed = false;
+
+  /** Connects to `url`; keys are under `prefix`. Rejects when Redis cannot be reached. */
+  static async open(url: string, prefix: string): Promise<RedisRoomStore> {
+    const client = createClient({ url, socket: { connectTimeout: 5_000 } });
+    // Without a listener an error event would crash the process; the client reconnects by itself
+    // and commands in the meantime wait or fail, which reaches the caller.
+    client.on('error', () => {});
+    await client.connect();
+    return new RedisRoomStore(client, redisKeys(prefix));
+  }
+
+  private constructor(client: Client, keys: RedisKeys) {
+    this.#client = client;
+    this.#keys = keys;
+  }
+
+  async load(streamId: string): Promise<StoredEvent[]> {
+    return this.readRange(streamId, 1);
+  }
+
+  async append(streamId: string, expectedVersion: number, events: NewEvent[]): Promise<number> {
+    checkStreamId(streamId);
+    checkInteger('expectedVersion', expectedVersion, 0);
+    this.#checkOpen();
+    // Encoded before anything is sent: a bad event anywhere means nothing is written.
+    const args = events.flatMap((event) => {
+      const e = encodeEvent(event);
+      return [e.type, String(e.at), e.data];
+    });
+    const k = this.#keys;
+    const [ok, version] = (await this.#client.eval(APPEND, {
+      keys: [k.version(streamId), k.events(streamId), k.sessions, k.appended],
+      arguments: [String(expectedVersion), streamId, ...args],
+    })) as [number, number];
+    if (ok !== 1) throw versionConflict(streamId, expectedVersion, version);
+    return version;
+  }
+
+  async readRange(streamId: string, fromVersion: number, toVersion?: number): Promise<StoredEvent[]> {
+    checkStreamId(streamId);
+    checkInteger('fromVersion', fromVersion, 0);
+    if (toVersion !== undefined) checkInteger('toVersion', toVersion, 0);
+    this.#checkOpen();
+    if (toVersion !== undefined && toVersion < fromVersion) return [];
+    const entries = await this.#client.xRange(
+      this.#keys.events(streamId),
+      `${Math.max(fromVersion, 1)}-0`,
+      toVersion === undefined ? '+' : `${toVersion}-0`,
+    );
+    return entries.map(({ id, message }) =>
+      decodeEvent(Number(id.split('-')[0]), {
+        type: message.t ?? '',
+        at: Number(message.a),
+        data: message.d ?? 'null',
+      }),
+    );
+  }
+
+  async version(streamId: string): Promise<number> {
+    checkStreamId(streamId);
+    this.#checkOpen();
+    return Number((await this.#client.get(this.#keys.version(streamId))) ?? 0);
+  }
+
+  async streams(): Promise<string[]> {
+    this.#checkOpen();
+    return this.#client.lRange(this.#keys.sessions, 0, -1);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#client.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error('the Redis store is closed');
+  }
+}

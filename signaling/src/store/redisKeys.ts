@@ -1,0 +1,28 @@
+/**
+ * Every Redis key Yishi uses, under one prefix (REDIS_PREFIX, default `yishi:`), so that several
+ * deployments can share a Redis server and one `SCAN MATCH <prefix>*` finds all of ours.
+ * A single Redis primary is assumed (the append script touches keys of several sessions' lists,
+ * which a Redis Cluster would refuse).
+ */
+export interface RedisKeys {
+  /** List of session ids in the order their streams were created. */
+  sessions: string;
+  /** String: the session's current version (the last event's number). */
+  version(sessionId: string): string;
+  /** Stream: the session's events; entry id `<version>-0`, fields t (type), a (at), d (data as JSON). */
+  events(sessionId: string): string;
+  /** Pub/sub channel announcing appends ("<version> <sessionId>") to every node. */
+  appended: string;
+  /** Stream of the Socket.IO adapter (packets between nodes, connection-state recovery). */
+  socketIo: string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    sessions: `${prefix}sessions`,
+    version: (id) => `${prefix}session:${id}:version`,
+    events: (id) => `${prefix}session:${id}:events`,
+    appended: `${prefix}appended`,
+    socketIo: `${prefix}socket.io`,
+  };
+}

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { NotFound, type MediaSource, type RtpCapabilities } from '@yishi/shared';
+import { NotFound, type MediaSource, type ProducerInfo, type RtpCapabilities } from '@yishi/shared';
 
 export type Direction = 'send' | 'recv';
 
@@ -77,4 +77,15 @@ export class MediaPeer {
     this.producers.clear();
     this.consumers.clear();
   }
+}
+
+/** A producer as the signaling layer describes it. */
+export function producerInfo(producer: types.Producer<{ peerId: string; source: MediaSource }>): ProducerInfo {
+  return {
+    producerId: producer.id,
+    peerId: producer.appData.peerId,
+    kind: producer.kind,
+    source: producer.appData.source,
+    paused: producer.paused,
+  };
 }

@@ -16,7 +16,8 @@ import {
 import { MEDIA_CODECS, type MediaConfig } from './config.js';
 import { Emitter } from '@yishi/shared';
 import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaGateway.js';
-import { type Direction, MediaPeer } from './MediaPeer.js';
+import { type Direction, MediaPeer, producerInfo } from './MediaPeer.js';
+import { RoomPipes } from './RoomPipes.js';
 import { clientCall } from './mediasoupErrors.js';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.js';
 
@@ -43,6 +44,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
   readonly #log: Logger;
   readonly #onClose: () => void;
   readonly #peers = new Map<string, MediaPeer>();
+  readonly pipes: RoomPipes;
   #home: Promise<RouterHome>;
   #dominantPeerId: string | null = null;
   #closed = false;
@@ -55,6 +57,11 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     this.#log = log.child({ module: 'media-room', roomId: id });
     this.#onClose = onClose;
     this.#home = this.#createHome();
+    this.pipes = new RoomPipes(config, {
+      router: async () => (await this.#home).router,
+      localProducer: (producerId) => this.#localProducer(producerId),
+      pipedIn: (producer) => this.#watchPiped(producer),
+    });
   }
 
   static async open(
@@ -98,8 +105,12 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     peer.closeAll();
   }
 
+  /** Every producer here: this node's peers', and those piped in from other nodes. */
   producers(): ProducerInfo[] {
-    return [...this.#peers.values()].flatMap((peer) => [...peer.producers.values()].map(producerInfo));
+    return [
+      ...[...this.#peers.values()].flatMap((peer) => [...peer.producers.values()]),
+      ...this.pipes.producers(),
+    ].map(producerInfo);
   }
 
   activeSpeaker(): string | null {
@@ -371,11 +382,34 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
   }
 
   #findProducer(producerId: string): types.Producer<{ peerId: string; source: MediaSource }> {
+    const piped = this.pipes.producer(producerId);
+    return piped ?? this.#localProducer(producerId);
+  }
+
+  #localProducer(producerId: string): types.Producer<{ peerId: string; source: MediaSource }> {
+    this.#assertOpen();
     for (const peer of this.#peers.values()) {
       const producer = peer.producers.get(producerId);
       if (producer) return producer;
     }
     throw new NotFound(`producer ${producerId} not found`);
+  }
+
+  /** A producer piped in from another node is reported like a local one: active speaker, pause, close. */
+  #watchPiped(producer: types.Producer<{ peerId: string; source: MediaSource }>): void {
+    const { peerId } = producer.appData;
+    const info = { peerId, producerId: producer.id };
+    producer.observer.on('pause', () => this.emit('producerPaused', info));
+    producer.observer.on('resume', () => this.emit('producerResumed', info));
+    producer.observer.on('close', () => {
+      if (this.#dominantPeerId === peerId && producer.kind === 'audio') this.#setDominant(null);
+      if (!this.#closed) this.emit('producerClosed', info);
+    });
+    if (producer.kind === 'audio') {
+      this.#home
+        .then(({ speakerObserver }) => speakerObserver.addProducer({ producerId: producer.id }))
+        .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe piped audio producer'));
+    }
   }
 
   #setDominant(peerId: string | null): void {
@@ -409,14 +443,4 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     this.#log.warn({ slot: slot.index }, 'room lost its worker; re-homed, peers must reconnect media');
     this.emit('reset', 'media worker restarted');
   }
-}
-
-function producerInfo(producer: types.Producer<{ peerId: string; source: MediaSource }>): ProducerInfo {
-  return {
-    producerId: producer.id,
-    peerId: producer.appData.peerId,
-    kind: producer.kind,
-    source: producer.appData.source,
-    paused: producer.paused,
-  };
 }

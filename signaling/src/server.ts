@@ -13,6 +13,8 @@ import { SessionService } from './sessions/SessionService.js';
 import { createSocketServer, wireSocketServer } from './socket/createSocketServer.js';
 import type { YishiServer } from './socket/types.js';
 import { createRoomStore } from './store/index.js';
+import { redisKeys } from './store/redisKeys.js';
+import { NodeLink } from './cluster/NodeLink.js';
 
 export interface RunningServer {
   /** Base URL for clients, e.g. http://127.0.0.1:3000 (PUBLIC_URL when configured). */
@@ -44,7 +46,8 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
 
   const httpServer = http.createServer();
   const io = createSocketServer(httpServer);
-  const rooms = new RoomRegistry(media, sessions, io, log, { commentBatchMs: config.commentBatchMs });
+  const link = config.redis ? await NodeLink.open(config.redis.url, redisKeys(config.redis.prefix), log) : undefined;
+  const rooms = new RoomRegistry(media, sessions, io, log, { commentBatchMs: config.commentBatchMs, link });
   const metrics = createMetrics({
     connections: () => io.engine.clientsCount,
     rooms: () => rooms.size,
@@ -88,6 +91,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         // io.close() disconnects every socket (each leaves its room) and closes the HTTP server.
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await media.close();
+        await link?.close();
         sessions.close();
         await bus.close();
         await store.close();

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { MediaGateway, MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from '@yishi/sfu';
+import type {
+  MediaGateway,
+  MediaPipes,
+  MediaRoomApi,
+  MediaRoomEvents,
+  PeerMediaOptions,
+  ProduceRequest,
+} from '@yishi/sfu';
 import {
   type ConsumerOptions,
   type DtlsParameters,
@@ -11,7 +18,7 @@ import {
 } from '@yishi/shared';
 import { rtpCapabilities, transportOptions, vp8SimulcastRtpParameters } from './mediaFixtures.js';
 
-type Method = Exclude<keyof MediaRoomApi, 'id' | 'on' | 'off'>;
+type Method = Exclude<keyof MediaRoomApi, 'id' | 'on' | 'off' | 'pipes'>;
 
 /** One call the signaling layer made into a fake room. */
 export interface FakeCall {
@@ -39,6 +46,15 @@ export class FakeMediaRoom implements MediaRoomApi {
   readonly #failures = new Map<Method, unknown>();
   #resolveClosed!: () => void;
   #nextId = 0;
+
+  /** One node only: signaling tests with the fake never pipe media between nodes. */
+  readonly pipes: MediaPipes = {
+    pipeOut: () => Promise.reject(new NotFound('no pipes in the fake gateway')),
+    openPipeIn: () => Promise.reject(new NotFound('no pipes in the fake gateway')),
+    completePipeIn: () => Promise.reject(new NotFound('no pipes in the fake gateway')),
+    setPipedPaused: () => Promise.reject(new NotFound('no pipes in the fake gateway')),
+    closePipe: () => {},
+  };
 
   constructor(id: string) {
     this.id = id;

@@ -16,6 +16,7 @@ import {
   type NotificationPayload,
   NotFound,
   type PeerInfo,
+  type ProducerInfo,
   queueView,
   type RoomState,
   type RtpCapabilities,
@@ -25,6 +26,9 @@ import {
 } from '@yishi/shared';
 import { type SessionChange, type SessionService, SYSTEM } from '../sessions/SessionService.js';
 import type { YishiServer, YishiSocket } from '../socket/types.js';
+import type { PipeOffer } from '@yishi/sfu';
+import type { NodeLink, Notice, PipeCall } from '../cluster/NodeLink.js';
+import { RemoteMedia } from '../cluster/RemoteMedia.js';
 import { Batcher } from './Batcher.js';
 
 interface Participant {
@@ -40,6 +44,8 @@ const SNAPSHOT_COMMENTS = 50;
 export interface RoomOptions {
   /** See COMMENT_BATCH_MS in config.ts. */
   commentBatchMs: number;
+  /** Set when this node is one of several: the room's media then spans them. */
+  link?: NodeLink | undefined;
 }
 
 const isModerator = (role: PeerInfo['role']) => role === 'chair' || role === 'secretary';
@@ -61,6 +67,8 @@ export class Room {
   readonly #participants = new Map<string, Participant>();
   /** Ids of new comments, sent in batches under a burst. */
   readonly #newComments: Batcher<string>;
+  /** The room's participants and media on other nodes (several nodes only). */
+  readonly #remote: RemoteMedia | undefined;
   readonly #onChange = (change: SessionChange) => {
     if (change.sessionId === this.id) this.#publish(change);
   };
@@ -79,15 +87,43 @@ export class Room {
     this.#sessions = sessions;
     this.#io = io;
     this.#log = log.child({ module: 'room', roomId: id });
+    this.#remote =
+      options.link &&
+      new RemoteMedia(id, media, options.link, (event, payload) => this.#broadcast(event, payload), this.#log);
     sessions.on('changed', this.#onChange);
-    media.on('producerClosed', (info) => this.#broadcast('producer:closed', info));
-    media.on('producerPaused', (info) => this.#broadcast('producer:paused', info));
-    media.on('producerResumed', (info) => this.#broadcast('producer:resumed', info));
+    media.on('producerClosed', (info) => {
+      this.#broadcast('producer:closed', info);
+      this.#remote?.producerClosed(info.producerId);
+    });
+    media.on('producerPaused', (info) => {
+      this.#broadcast('producer:paused', info);
+      this.#remote?.producerPaused(info.producerId, true);
+    });
+    media.on('producerResumed', (info) => {
+      this.#broadcast('producer:resumed', info);
+      this.#remote?.producerPaused(info.producerId, false);
+    });
     media.on('consumerClosed', ({ peerId, consumerId }) => {
       this.#participants.get(peerId)?.socket.emit('consumer:closed', { consumerId });
     });
     media.on('activeSpeaker', (peerId) => this.#broadcast('speaker:active', { peerId }));
     media.on('reset', (reason) => this.#broadcast('media:reset', { reason }));
+  }
+
+  /** Before first use: learns what other nodes have in the room and pipes their media in. */
+  async start(): Promise<void> {
+    await this.#remote?.start();
+  }
+
+  /** A media notice from another node about this room. */
+  hear(notice: Notice): void {
+    this.#remote?.hear(notice);
+  }
+
+  /** Another node asks for one of this node's producers. */
+  pipeOut(call: PipeCall, from: string): Promise<PipeOffer & { pipeId: string }> {
+    if (!this.#remote) throw new NotFound('this node is alone');
+    return this.#remote.pipeOut(call, from);
   }
 
   get size(): number {
@@ -132,9 +168,10 @@ export class Room {
     this.#participants.set(info.id, { info, socket, micAllowed });
     socket.join([this.id, this.#audience(info.role)]);
     this.notifyOthers(socket, 'peer:joined', info);
+    this.#remote?.peerJoined(info);
     return {
       self: info,
-      peers: this.peers().filter((p) => p.id !== info.id),
+      peers: [...this.peers(), ...(this.#remote?.peers() ?? [])].filter((p) => p.id !== info.id),
       producers: this.media.producers().filter((p) => p.peerId !== info.id),
       snapshot: this.snapshot(isModerator(info.role)),
       micAllowed,
@@ -206,6 +243,12 @@ export class Room {
     participant.socket.emit('mic:state', { allowed: participant.micAllowed, mutedByChair: true });
   }
 
+  /** A participant started publishing: everyone else here, and the other nodes, are told. */
+  produced(socket: YishiSocket, producer: ProducerInfo): void {
+    this.notifyOthers(socket, 'producer:new', producer);
+    this.#remote?.producerAdded(producer);
+  }
+
   /** Sends a notification to everyone joined except `socket`. */
   notifyOthers<K extends NotificationName>(socket: YishiSocket, event: K, payload: NotificationPayload<K>): void {
     send(this.#io.local.to(this.id).except(socket.id), event, payload);
@@ -215,6 +258,7 @@ export class Room {
   close(): void {
     this.#sessions.off('changed', this.#onChange);
     this.#newComments.close();
+    this.#remote?.close();
     this.media.close();
   }
 
@@ -226,7 +270,10 @@ export class Room {
     socket.leave(this.#audience(info.role));
     this.media.removePeer(info.id);
     this.#broadcast('peer:left', { peerId: info.id });
-    if (left) this.#recordLeave(info.id);
+    if (left) {
+      this.#recordLeave(info.id);
+      this.#remote?.peerLeft(info.id);
+    }
   }
 
   #recordLeave(personId: string): void {

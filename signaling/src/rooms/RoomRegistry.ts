@@ -1,3 +1,4 @@
+import { NotFound } from '@yishi/shared';
 import type { Logger } from 'pino';
 import type { MediaGateway } from '@yishi/sfu';
 import type { SessionService } from '../sessions/SessionService.js';
@@ -23,6 +24,13 @@ export class RoomRegistry {
   constructor(gateway: MediaGateway, sessions: SessionService, io: YishiServer, log: Logger, options: RoomOptions) {
     this.#gateway = gateway;
     this.#options = options;
+    // Other nodes' media notices reach the room here if it is open; their pipe requests too.
+    options.link?.onNotice((notice) => this.#entries.get(notice.sessionId)?.opened?.hear(notice));
+    options.link?.serve(async (call, from) => {
+      const room = this.#entries.get(call.sessionId)?.opened;
+      if (!room) throw new NotFound(`room ${call.sessionId} is not open on this node`);
+      return room.pipeOut(call, from);
+    });
     this.#sessions = sessions;
     this.#io = io;
     this.#log = log;
@@ -43,9 +51,16 @@ export class RoomRegistry {
   async attach(roomId: string): Promise<Room> {
     let entry = this.#entries.get(roomId);
     if (!entry) {
-      const room = Promise.all([this.#gateway.openRoom(roomId), this.#sessions.get(roomId)]).then(
-        ([media]) => new Room(roomId, media, this.#sessions, this.#io, this.#log, this.#options),
-      );
+      const room = Promise.all([this.#gateway.openRoom(roomId), this.#sessions.get(roomId)]).then(async ([media]) => {
+        const opened = new Room(roomId, media, this.#sessions, this.#io, this.#log, this.#options);
+        try {
+          await opened.start();
+        } catch (err) {
+          opened.close();
+          throw err;
+        }
+        return opened;
+      });
       const created: Entry = { room, connections: 0 };
       this.#entries.set(roomId, created);
       room.then(

@@ -34,7 +34,7 @@ export function mediaHandlers(socket: YishiSocket): Handlers {
 
     'producer:create': async (request) => {
       const info = await media.produce(me(), request);
-      room.notifyOthers(socket, 'producer:new', info);
+      room.produced(socket, info);
       return { producerId: info.producerId };
     },
 

@@ -13,8 +13,14 @@ export interface RedisKeys {
   events(sessionId: string): string;
   /** Pub/sub channel announcing appends ("<version> <sessionId>") to every node. */
   appended: string;
-  /** Stream of the Socket.IO adapter (packets between nodes, connection-state recovery). */
-  socketIo: string;
+  /** Pub/sub channel of media notices between nodes (cluster/NodeLink.ts). */
+  media: string;
+  /** Pub/sub channel of one node: pipe requests to it and replies. */
+  node(nodeId: string): string;
+  /** Hash peerId → { node, peer }: who is in the session on which node. */
+  peers(sessionId: string): string;
+  /** Hash producerId → { node, producer }: what each node's participants publish. */
+  producers(sessionId: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -23,6 +29,9 @@ export function redisKeys(prefix: string): RedisKeys {
     version: (id) => `${prefix}session:${id}:version`,
     events: (id) => `${prefix}session:${id}:events`,
     appended: `${prefix}appended`,
-    socketIo: `${prefix}socket.io`,
+    media: `${prefix}media`,
+    node: (id) => `${prefix}node:${id}`,
+    peers: (id) => `${prefix}session:${id}:peers`,
+    producers: (id) => `${prefix}session:${id}:producers`,
   };
 }

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import type { PipeOffer } from '@yishi/sfu';
+import { AppError, type ErrorCode, type PeerInfo, type ProducerInfo } from '@yishi/shared';
+import type { RedisKeys } from '../store/redisKeys.js';
+
+/** What one node tells the others about the media of a session it hosts participants of. */
+export type MediaNotice =
+  | { type: 'peer'; peer: PeerInfo }
+  | { type: 'peer-left'; peerId: string }
+  | { type: 'producer'; producer: ProducerInfo }
+  | { type: 'producer-closed'; producerId: string }
+  /** Paused or resumed at its own node (e.g. floor control): piped copies follow, for the UI. */
+  | { type: 'producer-paused'; producerId: string; paused: boolean }
+  /** This node's room for the session closed: pipes sent to it can close. */
+  | { type: 'room-closed' };
+
+export type Notice = MediaNotice & { sessionId: string; node: string };
+
+/** Asks the node hosting `producerId` to pipe it to `ip:port` (this node's pipe end). */
+export interface PipeCall {
+  sessionId: string;
+  producerId: string;
+  ip: string;
+  port: number;
+}
+
+export interface Directory {
+  peers: Array<{ node: string; peer: PeerInfo }>;
+  producers: Array<{ node: string; producer: ProducerInfo }>;
+}
+
+type Envelope =
+  | { kind: 'call'; id: string; from: string; call: PipeCall }
+  | { kind: 'reply'; id: string; ok: true; offer: PipeOffer & { pipeId: string } }
+  | { kind: 'reply'; id: string; ok: false; code: ErrorCode; message: string };
+
+/** A pipe request not answered in this time fails (the other node is gone or overloaded). */
+const CALL_TIMEOUT_MS = 5_000;
+
+/**
+ * The nodes of one deployment talking over Redis about media: notices on one channel (and a
+ * directory per session, for a room opening later), and pipe requests to one node's own channel.
+ */
+export class NodeLink {
+  readonly nodeId = randomUUID();
+  readonly #pub: ReturnType<typeof createClient>;
+  readonly #sub: ReturnType<typeof createClient>;
+  readonly #keys: RedisKeys;
+  readonly #log: Logger;
+  readonly #noticeListeners: Array<(notice: Notice) => void> = [];
+  readonly #pending = new Map<
+    string,
+    { resolve: (offer: PipeOffer & { pipeId: string }) => void; reject: (err: Error) => void }
+  >();
+  #serve: ((call: PipeCall, from: string) => Promise<PipeOffer & { pipeId: string }>) | undefined;
+  #closed = false;
+
+  static async open(url: string, keys: RedisKeys, log: Logger): Promise<NodeLink> {
+    const pub = createClient({ url, socket: { connectTimeout: 5_000 } });
+    pub.on('error', () => {});
+    await pub.connect();
+    const sub = pub.duplicate();
+    sub.on('error', () => {});
+    await sub.connect();
+    const link = new NodeLink(pub, sub, keys, log);
+    await sub.subscribe(keys.media, (message) => link.#onNotice(message));
+    await sub.subscribe(keys.node(link.nodeId), (message) => link.#onEnvelope(message));
+    return link;
+  }
+
+  private constructor(
+    pub: ReturnType<typeof createClient>,
+    sub: ReturnType<typeof createClient>,
+    keys: RedisKeys,
+    log: Logger,
+  ) {
+    this.#pub = pub;
+    this.#sub = sub;
+    this.#keys = keys;
+    this.#log = log.child({ module: 'node-link' });
+  }
+
+  /** Records `notice` in the session's directory and tells every node (this one hears it too, and ignores it). */
+  async publish(sessionId: string, notice: MediaNotice): Promise<void> {
+    const node = this.nodeId;
+    const k = this.#keys;
+    const multi = this.#pub.multi();
+    if (notice.type === 'peer') {
+      multi.hSet(k.peers(sessionId), notice.peer.id, JSON.stringify({ node, peer: notice.peer }));
+    } else if (notice.type === 'peer-left') {
+      multi.hDel(k.peers(sessionId), notice.peerId);
+    } else if (notice.type === 'producer') {
+      multi.hSet(
+        k.producers(sessionId),
+        notice.producer.producerId,
+        JSON.stringify({ node, producer: notice.producer }),
+      );
+    } else if (notice.type === 'producer-closed') {
+      multi.hDel(k.producers(sessionId), notice.producerId);
+    } else if (notice.type === 'producer-paused') {
+      // The directory keeps the state too, for a node that pipes the producer in later.
+      const row = await this.#pub.hGet(k.producers(sessionId), notice.producerId);
+      if (row) {
+        const entry = JSON.parse(row) as { node: string; producer: ProducerInfo };
+        entry.producer.paused = notice.paused;
+        multi.hSet(k.producers(sessionId), notice.producerId, JSON.stringify(entry));
+      }
+    }
+    multi.publish(k.media, JSON.stringify({ ...notice, sessionId, node } satisfies Notice));
+    await multi.exec();
+  }
+
+  onNotice(listener: (notice: Notice) => void): void {
+    this.#noticeListeners.push(listener);
+  }
+
+  /** The peers and producers other nodes have in `sessionId` now. */
+  async directory(sessionId: string): Promise<Directory> {
+    const [peers, producers] = await Promise.all([
+      this.#pub.hVals(this.#keys.peers(sessionId)),
+      this.#pub.hVals(this.#keys.producers(sessionId)),
+    ]);
+    const others = <T extends { node: string }>(rows: string[]) =>
+      rows.map((row) => JSON.parse(row) as T).filter((row) => row.node !== this.nodeId);
+    return { peers: others(peers), producers: others(producers) };
+  }
+
+  /** Answers other nodes' pipe requests with `handler`. */
+  serve(handler: (call: PipeCall, from: string) => Promise<PipeOffer & { pipeId: string }>): void {
+    this.#serve = handler;
+  }
+
+  /** Asks `node` to pipe a producer here. */
+  requestPipe(node: string, call: PipeCall): Promise<PipeOffer & { pipeId: string }> {
+    const id = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new AppError('UNAVAILABLE', `node ${node} did not answer a pipe request`));
+      }, CALL_TIMEOUT_MS);
+      this.#pending.set(id, {
+        resolve: (offer) => {
+          clearTimeout(timer);
+          resolve(offer);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+      const envelope: Envelope = { kind: 'call', id, from: this.nodeId, call };
+      this.#pub.publish(this.#keys.node(node), JSON.stringify(envelope)).catch((err: Error) => {
+        this.#pending.get(id)?.reject(err);
+        this.#pending.delete(id);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const { reject } of this.#pending.values()) reject(new AppError('UNAVAILABLE', 'node shutting down'));
+    this.#pending.clear();
+    await this.#sub.close().catch(() => {});
+    await this.#pub.close().catch(() => {});
+  }
+
+  #onNotice(message: string): void {
+    const notice = parse<Notice>(message);
+    if (!notice || notice.node === this.nodeId) return;
+    for (const listener of this.#noticeListeners) listener(notice);
+  }
+
+  #onEnvelope(message: string): void {
+    const envelope = parse<Envelope>(message);
+    if (!envelope) return;
+    if (envelope.kind === 'reply') {
+      const pending = this.#pending.get(envelope.id);
+      this.#pending.delete(envelope.id);
+      if (!pending) return;
+      if (envelope.ok) pending.resolve(envelope.offer);
+      else pending.reject(new AppError(envelope.code, envelope.message));
+      return;
+    }
+    const { id, from, call } = envelope;
+    const serve = this.#serve ?? (() => Promise.reject(new AppError('UNAVAILABLE', 'this node serves no pipes')));
+    serve(call, from)
+      .then(
+        (offer): Envelope => ({ kind: 'reply', id, ok: true, offer }),
+        (err: unknown): Envelope => ({
+          kind: 'reply',
+          id,
+          ok: false,
+          code: err instanceof AppError ? err.code : 'INTERNAL',
+          message: err instanceof AppError ? err.message : 'pipe failed',
+        }),
+      )
+      .then((reply) => this.#pub.publish(this.#keys.node(from), JSON.stringify(reply)))
+      .catch((err: unknown) => this.#log.warn({ err, from }, 'could not answer a pipe request'));
+  }
+}
+
+function parse<T>(message: string): T | undefined {
+  try {
+    return JSON.parse(message) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import type { MediaRoomApi, PipeOffer } from '@yishi/sfu';
+import {
+  NotFound,
+  type NotificationName,
+  type NotificationPayload,
+  type PeerInfo,
+  type ProducerInfo,
+} from '@yishi/shared';
+import type { NodeLink, Notice, PipeCall } from './NodeLink.js';
+
+type Broadcast = <K extends NotificationName>(event: K, payload: NotificationPayload<K>) => void;
+
+/**
+ * The part of a room that lives on other nodes. This node's peers and producers are announced
+ * to them; theirs are listed here, and every producer of theirs is piped into this node's router
+ * as soon as this node hosts the room, so local clients consume it like any other. Floor control
+ * needs nothing here: a gated microphone is paused at its own node, so no packet enters the pipe.
+ */
+export class RemoteMedia {
+  readonly #sessionId: string;
+  readonly #media: MediaRoomApi;
+  readonly #link: NodeLink;
+  readonly #broadcast: Broadcast;
+  readonly #log: Logger;
+  readonly #peers = new Map<string, PeerInfo>();
+  /** Producers of other nodes piped in here, with our pipe end. */
+  readonly #pipedIn = new Map<string, { pipeId: string; peerId: string }>();
+  /** Pipes this node sends, per node they go to. */
+  readonly #pipesOut = new Map<string, Set<string>>();
+  #closed = false;
+
+  constructor(sessionId: string, media: MediaRoomApi, link: NodeLink, broadcast: Broadcast, log: Logger) {
+    this.#sessionId = sessionId;
+    this.#media = media;
+    this.#link = link;
+    this.#broadcast = broadcast;
+    this.#log = log.child({ module: 'remote-media' });
+  }
+
+  /** Reads who is on the other nodes now and pipes in what they publish. */
+  async start(): Promise<void> {
+    const { peers, producers } = await this.#link.directory(this.#sessionId);
+    for (const { peer } of peers) this.#peers.set(peer.id, peer);
+    await Promise.all(producers.map(({ node, producer }) => this.#pipeIn(node, producer)));
+  }
+
+  /** Participants on other nodes, for someone joining here. */
+  peers(): PeerInfo[] {
+    return [...this.#peers.values()];
+  }
+
+  peerJoined(peer: PeerInfo): void {
+    this.#announce({ type: 'peer', peer });
+  }
+
+  peerLeft(peerId: string): void {
+    this.#announce({ type: 'peer-left', peerId });
+  }
+
+  producerAdded(producer: ProducerInfo): void {
+    this.#announce({ type: 'producer', producer });
+  }
+
+  /** A producer closed here: if it was one of ours (not piped in), the other nodes drop it. */
+  producerClosed(producerId: string): void {
+    if (this.#pipedIn.delete(producerId)) return;
+    this.#announce({ type: 'producer-closed', producerId });
+  }
+
+  /** A producer here was paused or resumed: if it is one of ours, piped copies follow. */
+  producerPaused(producerId: string, paused: boolean): void {
+    if (this.#pipedIn.has(producerId)) return;
+    this.#announce({ type: 'producer-paused', producerId, paused });
+  }
+
+  /** Another node asks for one of our producers. */
+  async pipeOut(call: PipeCall, from: string): Promise<PipeOffer & { pipeId: string }> {
+    const offer = await this.#media.pipes.pipeOut(call.producerId, { ip: call.ip, port: call.port });
+    let pipes = this.#pipesOut.get(from);
+    if (!pipes) this.#pipesOut.set(from, (pipes = new Set()));
+    pipes.add(offer.pipeId);
+    return offer;
+  }
+
+  /** What other nodes announce for this session. */
+  hear(notice: Notice): void {
+    if (this.#closed) return;
+    switch (notice.type) {
+      case 'peer':
+        this.#peers.set(notice.peer.id, notice.peer);
+        this.#broadcast('peer:joined', notice.peer);
+        break;
+      case 'peer-left':
+        if (this.#peers.delete(notice.peerId)) this.#broadcast('peer:left', { peerId: notice.peerId });
+        break;
+      case 'producer':
+        void this.#pipeIn(notice.node, notice.producer);
+        break;
+      case 'producer-closed': {
+        const piped = this.#pipedIn.get(notice.producerId);
+        // Closing our end closes the piped producer; MediaRoom reports that as producerClosed.
+        if (piped) this.#media.pipes.closePipe(piped.pipeId);
+        break;
+      }
+      case 'producer-paused':
+        if (this.#pipedIn.has(notice.producerId)) {
+          this.#media.pipes
+            .setPipedPaused(notice.producerId, notice.paused)
+            .catch((err: unknown) => this.#log.debug({ err }, 'piped producer not ready for a pause yet'));
+        }
+        break;
+      case 'room-closed':
+        for (const pipeId of this.#pipesOut.get(notice.node) ?? []) this.#media.pipes.closePipe(pipeId);
+        this.#pipesOut.delete(notice.node);
+        break;
+    }
+  }
+
+  /** The room closes on this node (its last connection left). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#announce({ type: 'room-closed' });
+  }
+
+  async #pipeIn(node: string, producer: ProducerInfo): Promise<void> {
+    if (this.#pipedIn.has(producer.producerId)) return;
+    const pipes = this.#media.pipes;
+    let pipeId: string | undefined;
+    try {
+      const end = await pipes.openPipeIn();
+      pipeId = end.pipeId;
+      this.#pipedIn.set(producer.producerId, { pipeId, peerId: producer.peerId });
+      const offer = await this.#link.requestPipe(node, {
+        sessionId: this.#sessionId,
+        producerId: producer.producerId,
+        ip: end.ip,
+        port: end.port,
+      });
+      if (this.#closed || !this.#pipedIn.has(producer.producerId)) throw new NotFound('no longer wanted');
+      const info = await pipes.completePipeIn(pipeId, offer);
+      this.#broadcast('producer:new', info);
+    } catch (err) {
+      this.#pipedIn.delete(producer.producerId);
+      if (pipeId) pipes.closePipe(pipeId);
+      if (!this.#closed) this.#log.warn({ err, producerId: producer.producerId, node }, 'could not pipe in a producer');
+    }
+  }
+
+  #announce(notice: Parameters<NodeLink['publish']>[1]): void {
+    this.#link
+      .publish(this.#sessionId, notice)
+      .catch((err: unknown) => this.#log.warn({ err, notice: notice.type }, 'could not tell the other nodes'));
+  }
+}

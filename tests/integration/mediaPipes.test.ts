@@ -1,0 +1,115 @@
+import dgram from 'node:dgram';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type MediaRoom, type MediaRoomEvents, MediasoupGateway } from '@yishi/sfu';
+import { events, MediasoupTracker, testLogger, testMediaConfig, until } from '../support/media.js';
+import { opusRtpParameters, rtpCapabilities } from '../support/mediaFixtures.js';
+
+/**
+ * Media between nodes: two gateways (two worker pools, as two nodes have) open the same room; a
+ * microphone produced on node A is piped to node B's router and consumed there by a plain RTP
+ * receiver, with real mediasoup workers and real packets.
+ */
+
+const tracker = new MediasoupTracker();
+const cleanup: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+afterAll(async () => {
+  await tracker.expectAllWorkersGone();
+});
+
+async function node(): Promise<MediaRoom> {
+  const gateway = await MediasoupGateway.start(testMediaConfig({ numWorkers: 1 }), testLogger());
+  cleanup.push(() => gateway.close());
+  return (await gateway.openRoom('plenary')) as MediaRoom;
+}
+
+/** A UDP socket counting the RTP packets it receives. */
+async function receiver(): Promise<{ port: number; count: () => number }> {
+  const socket = dgram.createSocket('udp4');
+  let packets = 0;
+  socket.on('message', (msg) => {
+    // RTP, not RTCP: payload types 200–206 are RTCP when muxed.
+    if ((msg[1] ?? 0) < 200 || (msg[1] ?? 0) > 206) packets++;
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  cleanup.push(() => socket.close());
+  return { port: socket.address().port, count: () => packets };
+}
+
+/** Sends 20 ms opus-like RTP packets with `ssrc` to `port` until stopped. */
+function sender(port: number, ssrc: number, payloadType: number): void {
+  const socket = dgram.createSocket('udp4');
+  let seq = 0;
+  const timer = setInterval(() => {
+    const packet = Buffer.alloc(12 + 40, 0x5a);
+    packet[0] = 0x80;
+    packet[1] = payloadType;
+    packet.writeUInt16BE(seq++ & 0xffff, 2);
+    packet.writeUInt32BE((seq * 960) >>> 0, 4);
+    packet.writeUInt32BE(ssrc, 8);
+    socket.send(packet, port, '127.0.0.1');
+  }, 20);
+  cleanup.push(() => {
+    clearInterval(timer);
+    socket.close();
+  });
+}
+
+describe('media piped between nodes', () => {
+  it('carries a producer of node A to a consumer on node B, gates it from A, and ends it there', async () => {
+    const a = await node();
+    const b = await node();
+
+    // Node A: member m1 publishes a microphone over a plain transport.
+    a.addPeer('m1', { rtpCapabilities: rtpCapabilities(), canProduce: true });
+    const input = await a.createPlainTransport('m1', 'send');
+    const rtpParameters = opusRtpParameters();
+    const mic = await a.produce('m1', { transportId: input.id, kind: 'audio', source: 'mic', rtpParameters });
+    sender(input.port, rtpParameters.encodings?.[0]?.ssrc as number, 111);
+
+    // Node B asks for it: a pipe end there, the offer from A, the producer appears on B.
+    const end = await b.pipes.openPipeIn();
+    const offer = await a.pipes.pipeOut(mic.producerId, end);
+    const piped = await b.pipes.completePipeIn(end.pipeId, offer);
+    expect(piped).toMatchObject({ producerId: mic.producerId, peerId: 'm1', kind: 'audio', source: 'mic' });
+    expect(b.producers().map((p) => p.producerId)).toEqual([mic.producerId]);
+
+    // A listener on node B consumes it like any producer, and packets arrive.
+    b.addPeer('listener', { rtpCapabilities: rtpCapabilities(), canProduce: false });
+    const out = await b.createPlainTransport('listener', 'recv');
+    const sink = await receiver();
+    await b.connectPlainTransport('listener', out.id, { ip: '127.0.0.1', port: sink.port });
+    const consumer = await b.consume('listener', { transportId: out.id, producerId: mic.producerId });
+    expect(consumer.peerId).toBe('m1');
+    await b.setConsumerPaused('listener', consumer.id, false);
+    await until(() => sink.count() > 10, 'packets from node A arrive at node B');
+
+    // Floor control on node A silences the microphone on node B too.
+    await a.setMicAllowed('m1', false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const gated = sink.count();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.count() - gated).toBe(0);
+    await a.setMicAllowed('m1', true);
+    await until(() => sink.count() > gated + 10, 'packets flow again once the floor allows it');
+
+    // When node A reports it gone, node B closes its end of the pipe: the piped producer closes there.
+    const closed = events<MediaRoomEvents>(b).next('producerClosed');
+    a.pipes.closePipe(offer.pipeId);
+    b.pipes.closePipe(end.pipeId);
+    expect(await closed).toEqual([{ peerId: 'm1', producerId: mic.producerId }]);
+    expect(b.producers()).toEqual([]);
+  });
+
+  it('refuses to pipe a producer that is not there', async () => {
+    const a = await node();
+    await expect(a.pipes.pipeOut('no-such-producer', { ip: '127.0.0.1', port: 9 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(a.pipes.completePipeIn('no-such-pipe', {} as never)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

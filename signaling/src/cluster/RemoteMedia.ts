@@ -77,9 +77,8 @@ export class RemoteMedia {
   /** Another node asks for one of our producers. */
   async pipeOut(call: PipeCall, from: string): Promise<PipeOffer & { pipeId: string }> {
     const offer = await this.#media.pipes.pipeOut(call.producerId, { ip: call.ip, port: call.port });
-    let pipes = this.#pipesOut.get(from);
-    if (!pipes) this.#pipesOut.set(from, (pipes = new Set()));
-    pipes.add(offer.pipeId);
+    const pipes = this.#pipesOut.get(from) ?? new Set<string>();
+    this.#pipesOut.set(from, pipes.add(offer.pipeId));
     return offer;
   }
 

@@ -9,11 +9,11 @@ import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
 
 /**
- * `npm run bench -- <scenario> [--runs N]`: runs one benchmark scenario, prints a table and
+ * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--nodes 2]`: runs one benchmark scenario, prints a table and
  * writes JSON (with the machine) to bench/results/. Never part of the test suite.
  */
 const SCENARIOS = {
-  join: (o: { runs: number }) => join(o),
+  join: (o: { runs: number; nodes?: string }) => join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1 }),
   grant: (o: { runs: number }) => grant(o),
   export: (o: { runs: number }) => exportMinutes(o),
   'sfu-fanout': (o: { runs: number; steps?: string }) =>
@@ -22,26 +22,33 @@ const SCENARIOS = {
       warmupMs: 3000,
       windowMs: 8000,
     }),
-  signaling: (o: { runs: number; steps?: string }) =>
+  signaling: (o: { runs: number; steps?: string; nodes?: string }) =>
     signaling({
       sizes: (o.steps ?? '100,500,1000,2000').split(',').map(Number),
       commentRates: [5, 10, 20, 50, 100, 200, 500],
       grantTrials: o.runs,
+      nodes: o.nodes === '2' ? 2 : 1,
     }),
 } as const;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: 'string', default: '5' }, steps: { type: 'string' } },
+  options: { runs: { type: 'string', default: '5' }, steps: { type: 'string' }, nodes: { type: 'string' } },
 });
 const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
-  process.stderr.write(`usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N]\n`);
+  process.stderr.write(
+    `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--nodes 2]\n`,
+  );
   process.exit(2);
 }
 const runs = Number(values.runs);
 const startedAt = new Date().toISOString();
-const result = await SCENARIOS[name]({ runs, ...(values.steps ? { steps: values.steps } : {}) });
+const result = await SCENARIOS[name]({
+  runs,
+  ...(values.steps ? { steps: values.steps } : {}),
+  ...(values.nodes ? { nodes: values.nodes } : {}),
+});
 console.table(result.table);
 const out = path.join(import.meta.dirname, 'results', `${name}-${startedAt.replace(/[:.]/g, '-')}.json`);
 fs.mkdirSync(path.dirname(out), { recursive: true });

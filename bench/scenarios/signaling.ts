@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommentView, QueueView } from '@yishi/shared';
 import { TestClient } from '../../tests/support/client.js';
 import { signToken } from '../../signaling/src/auth/tokens.js';
+import { RedisServer } from '../../tests/support/redis.js';
 import { freePort, ServerProcess } from '../../tests/support/serverProcess.js';
 import { TEST_SECRET } from '../../tests/support/server.js';
 import { quantile } from '../stats.js';
@@ -17,6 +18,8 @@ export interface SignalingOptions {
   /** Comment rates (per second, whole room) tried at each size until p99 passes 100 ms. */
   commentRates: number[];
   grantTrials: number;
+  /** 1: the embedded store; 2: two server processes sharing a real redis-server, clients alternating. */
+  nodes: 1 | 2;
 }
 
 /** Resident memory of a process, bytes. */
@@ -36,25 +39,37 @@ function cpuMs(pid: number): number {
  * signaling: N socket.io clients (no media) join one session on a Yishi server running as its own
  * process. Measures join latency, server memory per connection, the fan-out of a floor grant
  * (chair's request until every client has the new queue state) and of comments (the highest rate
- * whose delivery p99 stays under 100 ms, and lost deliveries).
+ * whose delivery p99 stays under 100 ms, and lost deliveries). With two nodes, memory and CPU are
+ * those of both server processes together (Redis's own is not counted).
  */
 export async function signaling(o: SignalingOptions) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-bench-'));
-  const port = await freePort();
+  const dataDirs: string[] = [];
+  const redis = o.nodes === 2 ? await RedisServer.start() : undefined;
   // YISHI_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (profile-guided work).
   const profile = process.env.YISHI_PROFILE_DIR;
-  const server = await ServerProcess.start({
-    port,
-    dataDir,
-    demoRoom: ROOM,
-    // COMMENT_BATCH_MS from the bench's environment, to compare batching windows.
-    env: {
-      LOG_LEVEL: 'error',
-      ...(process.env.COMMENT_BATCH_MS ? { COMMENT_BATCH_MS: process.env.COMMENT_BATCH_MS } : {}),
-    },
-    ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
-  });
-  const pid = server.child.pid as number;
+  const servers: ServerProcess[] = [];
+  for (let n = 0; n < o.nodes; n++) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-bench-'));
+    dataDirs.push(dataDir);
+    servers.push(
+      await ServerProcess.start({
+        port: await freePort(),
+        dataDir,
+        demoRoom: ROOM,
+        env: {
+          LOG_LEVEL: 'error',
+          // COMMENT_BATCH_MS from the bench's environment, to compare batching windows.
+          ...(process.env.COMMENT_BATCH_MS ? { COMMENT_BATCH_MS: process.env.COMMENT_BATCH_MS } : {}),
+          ...(redis ? { REDIS_URL: redis.url } : {}),
+        },
+        ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
+      }),
+    );
+  }
+  const server = servers[0] as ServerProcess;
+  const pids = servers.map((s) => s.child.pid as number);
+  const totalRss = () => pids.reduce((sum, pid) => sum + rss(pid), 0);
+  const totalCpuMs = () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
   const tokens = { secret: TEST_SECRET, issuer: 'yishi', audience: 'yishi' };
   const token = (sub: string, role: 'chair' | 'member') =>
     signToken(tokens, { sub, name: sub, role, room: ROOM }, '1h');
@@ -64,7 +79,7 @@ export async function signaling(o: SignalingOptions) {
     const chair = await TestClient.connect(server.url, { token: token('chair', 'chair'), roomId: ROOM });
     const { rtpCapabilities } = await chair.call('media:routerCapabilities', {});
     await chair.call('room:join', { rtpCapabilities });
-    const baseline = rss(pid);
+    const baseline = totalRss();
 
     for (const size of o.sizes) {
       // Join: connect + join, in batches of 50 concurrent clients.
@@ -75,7 +90,8 @@ export async function signaling(o: SignalingOptions) {
           ...(await Promise.all(
             batch.map(async (i) => {
               const started = performance.now();
-              const client = await TestClient.connect(server.url, { token: token(`m${i}`, 'member'), roomId: ROOM });
+              const node = servers[i % servers.length] as ServerProcess;
+              const client = await TestClient.connect(node.url, { token: token(`m${i}`, 'member'), roomId: ROOM });
               await client.call('room:join', { rtpCapabilities });
               joinMs.push(performance.now() - started);
               return client;
@@ -84,7 +100,7 @@ export async function signaling(o: SignalingOptions) {
         );
       }
       await sleep(1000);
-      const memoryPerConnectionKiB = Math.round((rss(pid) - baseline) / clients.length / 1024);
+      const memoryPerConnectionKiB = Math.round((totalRss() - baseline) / clients.length / 1024);
 
       // Floor grant: member m0 asks; time from the chair's grant until every client saw it in queue:state.
       const grantAllMs: number[] = [];
@@ -123,7 +139,7 @@ export async function signaling(o: SignalingOptions) {
         for (const c of clients) c.socket.on('comments:added', onComments);
         const total = rate * 4;
         let refused = 0;
-        const cpuBefore = cpuMs(pid);
+        const cpuBefore = totalCpuMs();
         for (let i = 0; i < total; i++) {
           const poster = clients[(i * 7919) % clients.length] as TestClient;
           void poster.request('comment:post', { text: `bench ${Date.now()}` }).then((r) => {
@@ -132,7 +148,7 @@ export async function signaling(o: SignalingOptions) {
           await sleep(1000 / rate);
         }
         await sleep(2000);
-        const serverCpuMs = cpuMs(pid) - cpuBefore;
+        const serverCpuMs = totalCpuMs() - cpuBefore;
         for (const c of clients) c.socket.off('comments:added', onComments);
         const expected = (total - refused) * clients.length;
         const p99 = quantile(latencies, 0.99);
@@ -167,8 +183,9 @@ export async function signaling(o: SignalingOptions) {
     chair.close();
   } finally {
     for (const c of clients) c.close();
-    await server.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await Promise.all(servers.map((s) => s.stop()));
+    await redis?.stop();
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
   return {
     table: results.map((r) => ({
@@ -180,6 +197,6 @@ export async function signaling(o: SignalingOptions) {
       'grant→all p99 ms': r.grantAllP99Ms,
       'comments/s (p99<100ms)': r.commentRateP99Under100Ms,
     })),
-    data: { nodes: 1, commentBatchMs: Number(process.env.COMMENT_BATCH_MS ?? 50), results },
+    data: { nodes: o.nodes, commentBatchMs: Number(process.env.COMMENT_BATCH_MS ?? 50), results },
   };
 }

@@ -16,6 +16,9 @@ import { createRoomStore } from './store/index.js';
 import { redisKeys } from './store/redisKeys.js';
 import { NodeLink } from './cluster/NodeLink.js';
 
+/** Time for the `server:draining` notice to reach clients before their connections close. */
+const DRAIN_NOTICE_MS = 200;
+
 export interface RunningServer {
   /** Base URL for clients, e.g. http://127.0.0.1:3000 (PUBLIC_URL when configured). */
   url: string;
@@ -48,6 +51,8 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   const io = createSocketServer(httpServer);
   const link = config.redis ? await NodeLink.open(config.redis.url, redisKeys(config.redis.prefix), log) : undefined;
   const rooms = new RoomRegistry(media, sessions, io, log, { commentBatchMs: config.commentBatchMs, link });
+  // Other nodes see this one's load, and that it is alive, until it stops.
+  await link?.startHeartbeat(() => ({ rooms: rooms.size, peers: rooms.peerCount() }));
   const metrics = createMetrics({
     connections: () => io.engine.clientsCount,
     rooms: () => rooms.size,
@@ -88,8 +93,16 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     close() {
       closing = true;
       closed ??= (async () => {
-        // io.close() disconnects every socket (each leaves its room) and closes the HTTP server.
+        // Drain: no new connections; clients are told, then their connections close without a
+        // Socket.IO "disconnect" (which would tell them not to come back), so they reconnect by
+        // themselves — through the proxy, to another node — and join again.
+        rooms.drain();
+        io.local.emit('server:draining', {});
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
+        io.engine.close();
+        // io.close() lets every socket leave its room and closes the HTTP server.
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        rooms.close();
         await media.close();
         await link?.close();
         sessions.close();

@@ -5,9 +5,14 @@ import { join } from '../../bench/scenarios/join.js';
 /** One-run versions of the browser benchmarks: the harness produces its figures (values are not checked). */
 describe('browser benchmark harness (smoke)', () => {
   it('join produces a join-to-first-frame sample', async () => {
-    const { data } = await join({ runs: 1 });
+    const { data } = await join({ runs: 1, nodes: 1 });
     expect(data.samplesMs).toHaveLength(1);
     expect(data.samplesMs[0]).toBeGreaterThan(0);
+  });
+
+  it('join over two nodes produces a sample of a frame piped from the other node', async () => {
+    const { data } = await join({ runs: 1, nodes: 2 });
+    expect(data).toMatchObject({ nodes: 2, samplesMs: [expect.any(Number)] });
   });
 
   it('grant produces a grant-to-audio sample', async () => {

@@ -22,7 +22,7 @@ describe('benchmark harness (smoke)', () => {
   }, 60_000);
 
   it('signaling measures joins, memory, grant and comment fan-out', async () => {
-    const { data } = await signaling({ sizes: [4], commentRates: [1], grantTrials: 1 });
+    const { data } = await signaling({ sizes: [4], commentRates: [1], grantTrials: 1, nodes: 1 });
     const [result] = data.results;
     expect(result?.clients).toBe(4);
     expect(result?.joinP50Ms).toBeGreaterThan(0);
@@ -35,6 +35,12 @@ describe('benchmark harness (smoke)', () => {
       serverCpuUsPerDelivery: expect.any(Number),
     });
   }, 60_000);
+
+  it('signaling runs over two nodes sharing a real Redis', async () => {
+    const { data } = await signaling({ sizes: [4], commentRates: [1], grantTrials: 1, nodes: 2 });
+    expect(data.nodes).toBe(2);
+    expect(data.results[0]).toMatchObject({ clients: 4, comments: [expect.objectContaining({ lost: 0 })] });
+  }, 90_000);
 
   it('export renders a session of the asked size in all three formats', async () => {
     const { data } = await exportMinutes({ runs: 1, turns: 5, comments: 20 });

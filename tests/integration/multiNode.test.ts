@@ -48,13 +48,22 @@ interface Person {
   client: TestClient;
   queue: QueueView[];
   comments: CommentView[];
+  /** Peers this client was told left. */
+  left: string[];
 }
 
 async function join(at: 'a' | 'b', sub: string, role: Role): Promise<Person> {
   const server = node(at);
   const token = server.token({ sub, name: sub, role, room: ROOM });
   const joined = await pool.join(server.url, token, ROOM);
-  const person: Person = { name: at, client: joined.client, queue: [joined.join.snapshot.queue], comments: [] };
+  const person: Person = {
+    name: at,
+    client: joined.client,
+    queue: [joined.join.snapshot.queue],
+    comments: [],
+    left: [],
+  };
+  joined.client.socket.on('peer:left', ({ peerId }: { peerId: string }) => person.left.push(peerId));
   person.comments.push(...joined.join.snapshot.comments);
   joined.client.socket.on('queue:state', (q: QueueView) => person.queue.push(q));
   joined.client.socket.on('comments:added', ({ comments }: { comments: CommentView[] }) =>
@@ -145,6 +154,9 @@ describe('two nodes, one consultation', () => {
     const { id } = await onB.client.call('comment:post', { text: '节点重启前的最后一条' });
     await node('b').kill();
     for (const p of everyone.filter((x) => x.name === 'b')) p.client.close();
+    // Node B stops heartbeating: node A tells its clients that B's participants are gone.
+    const onNodeB = ['m2', 'm4', 'm6', 'watcher'];
+    await until(() => onNodeB.every((id) => chair.left.includes(id)), 'node A drops node B’s participants');
     await startNode('b');
     // A client on the restarted node and one on the other node both have it, once.
     const back = await join('b', 'late', 'member');
@@ -153,4 +165,14 @@ describe('two nodes, one consultation', () => {
     // And the queue survived: the restarted node serves the same waiting list.
     expect(waitingOrder(back)).toEqual(waitingOrder(chair));
   }, 60_000);
+
+  it('drains on shutdown: clients are told, then dropped so that they reconnect elsewhere', async () => {
+    const client = (await join('b', 'drained', 'member')).client;
+    const told = client.next('server:draining', () => true, 10_000);
+    const dropped = new Promise<string>((resolve) => client.socket.once('disconnect', (reason) => resolve(reason)));
+    await node('b').stop();
+    await told;
+    // Not "io server disconnect", which would tell the client never to reconnect.
+    expect(await dropped).toBe('transport close');
+  }, 30_000);
 });

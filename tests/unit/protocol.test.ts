@@ -1184,6 +1184,10 @@ const notificationCases: { [K in NotificationName]: Cases<NotificationPayload<K>
     good: [{}],
     bad: [bad('unknown field', '', { by: 'other-tab' }), bad('null', '', null)],
   },
+  'server:draining': {
+    good: [{}],
+    bad: [bad('unknown field', '', { node: 'a' }), bad('null', '', null)],
+  },
   'protocol:error': {
     good: [
       { event: 'transport:create', code: 'INVALID_REQUEST', message: 'request needs an acknowledgement callback' },

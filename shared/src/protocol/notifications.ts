@@ -43,6 +43,11 @@ export const NotificationSchemas = {
   'mic:state': z.strictObject({ allowed: z.boolean(), mutedByChair: z.boolean() }),
   /** The same identity joined from elsewhere (another tab or device); this connection is closed. */
   'session:replaced': z.strictObject({}),
+  /**
+   * This node is shutting down: its connections close next and clients reconnect by themselves
+   * (through the proxy, to another node) and join again; nothing of the session is lost.
+   */
+  'server:draining': z.strictObject({}),
   /** A message that could not be acknowledged (no ack callback, unknown event) was refused. */
   'protocol:error': z.strictObject({
     event: z.string().max(128),

@@ -38,6 +38,9 @@ type Envelope =
 
 /** A pipe request not answered in this time fails (the other node is gone or overloaded). */
 const CALL_TIMEOUT_MS = 5_000;
+/** A node refreshes its `alive` key this often; the key expires after HEARTBEAT_TTL_MS without one. */
+const HEARTBEAT_MS = 2_000;
+const HEARTBEAT_TTL_MS = 6_000;
 
 /**
  * The nodes of one deployment talking over Redis about media: notices on one channel (and a
@@ -55,6 +58,7 @@ export class NodeLink {
     { resolve: (offer: PipeOffer & { pipeId: string }) => void; reject: (err: Error) => void }
   >();
   #serve: ((call: PipeCall, from: string) => Promise<PipeOffer & { pipeId: string }>) | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
 
   static async open(url: string, keys: RedisKeys, log: Logger): Promise<NodeLink> {
@@ -68,6 +72,38 @@ export class NodeLink {
     await sub.subscribe(keys.media, (message) => link.#onNotice(message));
     await sub.subscribe(keys.node(link.nodeId), (message) => link.#onEnvelope(message));
     return link;
+  }
+
+  /**
+   * Keeps this node listed as alive with its load (`load()` is called at every beat) until
+   * `close`. Other nodes treat a node whose key expired as gone (see `alive`).
+   */
+  async startHeartbeat(load: () => Record<string, number>): Promise<void> {
+    const beat = () =>
+      this.#pub.set(this.#keys.alive(this.nodeId), JSON.stringify({ ...load(), at: Date.now() }), {
+        expiration: { type: 'PX', value: HEARTBEAT_TTL_MS },
+      });
+    await beat();
+    this.#heartbeat = setInterval(() => {
+      beat().catch((err: unknown) => this.#log.warn({ err }, 'heartbeat failed'));
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  /** Which of `nodes` still heartbeat. */
+  async alive(nodes: string[]): Promise<Set<string>> {
+    if (nodes.length === 0) return new Set();
+    const values = await this.#pub.mGet(nodes.map((n) => this.#keys.alive(n)));
+    return new Set(nodes.filter((_, i) => values[i] !== null));
+  }
+
+  /** Removes a gone node's entries from a session's directory (any node may do it, more than once). */
+  async forget(sessionId: string, node: string, entries: { peers: string[]; producers: string[] }): Promise<void> {
+    const multi = this.#pub.multi();
+    if (entries.peers.length > 0) multi.hDel(this.#keys.peers(sessionId), entries.peers);
+    if (entries.producers.length > 0) multi.hDel(this.#keys.producers(sessionId), entries.producers);
+    await multi.exec();
+    this.#log.info({ sessionId, node, ...entries }, 'forgot a node that stopped heartbeating');
   }
 
   private constructor(
@@ -161,6 +197,9 @@ export class NodeLink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#heartbeat);
+    // Gone at once for the others, rather than after the heartbeat's expiry.
+    await this.#pub.del(this.#keys.alive(this.nodeId)).catch(() => {});
     for (const { reject } of this.#pending.values()) reject(new AppError('UNAVAILABLE', 'node shutting down'));
     this.#pending.clear();
     await this.#sub.close().catch(() => {});

@@ -23,9 +23,10 @@ export class RemoteMedia {
   readonly #link: NodeLink;
   readonly #broadcast: Broadcast;
   readonly #log: Logger;
-  readonly #peers = new Map<string, PeerInfo>();
+  /** Participants on other nodes, and which node. */
+  readonly #peers = new Map<string, { node: string; peer: PeerInfo }>();
   /** Producers of other nodes piped in here, with our pipe end. */
-  readonly #pipedIn = new Map<string, { pipeId: string; peerId: string }>();
+  readonly #pipedIn = new Map<string, { node: string; pipeId: string; peerId: string }>();
   /** Pipes this node sends, per node they go to. */
   readonly #pipesOut = new Map<string, Set<string>>();
   #closed = false;
@@ -41,13 +42,13 @@ export class RemoteMedia {
   /** Reads who is on the other nodes now and pipes in what they publish. */
   async start(): Promise<void> {
     const { peers, producers } = await this.#link.directory(this.#sessionId);
-    for (const { peer } of peers) this.#peers.set(peer.id, peer);
+    for (const entry of peers) this.#peers.set(entry.peer.id, entry);
     await Promise.all(producers.map(({ node, producer }) => this.#pipeIn(node, producer)));
   }
 
   /** Participants on other nodes, for someone joining here. */
   peers(): PeerInfo[] {
-    return [...this.#peers.values()];
+    return [...this.#peers.values()].map((entry) => entry.peer);
   }
 
   peerJoined(peer: PeerInfo): void {
@@ -87,7 +88,7 @@ export class RemoteMedia {
     if (this.#closed) return;
     switch (notice.type) {
       case 'peer':
-        this.#peers.set(notice.peer.id, notice.peer);
+        this.#peers.set(notice.peer.id, { node: notice.node, peer: notice.peer });
         this.#broadcast('peer:joined', notice.peer);
         break;
       case 'peer-left':
@@ -116,6 +117,27 @@ export class RemoteMedia {
     }
   }
 
+  /**
+   * Drops what belongs to nodes that stopped heartbeating (killed, or cut off): their
+   * participants leave the room here and their piped producers close.
+   */
+  async sweep(): Promise<void> {
+    const nodes = new Set([...this.#peers.values(), ...this.#pipedIn.values()].map((entry) => entry.node));
+    if (nodes.size === 0) return;
+    const alive = await this.#link.alive([...nodes]);
+    for (const node of nodes) {
+      if (alive.has(node) || this.#closed) continue;
+      const peers = [...this.#peers].filter(([, e]) => e.node === node).map(([id]) => id);
+      const producers = [...this.#pipedIn].filter(([, e]) => e.node === node);
+      for (const peerId of peers) {
+        this.#peers.delete(peerId);
+        this.#broadcast('peer:left', { peerId });
+      }
+      for (const [, { pipeId }] of producers) this.#media.pipes.closePipe(pipeId);
+      await this.#link.forget(this.#sessionId, node, { peers, producers: producers.map(([id]) => id) });
+    }
+  }
+
   /** The room closes on this node (its last connection left). */
   close(): void {
     if (this.#closed) return;
@@ -130,7 +152,7 @@ export class RemoteMedia {
     try {
       const end = await pipes.openPipeIn();
       pipeId = end.pipeId;
-      this.#pipedIn.set(producer.producerId, { pipeId, peerId: producer.peerId });
+      this.#pipedIn.set(producer.producerId, { node, pipeId, peerId: producer.peerId });
       const offer = await this.#link.requestPipe(node, {
         sessionId: this.#sessionId,
         producerId: producer.producerId,

@@ -115,6 +115,11 @@ export class Room {
     await this.#remote?.start();
   }
 
+  /** Drops participants and media of nodes that stopped heartbeating. */
+  sweepRemote(): Promise<void> {
+    return this.#remote?.sweep() ?? Promise.resolve();
+  }
+
   /** A media notice from another node about this room. */
   hear(notice: Notice): void {
     this.#remote?.hear(notice);

@@ -1,9 +1,12 @@
-import { NotFound } from '@yishi/shared';
+import { NotFound, Unavailable } from '@yishi/shared';
 import type { Logger } from 'pino';
 import type { MediaGateway } from '@yishi/sfu';
 import type { SessionService } from '../sessions/SessionService.js';
 import type { YishiServer } from '../socket/types.js';
 import { Room, type RoomOptions } from './Room.js';
+
+/** How often open rooms look for nodes that stopped heartbeating (see NodeLink). */
+const SWEEP_MS = 3_000;
 
 interface Entry {
   room: Promise<Room>;
@@ -20,6 +23,8 @@ export class RoomRegistry {
   readonly #log: Logger;
   readonly #options: RoomOptions;
   readonly #entries = new Map<string, Entry>();
+  #sweeper: NodeJS.Timeout | undefined;
+  #draining = false;
 
   constructor(gateway: MediaGateway, sessions: SessionService, io: YishiServer, log: Logger, options: RoomOptions) {
     this.#gateway = gateway;
@@ -31,6 +36,14 @@ export class RoomRegistry {
       if (!room) throw new NotFound(`room ${call.sessionId} is not open on this node`);
       return room.pipeOut(call, from);
     });
+    if (options.link) {
+      this.#sweeper = setInterval(() => {
+        for (const entry of this.#entries.values()) {
+          entry.opened?.sweepRemote().catch((err: unknown) => this.#log.warn({ err }, 'could not sweep gone nodes'));
+        }
+      }, SWEEP_MS);
+      this.#sweeper.unref();
+    }
     this.#sessions = sessions;
     this.#io = io;
     this.#log = log;
@@ -47,8 +60,14 @@ export class RoomRegistry {
     return n;
   }
 
+  /** Refuses new connections from now on (the node is shutting down; clients go to another). */
+  drain(): void {
+    this.#draining = true;
+  }
+
   /** Counts a connection in and returns its room, opening the room's media if needed. */
   async attach(roomId: string): Promise<Room> {
+    if (this.#draining) throw new Unavailable('this server is shutting down; reconnect to continue');
     let entry = this.#entries.get(roomId);
     if (!entry) {
       const room = Promise.all([this.#gateway.openRoom(roomId), this.#sessions.get(roomId)]).then(async ([media]) => {
@@ -75,6 +94,11 @@ export class RoomRegistry {
     }
     entry.connections++;
     return entry.room;
+  }
+
+  /** Stops looking for gone nodes (the server is closing). */
+  close(): void {
+    clearInterval(this.#sweeper);
   }
 
   /** Counts a connection out; the last one out closes the room and its media. */

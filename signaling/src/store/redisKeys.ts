@@ -17,6 +17,8 @@ export interface RedisKeys {
   media: string;
   /** Pub/sub channel of one node: pipe requests to it and replies. */
   node(nodeId: string): string;
+  /** String with a short expiry, refreshed by a live node's heartbeat: its load as JSON. */
+  alive(nodeId: string): string;
   /** Hash peerId → { node, peer }: who is in the session on which node. */
   peers(sessionId: string): string;
   /** Hash producerId → { node, producer }: what each node's participants publish. */
@@ -31,6 +33,7 @@ export function redisKeys(prefix: string): RedisKeys {
     appended: `${prefix}appended`,
     media: `${prefix}media`,
     node: (id) => `${prefix}node:${id}`,
+    alive: (id) => `${prefix}node:${id}:alive`,
     peers: (id) => `${prefix}session:${id}:peers`,
     producers: (id) => `${prefix}session:${id}:producers`,
   };

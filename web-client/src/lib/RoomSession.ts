@@ -364,6 +364,8 @@ export class RoomSession {
       this.#applyLocalMic();
     });
     sig.on('session:replaced', () => this.#close('replaced'));
+    // The server is shutting down: the connection closes next and Socket.IO reconnects (to another node).
+    sig.on('server:draining', () => this.state.update((s) => ({ ...s, phase: 'reconnecting' })));
     sig.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       if (reason === 'io server disconnect') {

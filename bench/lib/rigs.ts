@@ -92,6 +92,7 @@ export async function yishiRig(): Promise<FanoutRig> {
       workerLogLevel: 'error',
       initialOutgoingBitrate: 1_000_000,
       maxIncomingBitrate: 1_500_000,
+      peersPerRouter: 100_000, // the fan-out scenario measures one router
     },
     pino({ level: 'silent' }),
   );

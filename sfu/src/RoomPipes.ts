@@ -8,7 +8,8 @@ import { producerInfo } from './MediaPeer.js';
 type Producer = types.Producer<{ peerId: string; source: MediaSource }>;
 
 interface Hooks {
-  router(): Promise<types.Router>;
+  /** The room's first router; with a producer id, once that producer is available on it. */
+  router(producerId?: string): Promise<types.Router>;
   /** A producer of this room's own peers. */
   localProducer(producerId: string): Producer;
   /** A producer piped in from another node is ready here (and when it closes). */
@@ -42,7 +43,7 @@ export class RoomPipes implements MediaPipes {
 
   async pipeOut(producerId: string, remote: { ip: string; port: number }): Promise<PipeOffer & { pipeId: string }> {
     const producer = this.#hooks.localProducer(producerId);
-    const transport = await this.#create();
+    const transport = await this.#create(producerId);
     try {
       await transport.connect(remote);
       const consumer = await transport.consume({ producerId });
@@ -92,8 +93,8 @@ export class RoomPipes implements MediaPipes {
     this.#transports.get(pipeId)?.close();
   }
 
-  async #create(): Promise<types.PipeTransport> {
-    const router = await this.#hooks.router();
+  async #create(producerId?: string): Promise<types.PipeTransport> {
+    const router = await this.#hooks.router(producerId);
     const transport = await router.createPipeTransport({
       listenInfo: { protocol: 'udp', ip: this.#config.listenIp },
       // Retransmissions across the pipe too: a lost packet between nodes is asked for again.

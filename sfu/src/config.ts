@@ -15,6 +15,8 @@ export interface MediaConfig {
   initialOutgoingBitrate: number;
   /** Cap on what one client may send us (bps): three simulcast layers plus audio. */
   maxIncomingBitrate: number;
+  /** A room with more peers than this on a router spreads to another router (another worker). */
+  peersPerRouter: number;
 }
 
 /**

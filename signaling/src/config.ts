@@ -42,6 +42,13 @@ const EnvSchema = z.object({
   /** Worker i listens on MEDIASOUP_PORT + i, UDP and TCP; 0 picks free ports. */
   MEDIASOUP_PORT: port.default(40000),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /** A room spreads to another router (worker) beyond this many peers on one; see MediaRoom. */
+  MEDIASOUP_PEERS_PER_ROUTER: z
+    .string()
+    .regex(/^\d{1,5}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1))
+    .default(100),
   /** Set: this node is one of several sharing this Redis (store, bus, Socket.IO adapter). */
   REDIS_URL: z
     .string()
@@ -113,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerLogLevel: e.MEDIASOUP_LOG_LEVEL,
       initialOutgoingBitrate: 1_000_000,
       maxIncomingBitrate: 1_500_000,
+      peersPerRouter: e.MEDIASOUP_PEERS_PER_ROUTER,
     },
     demoRoom: e.DEMO_ROOM,
     commentBatchMs: e.COMMENT_BATCH_MS,

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type MediaRoom, type MediaRoomEvents, MediasoupGateway } from '@yishi/sfu';
+import { type MediaConfig, type MediaRoom, type MediaRoomEvents, MediasoupGateway } from '@yishi/sfu';
 import { events, MediasoupTracker, testLogger, testMediaConfig, until } from '../support/media.js';
 import { opusRtpParameters, rtpCapabilities } from '../support/mediaFixtures.js';
 
@@ -12,6 +12,7 @@ import { opusRtpParameters, rtpCapabilities } from '../support/mediaFixtures.js'
 
 const tracker = new MediasoupTracker();
 const cleanup: Array<() => unknown> = [];
+let lastGateway: MediasoupGateway | undefined;
 
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
@@ -21,9 +22,10 @@ afterAll(async () => {
   await tracker.expectAllWorkersGone();
 });
 
-async function node(): Promise<MediaRoom> {
-  const gateway = await MediasoupGateway.start(testMediaConfig({ numWorkers: 1 }), testLogger());
+async function node(overrides: Partial<MediaConfig> = {}): Promise<MediaRoom> {
+  const gateway = await MediasoupGateway.start(testMediaConfig({ numWorkers: 1, ...overrides }), testLogger());
   cleanup.push(() => gateway.close());
+  lastGateway = gateway;
   return (await gateway.openRoom('plenary')) as MediaRoom;
 }
 
@@ -111,5 +113,58 @@ describe('media piped between nodes', () => {
       code: 'NOT_FOUND',
     });
     await expect(a.pipes.completePipeIn('no-such-pipe', {} as never)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('a room that outgrows a worker', () => {
+  it('spreads peers over routers on other workers and pipes media between them', async () => {
+    // One peer per router: the room spreads to the second worker as soon as a second peer comes.
+    const room = await node({ numWorkers: 2, peersPerRouter: 1 });
+    room.addPeer('speaker', { rtpCapabilities: rtpCapabilities(), canProduce: true });
+    const input = await room.createPlainTransport('speaker', 'send');
+    const rtpParameters = opusRtpParameters();
+    const mic = await room.produce('speaker', { transportId: input.id, kind: 'audio', source: 'mic', rtpParameters });
+    sender(input.port, rtpParameters.encodings?.[0]?.ssrc as number, 111);
+
+    const sinks = [];
+    for (const listener of ['l1', 'l2']) {
+      room.addPeer(listener, { rtpCapabilities: rtpCapabilities(), canProduce: false });
+      const out = await room.createPlainTransport(listener, 'recv');
+      const sink = await receiver();
+      await room.connectPlainTransport(listener, out.id, { ip: '127.0.0.1', port: sink.port });
+      const consumer = await room.consume(listener, { transportId: out.id, producerId: mic.producerId });
+      await room.setConsumerPaused(listener, consumer.id, false);
+      sinks.push(sink);
+    }
+    // One router per worker (a second router on the same worker would gain nothing): the
+    // speaker and l2 share the first, l1 is on the other worker and hears the speaker through a pipe.
+    const pool = (lastGateway as MediasoupGateway).pool;
+    expect(pool.slots.map((s) => s.routers)).toEqual([1, 1]);
+    for (const sink of sinks) await until(() => sink.count() > 10, 'packets reach every listener');
+
+    // Floor control on the speaker's own router silences every router.
+    await room.setMicAllowed('speaker', false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const gated = sinks.map((s) => s.count());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sinks.map((s) => s.count())).toEqual(gated);
+  });
+  it('starts again on live workers, in one piece, when the worker it spread to dies', async () => {
+    const room = await node({ numWorkers: 2, peersPerRouter: 1 });
+    const pool = (lastGateway as MediasoupGateway).pool;
+    for (const peer of ['p1', 'p2']) {
+      room.addPeer(peer, { rtpCapabilities: rtpCapabilities(), canProduce: true });
+      await room.createPlainTransport(peer, 'recv');
+    }
+    expect(pool.slots.map((s) => s.routers)).toEqual([1, 1]);
+    const homePid = await room.workerPid();
+    const spreadPid = pool.slots.find((s) => s.worker.pid !== homePid)?.worker.pid as number;
+    const reset = events<MediaRoomEvents>(room).next('reset');
+    process.kill(spreadPid, 'SIGKILL');
+    expect(await reset).toEqual(['media worker restarted']);
+    // Everyone's media was dropped, on both routers; they re-create it and the room spreads again.
+    await until(() => pool.ready, 'the killed worker is respawned');
+    for (const peer of ['p1', 'p2']) await room.createPlainTransport(peer, 'recv');
+    expect(pool.slots.map((s) => s.routers).reduce((a, b) => a + b, 0)).toBe(2);
   });
 });

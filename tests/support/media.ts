@@ -13,6 +13,7 @@ export function testMediaConfig(overrides: Partial<MediaConfig> = {}): MediaConf
     workerLogLevel: 'error',
     initialOutgoingBitrate: 1_000_000,
     maxIncomingBitrate: 1_500_000,
+    peersPerRouter: 100,
     ...overrides,
   };
 }

@@ -47,7 +47,11 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;
 
-  const httpServer = http.createServer();
+  // The HTTP app is registered before Socket.IO attaches, so that engine.io takes its own
+  // requests (/socket.io/) and hands every other one to the app. Registered after, the app would
+  // answer long-polling requests too, and engine.io's own answer then throws (a crash).
+  let app: http.RequestListener | undefined;
+  const httpServer = http.createServer((req, res) => app?.(req, res));
   const io = createSocketServer(httpServer);
   const link = config.redis ? await NodeLink.open(config.redis.url, redisKeys(config.redis.prefix), log) : undefined;
   const rooms = new RoomRegistry(media, sessions, io, log, { commentBatchMs: config.commentBatchMs, link });
@@ -59,15 +63,12 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     peers: () => rooms.peerCount(),
     mediaReady: () => media.ready,
   });
-  httpServer.on(
-    'request',
-    createApp({
-      webClientDir: config.webClientDir,
-      registry: metrics.registry,
-      isReady: () => !closing && media.ready,
-      api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
-    }),
-  );
+  app = createApp({
+    webClientDir: config.webClientDir,
+    registry: metrics.registry,
+    isReady: () => !closing && media.ready,
+    api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
+  });
   wireSocketServer(io, { tokens, rooms, sessions, metrics, log });
 
   await new Promise<void>((resolve, reject) => {

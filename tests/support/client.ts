@@ -26,9 +26,10 @@ export class TestClient {
   static connect(
     url: string,
     auth: { token: string; roomId?: string; protocolVersion?: unknown },
+    transports: Array<'websocket' | 'polling'> = ['websocket'],
   ): Promise<TestClient> {
     const socket: ClientSocket = io(url, {
-      transports: ['websocket'],
+      transports,
       reconnection: false,
       forceNew: true,
       auth: { roomId: 'room1', protocolVersion: PROTOCOL_VERSION, ...auth },

@@ -142,6 +142,17 @@ describe('handshake', () => {
     expect(gateway.opened.map((r) => r.id)).toEqual(['room1']);
   });
 
+  it('serves clients that can only long-poll (proxies without WebSocket), without touching the HTTP app', async () => {
+    const client = await TestClient.connect(server.url, { token: server.token({ sub: 'poller' }) }, ['polling']);
+    clients.push(client);
+    const joined = await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
+    expect(joined.self.id).toBe('poller');
+    // Several polling round trips later the server still answers plain HTTP as before.
+    await client.call('comment:post', { text: '经由长轮询' });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(client.socket.io.engine.transport.name).toBe('polling');
+  });
+
   it('refuses another protocol version before looking at the token', async () => {
     const body = await refusal({ ...auth(), protocolVersion: PROTOCOL_VERSION + 1, token: 'garbage' });
     expect(body.code).toBe('UNSUPPORTED_VERSION');

@@ -69,6 +69,29 @@ const EnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().max(1000))
     .default(50),
+  /** Other sites (comma-separated origins, e.g. https://zx.example.gov.cn) whose pages may connect. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of list) {
+        if (!URL.canParse(item) || new URL(item).origin !== item) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin like https://host[:port]` });
+        }
+      }
+      return list;
+    }),
+  /** Requests one connection may make per second on average (bursts of 8× that); beyond: RATE_LIMITED. */
+  SOCKET_REQUESTS_PER_SECOND: z
+    .string()
+    .regex(/^\d{1,6}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1))
+    .default(50),
   /** Room id of the demo room whose join links `npm start` prints. */
   DEMO_ROOM: z
     .string()
@@ -88,6 +111,8 @@ export interface Config {
   media: MediaConfig;
   demoRoom: string;
   commentBatchMs: number;
+  requestsPerSecond: number;
+  allowedOrigins: string[];
   redis: { url: string; prefix: string } | undefined;
 }
 
@@ -124,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoRoom: e.DEMO_ROOM,
     commentBatchMs: e.COMMENT_BATCH_MS,
+    requestsPerSecond: e.SOCKET_REQUESTS_PER_SECOND,
+    allowedOrigins: e.ALLOWED_ORIGINS,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
   };
 }

@@ -69,7 +69,15 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     isReady: () => !closing && media.ready,
     api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
   });
-  wireSocketServer(io, { tokens, rooms, sessions, metrics, log });
+  wireSocketServer(io, {
+    requestsPerSecond: config.requestsPerSecond,
+    origins: { publicUrl: config.publicUrl, allowedOrigins: config.allowedOrigins },
+    tokens,
+    rooms,
+    sessions,
+    metrics,
+    log,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -29,7 +29,8 @@ const clients: Record<'chair' | 'm1', TestClient | undefined> = { chair: undefin
 let ids: Record<'send' | 'recv' | 'producer' | 'entry' | 'comment', string>;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The per-connection rate limit has its own test; here every message should reach a handler.
+  server = await startTestServer({ env: { SOCKET_REQUESTS_PER_SECOND: '100000' } });
   const chair = await connected('chair');
   const member = await connected('m1');
   // Real objects for the mutations to aim at: transports, a producer, a queue entry, a comment.

@@ -44,6 +44,8 @@ describe('loadConfig', () => {
       },
       demoRoom: 'demo',
       commentBatchMs: 50,
+      requestsPerSecond: 50,
+      allowedOrigins: [],
       redis: undefined,
     });
     // A wildcard listener announces one of this machine's IPv4 addresses (loopback as the last resort).
@@ -73,6 +75,8 @@ describe('loadConfig', () => {
       MEDIASOUP_LOG_LEVEL: 'debug',
       DEMO_ROOM: 'town-hall_2025',
       COMMENT_BATCH_MS: '0',
+      SOCKET_REQUESTS_PER_SECOND: '200',
+      ALLOWED_ORIGINS: 'https://zx.example.gov.cn, http://10.0.0.5:8080',
       MEDIASOUP_PEERS_PER_ROUTER: '250',
       REDIS_URL: 'redis://:secret@10.0.0.9:6379/2',
       REDIS_PREFIX: 'yishi-gd:',
@@ -97,6 +101,8 @@ describe('loadConfig', () => {
       },
       demoRoom: 'town-hall_2025',
       commentBatchMs: 0,
+      requestsPerSecond: 200,
+      allowedOrigins: ['https://zx.example.gov.cn', 'http://10.0.0.5:8080'],
       redis: { url: 'redis://:secret@10.0.0.9:6379/2', prefix: 'yishi-gd:' },
     });
   });
@@ -140,6 +146,10 @@ describe('loadConfig', () => {
     ['COMMENT_BATCH_MS', '-1'],
     ['COMMENT_BATCH_MS', '1001'],
     ['COMMENT_BATCH_MS', 'fast'],
+    ['SOCKET_REQUESTS_PER_SECOND', '0'],
+    ['SOCKET_REQUESTS_PER_SECOND', 'lots'],
+    ['ALLOWED_ORIGINS', 'zx.example.gov.cn'],
+    ['ALLOWED_ORIGINS', 'https://zx.example.gov.cn/path'],
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_URL', ''],
     ['REDIS_PREFIX', 'has space'],

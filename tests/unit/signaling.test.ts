@@ -153,6 +153,31 @@ describe('handshake', () => {
     expect(client.socket.io.engine.transport.name).toBe('polling');
   });
 
+  it('refuses a page of another site (Origin) as NOT_ALLOWED, and admits its own pages and non-browsers', async () => {
+    const token = server.token({ sub: 'alice' });
+    const withOrigin = (origin: string) =>
+      new Promise<unknown>((resolve) => {
+        const socket = io(server.url, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          extraHeaders: { origin },
+          auth: { token, roomId: 'room1', protocolVersion: PROTOCOL_VERSION },
+        });
+        socket.once('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+        socket.once('connect_error', (err: Error & { data?: ErrorBody }) => {
+          socket.close();
+          resolve(err.data ?? err.message);
+        });
+      });
+    expect(await withOrigin('https://evil.example')).toMatchObject({ code: 'NOT_ALLOWED' });
+    expect(await withOrigin('null')).toMatchObject({ code: 'NOT_ALLOWED' });
+    expect(await withOrigin(new URL(server.url).origin)).toBe('connected');
+  });
+
   it('refuses another protocol version before looking at the token', async () => {
     const body = await refusal({ ...auth(), protocolVersion: PROTOCOL_VERSION + 1, token: 'garbage' });
     expect(body.code).toBe('UNSUPPORTED_VERSION');

@@ -26,8 +26,14 @@ export interface SessionChange {
 
 export const SYSTEM: Actor = { id: 'system', name: 'system', role: 'system' };
 
-/** A store race is retried with fresh state this many times before giving up (never silently). */
-const MAX_ATTEMPTS = 8;
+/**
+ * A store race is retried with fresh state this many times before giving up (never silently).
+ * With several nodes writing one busy session, a command can lose a few races in a row; a short
+ * random back-off between attempts keeps two nodes from colliding in lockstep.
+ */
+const MAX_ATTEMPTS = 20;
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
 
 interface Loaded {
   state: RoomState;
@@ -148,6 +154,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
         if (!(err instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw err;
         // Another writer got there first: catch up on its events and decide again.
         this.#log.debug({ sessionId, attempt }, 'append conflict; retrying on fresh state');
+        await backOff(attempt);
         const missed = await this.#catchUp(sessionId, loaded);
         // Another node's events, applied here: this node's clients hear of them too.
         if (missed.length > 0) {

@@ -6,16 +6,20 @@ import type { TokenSettings } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
-import { handshake } from './handshake.js';
+import { handshake, type OriginPolicy } from './handshake.js';
 import { consultationHandlers } from './consultationHandlers.js';
 import { mediaHandlers } from './mediaHandlers.js';
 import { type Handler, registerHandler } from './registerHandler.js';
+import { TokenBucket } from './TokenBucket.js';
 import type { YishiServer, YishiSocket } from './types.js';
 
 /** Largest message a client may send: a produce request with three simulcast layers is ~3 KB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export interface SocketDeps {
+  /** Requests one socket may make per second on average (bursts of 8× that). */
+  requestsPerSecond: number;
+  origins: OriginPolicy;
   tokens: TokenSettings;
   rooms: RoomRegistry;
   sessions: SessionService;
@@ -36,7 +40,7 @@ export function createSocketServer(httpServer: http.Server): YishiServer {
 
 /** Wires authentication and every request handler onto `io`. */
 export function wireSocketServer(io: YishiServer, deps: SocketDeps): void {
-  io.use(handshake(deps.tokens, deps.sessions, deps.rooms, deps.log));
+  io.use(handshake(deps.tokens, deps.sessions, deps.rooms, deps.log, deps.origins));
   io.on('connection', (socket) => onConnection(socket, deps));
 }
 
@@ -50,13 +54,22 @@ function onConnection(socket: YishiSocket, deps: SocketDeps): void {
     registerHandler(socket, name, handlers[name] as Handler<typeof name>, { log, metrics: deps.metrics });
   }
 
-  socket.onAny((event: string, ...args: unknown[]) => {
-    if (Object.hasOwn(RequestSchemas, event)) return;
-    deps.metrics.requests.inc({ event: 'unknown', code: 'INVALID_REQUEST' });
-    const message = `unknown request "${String(event).slice(0, 64)}"`;
+  // Before any handler: the socket's rate limit, then unknown requests. A refused message is
+  // answered (ack, or protocol:error without one) and goes no further.
+  const bucket = new TokenBucket(deps.requestsPerSecond, deps.requestsPerSecond * 8);
+  socket.use(([event, ...args], next) => {
+    const name = String(event);
+    const known = Object.hasOwn(RequestSchemas, name);
+    const refusal = !bucket.take()
+      ? ({ code: 'RATE_LIMITED', message: 'too many requests from this connection; slow down' } as const)
+      : known
+        ? undefined
+        : ({ code: 'INVALID_REQUEST', message: `unknown request "${name.slice(0, 64)}"` } as const);
+    if (!refusal) return next();
+    deps.metrics.requests.inc({ event: known ? name : 'unknown', code: refusal.code });
     const ack = args.at(-1);
-    if (typeof ack === 'function') ack(fail({ code: 'INVALID_REQUEST', message }));
-    else socket.emit('protocol:error', { event: String(event).slice(0, 128), code: 'INVALID_REQUEST', message });
+    if (typeof ack === 'function') ack(fail(refusal));
+    else socket.emit('protocol:error', { event: name.slice(0, 128), ...refusal });
   });
 
   socket.on('disconnect', (reason) => {

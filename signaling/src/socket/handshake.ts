@@ -35,14 +35,48 @@ async function checkSessionOpen(sessions: SessionService, identity: TokenClaims)
   throw new SessionNotOpen(status === 'closed' ? 'the session is closed' : 'the session has not been opened yet');
 }
 
+/** Which browser pages may open a connection (see ALLOWED_ORIGINS in config.ts). */
+export interface OriginPolicy {
+  publicUrl: string | undefined;
+  allowedOrigins: string[];
+}
+
+/**
+ * A browser says which page opened the connection (`Origin`); only this server's own pages (the
+ * same host, or PUBLIC_URL behind a proxy) and configured ones may. Clients that are not
+ * browsers send none; their token is what admits them, as for everyone.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, policy: OriginPolicy): boolean {
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (host !== undefined && parsed.host === host) return true;
+  if (policy.publicUrl !== undefined && new URL(policy.publicUrl).origin === parsed.origin) return true;
+  return policy.allowedOrigins.includes(parsed.origin);
+}
+
 /**
  * Handshake middleware: protocol version first (so an old client learns to update rather than
  * that its token is bad), then the JWT, then the room the token is for and its session's status;
  * finally the socket is counted into its room. Each refusal reaches the client's `connect_error` with a typed `data`.
  */
-export function handshake(tokens: TokenSettings, sessions: SessionService, rooms: RoomRegistry, log: Logger) {
+export function handshake(
+  tokens: TokenSettings,
+  sessions: SessionService,
+  rooms: RoomRegistry,
+  log: Logger,
+  origins: OriginPolicy,
+) {
   return async (socket: YishiSocket, next: Next): Promise<void> => {
     try {
+      const origin = socket.handshake.headers.origin;
+      if (!originAllowed(origin, socket.handshake.headers.host, origins)) {
+        throw new Forbidden(`pages from ${String(origin).slice(0, 100)} may not connect to this server`);
+      }
       const auth: unknown = socket.handshake.auth;
       const version = (auth as { protocolVersion?: unknown } | undefined)?.protocolVersion;
       if (version !== PROTOCOL_VERSION) {
@@ -59,6 +93,7 @@ export function handshake(tokens: TokenSettings, sessions: SessionService, rooms
       try {
         socket.data.room = await rooms.attach(identity.room);
       } catch (err) {
+        if (err instanceof AppError) throw err; // e.g. the node is draining: the client is told why
         log.error({ err, roomId: identity.room }, 'could not open room');
         throw new Unavailable('the room could not be opened; try again shortly');
       }

@@ -8,11 +8,14 @@ import type { MediaConfig } from '@yishi/sfu';
  * Digits only: z.coerce.number would turn an empty value (`PORT=` in an env file) into 0, a random
  * port, and silently accept "1e3" or "0x50".
  */
-const port = z
-  .string()
-  .regex(/^\d{1,5}$/, 'expected a port number')
-  .transform(Number)
-  .pipe(z.number().int().min(0).max(65535));
+const wholeNumber = (min: number, max: number, what = 'a whole number') =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `expected ${what}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const port = wholeNumber(0, 65535, 'a port number');
 
 /**
  * Every setting comes from the environment, is validated here once at start, and has a default
@@ -43,12 +46,7 @@ const EnvSchema = z.object({
   MEDIASOUP_PORT: port.default(40000),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   /** A room spreads to another router (worker) beyond this many peers on one; see MediaRoom. */
-  MEDIASOUP_PEERS_PER_ROUTER: z
-    .string()
-    .regex(/^\d{1,5}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().min(1))
-    .default(100),
+  MEDIASOUP_PEERS_PER_ROUTER: wholeNumber(1, 100_000).default(100),
   /** Set: this node is one of several sharing this Redis (store, bus, Socket.IO adapter). */
   REDIS_URL: z
     .string()
@@ -63,12 +61,7 @@ const EnvSchema = z.object({
    * Comments posted within this many ms of the last one sent reach clients as one message
    * (the first is never delayed); 0 sends each on its own.
    */
-  COMMENT_BATCH_MS: z
-    .string()
-    .regex(/^\d{1,4}$/, 'expected a number of milliseconds')
-    .transform(Number)
-    .pipe(z.number().max(1000))
-    .default(50),
+  COMMENT_BATCH_MS: wholeNumber(0, 1000, 'a number of milliseconds').default(50),
   /** Other sites (comma-separated origins, e.g. https://zx.example.gov.cn) whose pages may connect. */
   ALLOWED_ORIGINS: z
     .string()
@@ -86,12 +79,7 @@ const EnvSchema = z.object({
       return list;
     }),
   /** Requests one connection may make per second on average (bursts of 8× that); beyond: RATE_LIMITED. */
-  SOCKET_REQUESTS_PER_SECOND: z
-    .string()
-    .regex(/^\d{1,6}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().min(1))
-    .default(50),
+  SOCKET_REQUESTS_PER_SECOND: wholeNumber(1, 1_000_000).default(50),
   /** Room id of the demo room whose join links `npm start` prints. */
   DEMO_ROOM: z
     .string()

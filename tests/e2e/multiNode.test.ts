@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +34,6 @@ afterAll(async () => {
   await browser?.close();
   await nodeA?.close();
   await nodeB?.close();
-  for (const node of [nodeA, nodeB]) if (node) fs.rmSync(node.config.dataDir, { recursive: true, force: true });
   await redis?.stop();
 });
 

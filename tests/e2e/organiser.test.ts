@@ -32,7 +32,6 @@ afterAll(async () => {
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
-  if (server) fs.rmSync(server.config.dataDir, { recursive: true, force: true });
 });
 
 async function newPage(viewport: { width: number; height: number }, options: { clipboard?: boolean } = {}) {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +31,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await server?.close();
-  if (server) fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   await tracker.expectAllWorkersGone();
 });
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MediasoupGateway } from '@yishi/sfu';
 import type { Role, SettingsPatch } from '@yishi/shared';
@@ -27,7 +26,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await server?.close();
-  if (server) fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   await tracker.expectAllWorkersGone();
 });
 

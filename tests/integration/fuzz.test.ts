@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ack, ERROR_CODES, type RequestName, RequestSchemas } from '@yishi/shared';
@@ -62,7 +61,6 @@ async function connected(who: 'chair' | 'm1'): Promise<TestClient> {
 afterAll(async () => {
   for (const client of Object.values(clients)) client?.close();
   await server?.close();
-  if (server) fs.rmSync(server.config.dataDir, { recursive: true, force: true });
 });
 
 /** A valid payload for every request (aimed at the real objects above). */

@@ -43,7 +43,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await server?.close();
-  if (server) fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   await tracker.expectAllWorkersGone();
 });
 

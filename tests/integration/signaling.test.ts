@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MediasoupGateway } from '@yishi/sfu';
 import type { JoinResult, RequestPayload, Role, RtpCapabilities } from '@yishi/shared';
@@ -68,7 +67,6 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
 
   afterAll(async () => {
     await server.close();
-    fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   });
 
   it('routerCapabilities → join → transports → produce → (producer:new) → consume → resume', async () => {
@@ -282,7 +280,6 @@ describe('signaling when the media worker dies (real server, real mediasoup work
 
   afterEach(async () => {
     await server.close();
-    fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   });
 
   it('tells every joined client media:reset, after which they can create transports and produce again', async () => {

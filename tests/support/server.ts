@@ -71,8 +71,14 @@ export async function startTestServer(
   const server = await startServer(config, createLogger(config.logLevel), options.gateway);
   for (const room of options.rooms ?? ['room1']) await openTopic(server.sessions, room);
   let n = 0;
+  const close = server.close.bind(server);
   return Object.assign(server, {
     config,
+    /** Stops the server and removes its throwaway data directory. */
+    async close() {
+      await close();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    },
     token(
       claims: { sub?: string; name?: string; role?: Role; room?: string; sector?: string },
       ttl: string | number = '1h',

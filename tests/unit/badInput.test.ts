@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   COMMENT_RATE_LIMITS,
@@ -36,7 +35,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await server.close();
-  fs.rmSync(server.config.dataDir, { recursive: true, force: true });
 });
 
 async function joinAs(roomId: string, sub: string, name: string, role: Role): Promise<TestClient> {

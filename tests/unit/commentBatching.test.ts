@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommentView, Role } from '@yishi/shared';
 import { Batcher } from '../../signaling/src/rooms/Batcher.js';
@@ -68,7 +67,6 @@ describe('comments in a burst', () => {
   afterAll(async () => {
     for (const c of clients) c.close();
     await server.close();
-    fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   });
 
   async function join(sub: string, role: Role) {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '@yishi/shared';
 import { originAllowed } from '../../signaling/src/socket/handshake.js';
@@ -31,7 +30,6 @@ describe('per-connection rate limit', () => {
   afterAll(async () => {
     for (const c of clients) c.close();
     await server.close();
-    fs.rmSync(server.config.dataDir, { recursive: true, force: true });
   });
 
   async function connect(sub: string): Promise<TestClient> {

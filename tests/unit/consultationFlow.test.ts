@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type NotificationName,
@@ -44,7 +43,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await server.close();
-  fs.rmSync(server.config.dataDir, { recursive: true, force: true });
 });
 
 interface Participant {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Actor,
@@ -43,7 +42,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await server.close();
-  fs.rmSync(server.config.dataDir, { recursive: true, force: true });
 });
 
 /**

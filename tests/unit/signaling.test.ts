@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -39,7 +38,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
   await server.close();
-  fs.rmSync(server.config.dataDir, { recursive: true, force: true });
 });
 
 interface Who {

@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { MEDIA_CODECS, type MediaRoom, MediasoupGateway } from '@yishi/sfu';
 import type { RtpCapabilities, RtpParameters } from '@yishi/shared';
+import { testMediaConfig } from '../../tests/support/media.js';
 import { PRODUCER_PARAMETERS } from './publisher.js';
 
 /**
@@ -84,16 +85,8 @@ export async function bareRig(): Promise<FanoutRig> {
 
 export async function yishiRig(): Promise<FanoutRig> {
   const gateway = await MediasoupGateway.start(
-    {
-      numWorkers: 1,
-      listenIp: '127.0.0.1',
-      announcedAddress: undefined,
-      basePort: 0,
-      workerLogLevel: 'error',
-      initialOutgoingBitrate: 1_000_000,
-      maxIncomingBitrate: 1_500_000,
-      peersPerRouter: 100_000, // the fan-out scenario measures one router
-    },
+    // The fan-out scenario measures one router on one worker.
+    testMediaConfig({ numWorkers: 1, peersPerRouter: 100_000 }),
     pino({ level: 'silent' }),
   );
   const room: MediaRoom = await gateway.openRoom('bench');

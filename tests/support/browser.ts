@@ -94,7 +94,13 @@ type Who = string | { name?: string; role?: Role; sector?: string };
  * own browser context (created with `context` options), so they are separate participants.
  */
 export function useBrowserRoom(
-  options: { roomId?: string; context?: BrowserContextOptions; settings?: TopicSettings } = {},
+  options: {
+    roomId?: string;
+    context?: BrowserContextOptions;
+    settings?: TopicSettings;
+    /** Server environment, e.g. MEDIASOUP_WORKERS. */
+    env?: Record<string, string>;
+  } = {},
 ): BrowserRoom {
   const roomId = options.roomId ?? 'room1';
   let server: TestServer | undefined;
@@ -102,7 +108,7 @@ export function useBrowserRoom(
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ rooms: [] });
+    server = await startTestServer({ rooms: [], ...(options.env ? { env: options.env } : {}) });
     await openTopic(server.sessions, roomId, options.settings);
     browser = await launchChromium();
   });

@@ -5,6 +5,7 @@ import type { OrganiserApi } from '../../lib/api.js';
 import { formatTime } from './format.js';
 import { PageHeading } from './PageHeading.js';
 import { StatusBadges } from './StatusBadges.js';
+import { LoadState } from './LoadState.js';
 import { href } from './route.js';
 import { useRequest } from './useRequest.js';
 
@@ -32,21 +33,7 @@ export function TopicList({ api, who }: { api: OrganiserApi; who: WhoAmI }) {
           </a>
         )}
       </div>
-      {request.error && (
-        <div class="org-problem">
-          <p class="error" role="alert">
-            {request.error}
-          </p>
-          <button type="button" onClick={load}>
-            {t('org.retry')}
-          </button>
-        </div>
-      )}
-      {!topics && !request.error && (
-        <p class="muted" role="status">
-          {t('org.loading')}
-        </p>
-      )}
+      {(request.error || !topics) && <LoadState error={request.error} onRetry={load} />}
       {topics?.length === 0 && <p class="muted">{t('org.list.empty')}</p>}
       {topics && topics.length > 0 && (
         <ul class="org-topics" data-testid="topic-list">

@@ -4,6 +4,7 @@ import { t, useLocale } from '../../i18n/index.js';
 import type { OrganiserApi } from '../../lib/api.js';
 import { formatTime } from './format.js';
 import { InvitationMaker } from './InvitationMaker.js';
+import { LoadState } from './LoadState.js';
 import { PageHeading } from './PageHeading.js';
 import { href } from './route.js';
 import { SessionControls } from './SessionControls.js';
@@ -46,20 +47,7 @@ export function TopicPage({
         <p class="org-back">
           <a href={href.list()}>{t('org.backToList')}</a>
         </p>
-        {request.error ? (
-          <div class="org-problem">
-            <p class="error" role="alert" data-testid="topic-error">
-              {request.error}
-            </p>
-            <button type="button" onClick={load}>
-              {t('org.retry')}
-            </button>
-          </div>
-        ) : (
-          <p class="muted" role="status">
-            {t('org.loading')}
-          </p>
-        )}
+        <LoadState error={request.error} onRetry={load} errorTestId="topic-error" />
       </main>
     );
   }

@@ -62,6 +62,11 @@ const EnvSchema = z.object({
    * (the first is never delayed); 0 sends each on its own.
    */
   COMMENT_BATCH_MS: wholeNumber(0, 1000, 'a number of milliseconds').default(50),
+  /**
+   * A participant whose connection dropped (not one who left) keeps their place and media this
+   * long: the same page coming back resumes with an ICE restart; later, it joins anew.
+   */
+  RECONNECT_GRACE_SECONDS: wholeNumber(0, 600, 'a number of seconds').default(30),
   /** Other sites (comma-separated origins, e.g. https://zx.example.gov.cn) whose pages may connect. */
   ALLOWED_ORIGINS: z
     .string()
@@ -99,6 +104,7 @@ export interface Config {
   media: MediaConfig;
   demoRoom: string;
   commentBatchMs: number;
+  reconnectGraceMs: number;
   requestsPerSecond: number;
   allowedOrigins: string[];
   redis: { url: string; prefix: string } | undefined;
@@ -137,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoRoom: e.DEMO_ROOM,
     commentBatchMs: e.COMMENT_BATCH_MS,
+    reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     requestsPerSecond: e.SOCKET_REQUESTS_PER_SECOND,
     allowedOrigins: e.ALLOWED_ORIGINS,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,

@@ -54,7 +54,11 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   const httpServer = http.createServer((req, res) => app?.(req, res));
   const io = createSocketServer(httpServer);
   const link = config.redis ? await NodeLink.open(config.redis.url, redisKeys(config.redis.prefix), log) : undefined;
-  const rooms = new RoomRegistry(media, sessions, io, log, { commentBatchMs: config.commentBatchMs, link });
+  const rooms = new RoomRegistry(media, sessions, io, log, {
+    commentBatchMs: config.commentBatchMs,
+    reconnectGraceMs: config.reconnectGraceMs,
+    link,
+  });
   // Other nodes see this one's load, and that it is alive, until it stops.
   await link?.startHeartbeat(() => ({ rooms: rooms.size, peers: rooms.peerCount() }));
   const metrics = createMetrics({

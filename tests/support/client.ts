@@ -92,4 +92,9 @@ export class TestClient {
   close(): void {
     this.socket.close();
   }
+
+  /** Loses the connection without a goodbye, as a dropped mobile link does (the server sees "transport close"). */
+  drop(): void {
+    this.socket.io.engine.close();
+  }
 }

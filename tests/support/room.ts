@@ -24,11 +24,11 @@ export class ClientPool {
     return client;
   }
 
-  /** Connects, loads the router's capabilities and joins with them. */
-  async join(url: string, token: string, roomId: string): Promise<Joined> {
+  /** Connects, loads the router's capabilities and joins with them (as page `instanceId`, if given). */
+  async join(url: string, token: string, roomId: string, instanceId?: string): Promise<Joined> {
     const client = await this.connect(url, token, roomId);
     const { rtpCapabilities } = await client.call('media:routerCapabilities', {});
-    const join = await client.call('room:join', { rtpCapabilities });
+    const join = await client.call('room:join', { rtpCapabilities, ...(instanceId ? { instanceId } : {}) });
     return { client, join, rtpCapabilities };
   }
 

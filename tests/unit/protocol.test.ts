@@ -126,9 +126,11 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
     good: [
       { rtpCapabilities: rtpCapabilities() },
       { rtpCapabilities: { codecs: rtpCapabilities().codecs?.slice(0, 1), headerExtensions: [] } },
+      { rtpCapabilities: rtpCapabilities(), instanceId: '0b7e4c2a-5d1f-4e8a-9c3b-2f6d8e1a7b45' },
     ],
     bad: [
       bad('missing capabilities', 'rtpCapabilities', {}),
+      bad('an instanceId too short', 'instanceId', { rtpCapabilities: rtpCapabilities(), instanceId: 'tab' }),
       bad('unknown field', '', { rtpCapabilities: rtpCapabilities(), peerId: 'someone-else' }),
       bad('capabilities are a string', 'rtpCapabilities', { rtpCapabilities: 'opus,vp8' }),
       joinWith('unknown field', '', (c) => {
@@ -563,6 +565,7 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
       { text: '赞成', replyTo: COMMENT, stance: 'support' },
       { text: '议'.repeat(MAX_COMMENT_LENGTH), stance: 'oppose' },
       { text: 'Neutral, pending the cost estimate.', stance: 'neutral' },
+      { id: '0b7e4c2a-5d1f-4e8a-9c3b-2f6d8e1a7b45', text: '同意' },
     ],
     bad: [
       bad(`text longer than ${MAX_COMMENT_LENGTH} characters`, 'text', { text: '议'.repeat(MAX_COMMENT_LENGTH + 1) }),
@@ -572,6 +575,7 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
       bad('empty replyTo', 'replyTo', { text: '同意', replyTo: '' }),
       bad('replyTo longer than 64', 'replyTo', { text: '同意', replyTo: str(65) }),
       bad('an author named (it comes from the token)', '', { text: '同意', authorId: 'u-chair' }),
+      bad('an id that is not a UUID', 'id', { id: 'c-1', text: '同意' }),
     ],
   },
   'comment:react': {
@@ -635,11 +639,12 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
     ],
   },
   'minutes:addConsensus': {
-    good: [{ text: '各方同意在下学期试点教师轮岗制度。' }, { text: str(2000) }],
+    good: [{ text: '各方同意在下学期试点教师轮岗制度。' }, { text: str(2000) }, { id: '0b7e4c2a-5d1f-4e8a-9c3b-2f6d8e1a7b45', text: '同意' }],
     bad: [
       bad('text longer than 2000', 'text', { text: str(2001) }),
       bad('missing text', 'text', {}),
-      bad('unknown field', '', { text: '同意', id: 'k1' }),
+      bad('an id that is not a UUID', 'id', { text: '同意', id: 'k1' }),
+      bad('unknown field', '', { text: '同意', by: 'u-sec' }),
     ],
   },
   'minutes:updateConsensus': {
@@ -659,6 +664,7 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
       { title: '制定农村教师补充方案', ownerUnit: '市教育局' },
       { title: '制定农村教师补充方案', ownerUnit: '市教育局', dueDate: '2025-06-30', status: 'open' },
       { title: str(500), ownerUnit: str(100), dueDate: '2028-02-29', status: 'in_progress' },
+      { id: '0b7e4c2a-5d1f-4e8a-9c3b-2f6d8e1a7b45', title: '方案', ownerUnit: '市教育局' },
     ],
     bad: [
       bad('title longer than 500', 'title', { title: str(501), ownerUnit: '市教育局' }),

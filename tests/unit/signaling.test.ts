@@ -294,6 +294,7 @@ describe('joining and leaving', () => {
     const { version } = server.sessions.current('room1');
     expect(result).toEqual({
       self: { id: 'alice', name: '李华', role: 'chair', sector: '教育', joinedAt: expect.any(Number) },
+      resumed: false,
       peers: [],
       producers: [],
       snapshot: {

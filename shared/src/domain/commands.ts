@@ -47,16 +47,24 @@ export type Command =
   | { type: 'floor.resume' }
   | { type: 'floor.extend'; seconds: number }
   | { type: 'clock.tick' }
-  | { type: 'comment.post'; text: string; replyTo?: string | undefined; stance?: Stance | undefined }
+  | {
+      type: 'comment.post';
+      /** Chosen by the client so that a retried post is stored once (see ClientId in the protocol). */
+      id?: string | undefined;
+      text: string;
+      replyTo?: string | undefined;
+      stance?: Stance | undefined;
+    }
   | { type: 'comment.react'; commentId: string; reaction: Reaction; on: boolean }
   | { type: 'comment.hide'; commentId: string; reason: string }
   | { type: 'minutes.setSummary'; turnId: string; text: string }
   | { type: 'minutes.setNotes'; text: string }
-  | { type: 'minutes.addConsensus'; text: string }
+  | { type: 'minutes.addConsensus'; id?: string | undefined; text: string }
   | { type: 'minutes.updateConsensus'; id: string; text: string }
   | { type: 'minutes.removeConsensus'; id: string }
   | {
       type: 'minutes.addAction';
+      id?: string | undefined;
       title: string;
       ownerUnit: string;
       dueDate?: string | undefined;

@@ -262,6 +262,12 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     if (actor.role === 'observer' && !state.settings.observersMayComment) {
       throw new Forbidden('observers may not comment in this session');
     }
+    // A retry of a post that was stored but whose ack was lost: already done, nothing new.
+    const stored = c.id === undefined ? undefined : findComment(state, c.id);
+    if (stored) {
+      if (stored.author.id !== actor.id) throw new Conflict(`comment id ${c.id} is already taken`);
+      return [];
+    }
     const text = c.text.trim();
     if (!text) throw new InvalidRequest('a comment cannot be empty');
     checkCommentRate(state, actor.id, ctx.now);
@@ -277,7 +283,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
         type: 'comment.posted',
         data: {
           comment: {
-            id: ctx.newId(),
+            id: c.id ?? ctx.newId(),
             agendaItemId: currentAgendaItemId(state),
             author: personOf(state, actor.id, actor),
             text,
@@ -330,7 +336,9 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
 
   'minutes.addConsensus': (state, c, _actor, ctx) => {
     requireDraft(state);
-    return [{ type: 'minutes.consensusAdded', data: { id: ctx.newId(), text: nonEmpty(c.text, 'consensus point') } }];
+    if (c.id !== undefined && state.minutes.consensus.some((p) => p.id === c.id)) return []; // a retry
+    const id = c.id ?? ctx.newId();
+    return [{ type: 'minutes.consensusAdded', data: { id, text: nonEmpty(c.text, 'consensus point') } }];
   },
 
   'minutes.updateConsensus': (state, c) => {
@@ -347,12 +355,13 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
 
   'minutes.addAction': (state, c, _actor, ctx) => {
     requireDraft(state);
+    if (c.id !== undefined && state.minutes.actions.some((a) => a.id === c.id)) return []; // a retry
     return [
       {
         type: 'minutes.actionAdded',
         data: {
           action: {
-            id: ctx.newId(),
+            id: c.id ?? ctx.newId(),
             title: nonEmpty(c.title, 'action item'),
             ownerUnit: nonEmpty(c.ownerUnit, 'owner unit'),
             ...(c.dueDate ? { dueDate: c.dueDate } : {}),

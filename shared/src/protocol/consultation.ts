@@ -10,6 +10,11 @@ import type { CommentView, MinutesView, QueueView, SessionView } from '../domain
  */
 
 const Id = z.string().min(1).max(64);
+/**
+ * An id the client picks for what it creates, so a retry after a lost ack is recognised and
+ * not stored twice.
+ */
+const ClientId = z.uuid();
 const Empty = z.strictObject({});
 const Text = (max: number) => z.string().max(max);
 
@@ -60,6 +65,7 @@ export const ConsultationRequestSchemas = {
   'participant:mute': z.strictObject({ peerId: z.string().min(1).max(128) }),
 
   'comment:post': z.strictObject({
+    id: ClientId.optional(),
     text: Text(MAX_COMMENT_LENGTH),
     replyTo: Id.optional(),
     stance: StanceSchema.optional(),
@@ -70,10 +76,11 @@ export const ConsultationRequestSchemas = {
 
   'minutes:setSummary': z.strictObject({ turnId: Id, text: Text(10_000) }),
   'minutes:setNotes': z.strictObject({ text: Text(20_000) }),
-  'minutes:addConsensus': z.strictObject({ text: Text(2000) }),
+  'minutes:addConsensus': z.strictObject({ id: ClientId.optional(), text: Text(2000) }),
   'minutes:updateConsensus': z.strictObject({ id: Id, text: Text(2000) }),
   'minutes:removeConsensus': z.strictObject({ id: Id }),
   'minutes:addAction': z.strictObject({
+    id: ClientId.optional(),
     title: Text(500),
     ownerUnit: Text(100),
     dueDate: DateSchema.optional(),

@@ -27,8 +27,15 @@ const ConsumerRef = z.strictObject({ consumerId: MediaIdSchema });
 const MediaRequestSchemas = {
   /** The router's codecs, to load the client's mediasoup Device before joining. */
   'media:routerCapabilities': Empty,
-  /** Enter the room with the Device's receive capabilities; answers who and what is there. */
-  'room:join': z.strictObject({ rtpCapabilities: RtpCapabilitiesSchema }),
+  /**
+   * Enter the room with the Device's receive capabilities; answers who and what is there.
+   * `instanceId` names the page (one per load): the same page coming back after a dropped
+   * connection resumes its media instead of being treated as another tab.
+   */
+  'room:join': z.strictObject({
+    rtpCapabilities: RtpCapabilitiesSchema,
+    instanceId: z.string().min(8).max(64).optional(),
+  }),
   'room:leave': Empty,
   'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
   'transport:connect': z.strictObject({ transportId: MediaIdSchema, dtlsParameters: DtlsParametersSchema }),
@@ -76,6 +83,11 @@ export interface JoinResult {
   micAllowed: boolean;
   /** Who is speaking now (later changes come as `speaker:active`). */
   activeSpeakerId: string | null;
+  /**
+   * The same page came back within the reconnect grace: its transports, producers and consumers
+   * are still there (restart ICE, reconcile consumers with `producers`). Otherwise build media anew.
+   */
+  resumed: boolean;
 }
 
 /** What each request's successful ack carries. */

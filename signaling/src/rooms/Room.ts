@@ -36,6 +36,10 @@ interface Participant {
   socket: YishiSocket;
   /** What the floor allowed this participant's microphone when last checked. */
   micAllowed: boolean;
+  /** The page they joined from (see `room:join`): the same page coming back resumes. */
+  instanceId: string | undefined;
+  /** While their connection is lost: they go when the timer fires, or come back first. */
+  away?: { timer: NodeJS.Timeout; release: () => void } | undefined;
 }
 
 /** Comments a (re)joining client gets at once; older ones are paged. */
@@ -44,6 +48,8 @@ const SNAPSHOT_COMMENTS = 50;
 export interface RoomOptions {
   /** See COMMENT_BATCH_MS in config.ts. */
   commentBatchMs: number;
+  /** See RECONNECT_GRACE_SECONDS in config.ts. */
+  reconnectGraceMs: number;
   /** Set when this node is one of several: the room's media then spans them. */
   link?: NodeLink | undefined;
 }
@@ -64,6 +70,7 @@ export class Room {
   readonly #sessions: SessionService;
   readonly #io: YishiServer;
   readonly #log: Logger;
+  readonly #graceMs: number;
   readonly #participants = new Map<string, Participant>();
   /** Ids of new comments, sent in batches under a burst. */
   readonly #newComments: Batcher<string>;
@@ -86,6 +93,7 @@ export class Room {
     this.media = media;
     this.#sessions = sessions;
     this.#io = io;
+    this.#graceMs = options.reconnectGraceMs;
     this.#log = log.child({ module: 'room', roomId: id });
     this.#remote =
       options.link &&
@@ -122,6 +130,7 @@ export class Room {
 
   /** A media notice from another node about this room. */
   hear(notice: Notice): void {
+    if (notice.type === 'peer') this.#joinedElsewhere(notice.peer);
     this.#remote?.hear(notice);
   }
 
@@ -137,12 +146,19 @@ export class Room {
 
   /**
    * Joins `socket` as `identity`: counted present in the session, given media, told the state
-   * of the consultation. The newest connection of an identity wins: an older one is told
-   * `session:replaced` and disconnected.
+   * of the consultation. The same page (`instanceId`) coming back after a lost connection
+   * resumes its participant and media. Otherwise the newest connection of an identity wins: an
+   * older one is told `session:replaced` and disconnected.
    */
-  async join(socket: YishiSocket, identity: TokenClaims, rtpCapabilities: RtpCapabilities): Promise<JoinResult> {
+  async join(
+    socket: YishiSocket,
+    identity: TokenClaims,
+    rtpCapabilities: RtpCapabilities,
+    instanceId?: string,
+  ): Promise<JoinResult> {
     const current = this.#participants.get(identity.sub);
     if (current?.socket === socket) throw new Conflict('already joined');
+    if (current && instanceId !== undefined && current.instanceId === instanceId) return this.#resume(current, socket);
     const person = { id: identity.sub, name: identity.name, role: identity.role, sector: identity.sector };
     const { state } = await this.#sessions.get(this.id);
     // After the session closed, chair and secretary still come in to finish the minutes; that is not attendance.
@@ -170,10 +186,26 @@ export class Room {
     };
     const micAllowed = mayUseMicrophone(state, info);
     this.media.addPeer(info.id, { rtpCapabilities, canProduce: canPublish(info.role), micAllowed });
-    this.#participants.set(info.id, { info, socket, micAllowed });
+    this.#participants.set(info.id, { info, socket, micAllowed, instanceId });
     socket.join([this.id, this.#audience(info.role)]);
     this.notifyOthers(socket, 'peer:joined', info);
     this.#remote?.peerJoined(info);
+    return this.#joinResult(info, micAllowed, false);
+  }
+
+  /** The page of `participant` is back on a new connection: same participant, same media. */
+  #resume(participant: Participant, socket: YishiSocket): JoinResult {
+    const old = participant.socket;
+    this.#back(participant);
+    participant.socket = socket;
+    socket.join([this.id, this.#audience(participant.info.role)]);
+    // The server may not have noticed yet that the old connection is dead.
+    if (old.connected) old.disconnect(true);
+    this.#log.info({ peerId: participant.info.id }, 'participant resumed on a new connection');
+    return this.#joinResult(participant.info, participant.micAllowed, true);
+  }
+
+  #joinResult(info: PeerInfo, micAllowed: boolean, resumed: boolean): JoinResult {
     return {
       self: info,
       peers: [...this.peers(), ...(this.#remote?.peers() ?? [])].filter((p) => p.id !== info.id),
@@ -181,6 +213,7 @@ export class Room {
       snapshot: this.snapshot(isModerator(info.role)),
       micAllowed,
       activeSpeakerId: this.media.activeSpeaker(),
+      resumed,
     };
   }
 
@@ -189,6 +222,44 @@ export class Room {
     const participant = this.#participants.get(socket.data.identity.sub);
     if (participant?.socket !== socket) return;
     this.#remove(participant);
+  }
+
+  /**
+   * The socket's connection ended. When the client left on purpose (`clean`), its participant
+   * goes now; when the connection was lost, participant and media wait for the page to come
+   * back (`join` with the same instanceId) for the reconnect grace. Resolves when the connection
+   * no longer holds the room open.
+   */
+  disconnected(socket: YishiSocket, clean: boolean): Promise<void> {
+    const participant = this.#participants.get(socket.data.identity.sub);
+    if (participant?.socket !== socket) return Promise.resolve();
+    if (clean || this.#graceMs === 0) {
+      this.#remove(participant);
+      return Promise.resolve();
+    }
+    this.#log.info({ peerId: participant.info.id }, 'connection lost; keeping the participant for the grace');
+    return new Promise((release) => {
+      const timer = setTimeout(() => this.#remove(participant), this.#graceMs).unref();
+      participant.away = { timer, release };
+    });
+  }
+
+  /** Ends the participant's away time (they came back, or go now) and lets go of the room. */
+  #back(participant: Participant): void {
+    if (!participant.away) return;
+    clearTimeout(participant.away.timer);
+    participant.away.release();
+    participant.away = undefined;
+  }
+
+  /** The same person joined on another node after joining here: the newest wins there too. */
+  #joinedElsewhere(peer: PeerInfo): void {
+    const local = this.#participants.get(peer.id);
+    if (!local || local.info.joinedAt > peer.joinedAt) return;
+    this.#log.info({ peerId: peer.id }, 'identity joined on another node; replacing the connection here');
+    local.socket.emit('session:replaced', {});
+    this.#remove(local, false);
+    local.socket.disconnect(true);
   }
 
   /** The peer id of a joined socket; refuses sockets that have not joined (or were replaced). */
@@ -261,6 +332,7 @@ export class Room {
 
   /** Stops listening to the session; the registry calls it when the last connection is gone. */
   close(): void {
+    for (const participant of this.#participants.values()) this.#back(participant);
     this.#sessions.off('changed', this.#onChange);
     this.#newComments.close();
     this.#remote?.close();
@@ -270,6 +342,7 @@ export class Room {
   /** Drops a participant; `left` records that the person left the session (not so when replaced). */
   #remove(participant: Participant, left = true): void {
     const { info, socket } = participant;
+    this.#back(participant);
     this.#participants.delete(info.id);
     socket.leave(this.id);
     socket.leave(this.#audience(info.role));

@@ -65,6 +65,10 @@ export class RoomRegistry {
     this.#draining = true;
   }
 
+  get draining(): boolean {
+    return this.#draining;
+  }
+
   /** Counts a connection in and returns its room, opening the room's media if needed. */
   async attach(roomId: string): Promise<Room> {
     if (this.#draining) throw new Unavailable('this server is shutting down; reconnect to continue');

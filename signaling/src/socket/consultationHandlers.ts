@@ -26,8 +26,9 @@ function createdId(events: DomainEvent[]): string | undefined {
   return undefined;
 }
 
-const result = ({ version, events }: SessionChange): CommandResult => {
-  const id = createdId(events);
+/** `requested` is the client's own id: a retry that stored nothing still answers with it. */
+const result = ({ version, events }: SessionChange, requested?: string): CommandResult => {
+  const id = createdId(events) ?? requested;
   return id === undefined ? { version } : { version, id };
 };
 
@@ -52,7 +53,8 @@ const SESSION_ACTIONS = {
 /** The consultation's requests: each becomes one domain command run by the room's session. */
 export function consultationHandlers(socket: YishiSocket): Handlers {
   const { room } = socket.data;
-  const run = async (command: Command | ((state: RoomState) => Command)) => result(await room.execute(socket, command));
+  const run = async (command: Command | ((state: RoomState) => Command), requestedId?: string) =>
+    result(await room.execute(socket, command), requestedId);
   const moderator = () => ['chair', 'secretary'].includes(socket.data.identity.role);
 
   return {
@@ -87,7 +89,7 @@ export function consultationHandlers(socket: YishiSocket): Handlers {
       return { version: room.version() };
     },
 
-    'comment:post': ({ text, replyTo, stance }) => run({ type: 'comment.post', text, replyTo, stance }),
+    'comment:post': ({ id, text, replyTo, stance }) => run({ type: 'comment.post', id, text, replyTo, stance }, id),
     'comment:react': ({ commentId, reaction, on }) => run({ type: 'comment.react', commentId, reaction, on }),
     'comment:hide': ({ commentId, reason }) => run({ type: 'comment.hide', commentId, reason }),
     'comments:page': ({ before, limit }) => {
@@ -97,11 +99,11 @@ export function consultationHandlers(socket: YishiSocket): Handlers {
 
     'minutes:setSummary': ({ turnId, text }) => run({ type: 'minutes.setSummary', turnId, text }),
     'minutes:setNotes': ({ text }) => run({ type: 'minutes.setNotes', text }),
-    'minutes:addConsensus': ({ text }) => run({ type: 'minutes.addConsensus', text }),
+    'minutes:addConsensus': ({ id, text }) => run({ type: 'minutes.addConsensus', id, text }, id),
     'minutes:updateConsensus': ({ id, text }) => run({ type: 'minutes.updateConsensus', id, text }),
     'minutes:removeConsensus': ({ id }) => run({ type: 'minutes.removeConsensus', id }),
-    'minutes:addAction': ({ title, ownerUnit, dueDate, status }) =>
-      run({ type: 'minutes.addAction', title, ownerUnit, dueDate, status }),
+    'minutes:addAction': ({ id, title, ownerUnit, dueDate, status }) =>
+      run({ type: 'minutes.addAction', id, title, ownerUnit, dueDate, status }, id),
     'minutes:updateAction': ({ id, title, ownerUnit, dueDate, status }) =>
       run({ type: 'minutes.updateAction', id, title, ownerUnit, dueDate, status }),
     'minutes:removeAction': ({ id }) => run({ type: 'minutes.removeAction', id }),

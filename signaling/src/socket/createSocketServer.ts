@@ -16,6 +16,13 @@ import type { YishiServer, YishiSocket } from './types.js';
 /** Largest message a client may send: a produce request with three simulcast layers is ~3 KB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/** The client (or this server) ended the connection on purpose: no coming back to wait for. */
+const CLEAN_DISCONNECTS = new Set<string>([
+  'client namespace disconnect',
+  'server namespace disconnect',
+  'server shutting down',
+]);
+
 export interface SocketDeps {
   /** Requests one socket may make per second on average (bursts of 8× that). */
   requestsPerSecond: number;
@@ -73,8 +80,9 @@ function onConnection(socket: YishiSocket, deps: SocketDeps): void {
   });
 
   socket.on('disconnect', (reason) => {
-    room.leave(socket);
-    deps.rooms.detach(room);
     log.info({ reason }, 'disconnected');
+    // A draining node's clients move to another node: nothing to wait for here.
+    const clean = CLEAN_DISCONNECTS.has(reason) || deps.rooms.draining;
+    void room.disconnected(socket, clean).then(() => deps.rooms.detach(room));
   });
 }

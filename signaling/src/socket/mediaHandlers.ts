@@ -13,7 +13,7 @@ export function mediaHandlers(socket: YishiSocket): Handlers {
   return {
     'media:routerCapabilities': async () => ({ rtpCapabilities: await media.rtpCapabilities() }),
 
-    'room:join': ({ rtpCapabilities }) => room.join(socket, identity, rtpCapabilities),
+    'room:join': ({ rtpCapabilities, instanceId }) => room.join(socket, identity, rtpCapabilities, instanceId),
 
     'room:leave': () => {
       me();

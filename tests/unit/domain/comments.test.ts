@@ -9,8 +9,14 @@ import {
 import { describe, expect, it } from 'vitest';
 import { chair, guest, member1, member2, observer, openRoom, type Room, secretary } from '../../support/domain.js';
 
-function post(room: Room, actor: Actor, text: string, extra: { replyTo?: string; stance?: Comment['stance'] } = {}) {
-  const [event] = room.run({ type: 'comment.post', text, ...extra }, actor);
+function post(
+  room: Room,
+  actor: Actor,
+  text: string,
+  extra: { replyTo?: string; stance?: Comment['stance'] } = {},
+  id?: string,
+) {
+  const [event] = room.run({ type: 'comment.post', text, ...extra, ...(id ? { id } : {}) }, actor);
   if (event?.type !== 'comment.posted') throw new Error('no comment posted');
   return event.data.comment;
 }
@@ -170,5 +176,32 @@ describe('comment pages', () => {
     expect(commentPage(room.state, { before: ids[3], limit: 2 }).map((c) => c.id)).toEqual(ids.slice(1, 3));
     expect(commentPage(room.state, { before: ids[1], limit: 5 }).map((c) => c.id)).toEqual(ids.slice(0, 1));
     expect(commentPage(room.state, { before: ids[0], limit: 5 })).toEqual([]);
+  });
+});
+
+describe('a client-chosen id makes a retried post count once', () => {
+  const id = '0b7e4c2a-5d1f-4e8a-9c3b-2f6d8e1a7b45';
+
+  it('stores the comment under that id, and a retry stores nothing more', () => {
+    const room = openRoom({ stage: 'agenda' });
+    const comment = post(room, member1, '建议增加村级养老服务站。', {}, id);
+    expect(comment.id).toBe(id);
+    expect(room.run({ type: 'comment.post', id, text: '建议增加村级养老服务站。' }, member1)).toEqual([]);
+    expect(room.state.comments).toEqual([comment]);
+  });
+
+  it('lets a retry through even when the author has since reached the rate limit', () => {
+    const room = openRoom({ stage: 'agenda' });
+    post(room, member1, '第一条', {}, id);
+    const [{ max }] = COMMENT_RATE_LIMITS as unknown as [{ max: number }];
+    for (let i = 1; i < max; i++) post(room, member1, `第${i + 1}条`);
+    room.refuse({ type: 'comment.post', text: '再来一条' }, member1, 'RATE_LIMITED');
+    expect(room.run({ type: 'comment.post', id, text: '第一条' }, member1)).toEqual([]);
+  });
+
+  it('refuses an id another author already used', () => {
+    const room = openRoom({ stage: 'agenda' });
+    post(room, member1, '我的', {}, id);
+    room.refuse({ type: 'comment.post', id, text: '冒用' }, member2, 'CONFLICT');
   });
 });

@@ -72,6 +72,20 @@ describe('minutes: what the secretary writes', () => {
     expect(room.state.minutes.consensus).toEqual([{ id: b, text: '完善补贴机制' }]);
   });
 
+  it('consensus points and action items added with a client-chosen id: a retry adds nothing', () => {
+    const room = openRoom();
+    const id = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+    const other = '7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+    expect(addedId(room, room.run({ type: 'minutes.addConsensus', id, text: '加强养老设施' }, secretary))).toBe(id);
+    expect(room.run({ type: 'minutes.addConsensus', id, text: '加强养老设施' }, secretary)).toEqual([]);
+    room.run({ type: 'minutes.addAction', id: other, title: '制定方案', ownerUnit: '市民政局' }, secretary);
+    expect(room.run({ type: 'minutes.addAction', id: other, title: '制定方案', ownerUnit: '市民政局' }, secretary)).toEqual(
+      [],
+    );
+    expect(room.state.minutes.consensus.map((p) => p.id)).toEqual([id]);
+    expect(room.state.minutes.actions.map((a) => a.id)).toEqual([other]);
+  });
+
   it('action items: add with defaults, update fields (a null due date removes it), remove', () => {
     const room = openRoom();
     const id = addedId(

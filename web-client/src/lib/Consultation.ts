@@ -8,6 +8,7 @@ import type {
   SessionSnapshot,
   SessionView,
 } from '@yishi/shared';
+import { Outbox } from './Outbox.js';
 import type { Signaling } from './signaling.js';
 import { Store } from './store.js';
 
@@ -28,10 +29,13 @@ export interface ConsultationState {
  */
 export class Consultation {
   readonly state: Store<ConsultationState>;
+  /** Comments and minutes edits on their way; they survive a dropped connection. */
+  readonly outbox: Outbox;
   readonly #signaling: Signaling;
 
   constructor(signaling: Signaling, snapshot: SessionSnapshot) {
     this.#signaling = signaling;
+    this.outbox = new Outbox((name, payload) => signaling.request(name, payload as never));
     this.state = new Store(fromSnapshot(snapshot));
     signaling.on('session:state', (session) =>
       this.state.update((s) => (session.version < s.session.version ? s : { ...s, session })),
@@ -63,6 +67,14 @@ export class Consultation {
   /** Sends one consultation request; rejects with a RequestError when refused. */
   act<K extends ConsultationRequestName>(name: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
     return this.#signaling.request(name, payload);
+  }
+
+  /**
+   * Like `act`, for what must not be lost (comments, minutes): queued through a dropped
+   * connection and sent again once back; `key` lets a newer edit replace an unsent one.
+   */
+  deliver<K extends ConsultationRequestName>(name: K, payload: RequestInput<K>, key?: string): Promise<ResponseMap[K]> {
+    return this.outbox.deliver(name, payload, key);
   }
 
   async loadEarlierComments(): Promise<void> {

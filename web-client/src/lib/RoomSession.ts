@@ -112,8 +112,9 @@ interface ConsumerEntry {
 
 /**
  * One participant's presence in a room: signaling, the mediasoup-client Device, a send and a
- * receive transport, local producers and remote consumers. After a reconnect or a `media:reset`
- * it rebuilds its media from scratch; room state lives on the server.
+ * receive transport, local producers and remote consumers. After a short loss of connection the
+ * server has kept its media (same page, `instanceId`): it restarts ICE and catches up; after a
+ * longer one or a `media:reset` it rebuilds its media from scratch. Room state lives on the server.
  */
 export class RoomSession {
   readonly state: Store<RoomState>;
@@ -132,6 +133,10 @@ export class RoomSession {
   #statsCounters: { transportId: string; counters: StatsCounters } | undefined;
   #policyQueued = false;
   #floorHolderId: string | undefined;
+  /** This page's id for the server: coming back with it resumes instead of replacing. */
+  readonly #instanceId = crypto.randomUUID();
+  /** Closing the page is leaving, not a lost connection: the others need not wait for us. */
+  readonly #onPageHide = () => this.#signaling.socket.disconnect();
 
   /** The invitation token: it also authorizes the REST exports. */
   readonly token: string;
@@ -188,6 +193,7 @@ export class RoomSession {
       throw err;
     }
     session.#qualityTimer = setInterval(() => void session.#measureQuality(), QUALITY_INTERVAL_MS);
+    globalThis.addEventListener?.('pagehide', session.#onPageHide);
     return session;
   }
 
@@ -372,6 +378,7 @@ export class RoomSession {
         if (this.state.get().phase !== 'replaced') this.#close('left');
         return;
       }
+      this.consultation?.outbox.offline();
       this.state.update((s) => ({ ...s, phase: 'reconnecting' }));
     });
     // Socket.IO reconnected with a new connection: the server forgot us, so join again.
@@ -386,9 +393,13 @@ export class RoomSession {
     }
     const joined = await this.#signaling.request('room:join', {
       rtpCapabilities: this.#device.recvRtpCapabilities as RtpCapabilities,
+      instanceId: this.#instanceId,
     });
     const micOn = (info: PeerInfo, producers: ProducerInfo[]) =>
       producers.some((p) => p.peerId === info.id && p.source === 'mic' && !p.paused);
+    // Resuming keeps the tiles' tracks; consumers of producers gone meanwhile are dropped below.
+    const tracksOf = (id: string) =>
+      joined.resumed ? this.state.get().peers.find((p) => p.info.id === id) : undefined;
     this.state.update((s) => ({
       ...s,
       phase: 'joined',
@@ -399,7 +410,12 @@ export class RoomSession {
         joined.activeSpeakerId && joined.activeSpeakerId !== joined.self.id
           ? joined.activeSpeakerId
           : s.lastRemoteSpeakerId,
-      peers: joined.peers.map((info) => ({ info, tracks: {}, micOn: micOn(info, joined.producers) })),
+      peers: joined.peers.map((info) => ({
+        tracks: {},
+        ...tracksOf(info.id),
+        info,
+        micOn: micOn(info, joined.producers),
+      })),
     }));
     if (this.consultation) this.consultation.reset(joined.snapshot);
     else {
@@ -419,7 +435,39 @@ export class RoomSession {
         this.#scheduleReceivePolicy();
       });
     }
-    await this.#rebuildMedia(joined.producers);
+    if (joined.resumed && this.#recvTransport) await this.#resumeMedia(joined.producers);
+    else await this.#rebuildMedia(joined.producers);
+    this.consultation.outbox.online();
+  }
+
+  /**
+   * The server kept this page's media over a short loss: new ICE credentials for each transport
+   * (the network path may have changed), then catch up with producers that came or went.
+   */
+  async #resumeMedia(producers: ProducerInfo[]): Promise<void> {
+    const generation = this.#generation;
+    try {
+      const transports = [this.#sendTransport, await this.#recvTransport].filter(
+        (t): t is types.Transport => t !== undefined && !t.closed,
+      );
+      await Promise.all(
+        transports.map(async (transport) => {
+          const { iceParameters } = await this.#signaling.request('transport:restartIce', {
+            transportId: transport.id,
+          });
+          await transport.restartIce({ iceParameters });
+        }),
+      );
+    } catch {
+      // The server no longer has them (a media reset while we were away): start afresh.
+      return this.#rebuildMedia(producers);
+    }
+    const live = new Set(producers.map((p) => p.producerId));
+    for (const [id, entry] of this.#consumers) if (!live.has(entry.consumer.producerId)) this.#dropConsumer(id);
+    for (const p of producers) this.#setRemotePaused(p.peerId, p.producerId, p.paused);
+    this.#applyLocalMic();
+    await Promise.all(producers.map((p) => this.#consume(p, generation)));
+    this.state.update((s) => ({ ...s, phase: 'joined' }));
   }
 
   /** Drops every transport and builds them again: after a join, reconnect or media reset. */
@@ -729,6 +777,8 @@ export class RoomSession {
 
   #close(phase: 'left' | 'replaced'): void {
     this.#generation++;
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    this.consultation?.outbox.close(new RequestError('NETWORK', 'left the room before this was sent'));
     clearInterval(this.#qualityTimer);
     this.#sendTransport?.close();
     void this.#recvTransport?.then(

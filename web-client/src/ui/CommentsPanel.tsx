@@ -9,6 +9,7 @@ import { useAction } from './act.js';
 export function CommentsPanel({ consultation, self }: { consultation: Consultation; self: Person }) {
   useLocale();
   const state = useStore(consultation.state);
+  const unsent = useStore(consultation.outbox.pending).filter((p) => p.name === 'comment:post');
   const { error, run } = useAction();
   const [replyTo, setReplyTo] = useState<CommentView>();
   const moderator = self.role === 'chair' || self.role === 'secretary';
@@ -54,6 +55,16 @@ export function CommentsPanel({ consultation, self }: { consultation: Consultati
           </li>
         ))}
       </ul>
+      {unsent.length > 0 && (
+        <ul class="comment-list unsent" data-testid="unsent-comments">
+          {unsent.map((p, i) => (
+            <li key={i}>
+              <p class="muted">{t('comments.pending')}</p>
+              <p>{(p.payload as { text: string }).text}</p>
+            </li>
+          ))}
+        </ul>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -65,7 +76,9 @@ export function CommentsPanel({ consultation, self }: { consultation: Consultati
           onCancelReply={() => setReplyTo(undefined)}
           onSend={(text, stance) =>
             run(async () => {
-              await act('comment:post', {
+              // The id makes a resend after a dropped connection count once.
+              await consultation.deliver('comment:post', {
+                id: crypto.randomUUID(),
                 text,
                 ...(replyTo ? { replyTo: replyTo.id } : {}),
                 ...(stance ? { stance } : {}),

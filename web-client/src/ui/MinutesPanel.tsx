@@ -21,7 +21,8 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
   const { minutes } = view;
   const secretary = self.role === 'secretary';
   const editable = secretary && minutes.status === 'draft';
-  const act = consultation.act.bind(consultation);
+  // Through the outbox: an edit made while the connection is down is sent once it is back.
+  const act = consultation.deliver.bind(consultation);
   const sessionId = state.session.session.id;
   const last = minutes.finalized.at(-1);
 
@@ -111,7 +112,7 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
               value={minutes.summaries[turn.id]?.text ?? ''}
               disabled={!editable}
               testId="summary-input"
-              save={(text) => act('minutes:setSummary', { turnId: turn.id, text })}
+              save={(text) => act('minutes:setSummary', { turnId: turn.id, text }, `summary:${turn.id}`)}
             />
           </li>
         ))}
@@ -121,7 +122,7 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
       <ItemList
         items={minutes.consensus}
         editable={editable}
-        onAdd={(text) => run(() => act('minutes:addConsensus', { text }))}
+        onAdd={(text) => run(() => act('minutes:addConsensus', { id: crypto.randomUUID(), text }))}
         onRemove={(id) => run(() => act('minutes:removeConsensus', { id }))}
       />
 
@@ -133,7 +134,7 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
         label={t('minutes.notes')}
         value={minutes.notes}
         disabled={!editable}
-        save={(text) => act('minutes:setNotes', { text })}
+        save={(text) => act('minutes:setNotes', { text }, 'notes')}
       />
     </section>
   );
@@ -242,7 +243,7 @@ function ItemList(props: {
 function Actions(props: {
   view: MinutesView;
   editable: boolean;
-  act: Consultation['act'];
+  act: Consultation['deliver'];
   run: (action: () => Promise<unknown>) => void;
 }) {
   const { view, editable, act, run } = props;
@@ -301,7 +302,14 @@ function Actions(props: {
           onSubmit={(e) => {
             e.preventDefault();
             if (!title.trim() || !owner.trim()) return;
-            run(() => act('minutes:addAction', { title, ownerUnit: owner, ...(due ? { dueDate: due } : {}) }));
+            run(() =>
+              act('minutes:addAction', {
+                id: crypto.randomUUID(),
+                title,
+                ownerUnit: owner,
+                ...(due ? { dueDate: due } : {}),
+              }),
+            );
             setTitle('');
             setOwner('');
             setDue('');

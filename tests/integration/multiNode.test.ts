@@ -166,6 +166,17 @@ describe('two nodes, one consultation', () => {
     expect(waitingOrder(back)).toEqual(waitingOrder(chair));
   }, 60_000);
 
+  it('lets the newest connection of a person win across nodes: the older one is told and closed', async () => {
+    const older = await join('a', 'twin', 'member');
+    const replaced = older.client.next('session:replaced', () => true, 10_000);
+    const closed = new Promise((resolve) => older.client.socket.once('disconnect', resolve));
+    const newer = await join('b', 'twin', 'member');
+    await replaced;
+    await closed;
+    // The newer one carries on as that person.
+    await newer.client.call('comment:post', { text: '换了一台电脑' });
+  }, 30_000);
+
   it('drains on shutdown: clients are told, then dropped so that they reconnect elsewhere', async () => {
     const client = (await join('b', 'drained', 'member')).client;
     const told = client.next('server:draining', () => true, 10_000);

@@ -7,6 +7,7 @@ import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
+import { weakLink } from './scenarios/weakLink.js';
 
 /**
  * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--nodes 2]`: runs one benchmark scenario, prints a table and
@@ -29,6 +30,8 @@ const SCENARIOS = {
       grantTrials: o.runs,
       nodes: o.nodes === '2' ? 2 : 1,
     }),
+  // Needs root: network namespaces (tests/support/netns.ts).
+  'weak-link': () => weakLink({ warmupMs: 10_000, windowMs: 15_000 }),
 } as const;
 
 const { positionals, values } = parseArgs({

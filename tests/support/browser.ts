@@ -16,10 +16,14 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium with `CHROMIUM_ARGS` and `args`; `executablePath` e.g. a wrapper that starts
+ * it in a network namespace (see netns.ts).
+ */
+export function launchChromium(options: { executablePath?: string; args?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     headless: true,
   });
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (end-to-end tests through
-# playwright-core), a CJK font so zh-CN pages render in screenshots, and redis-server (the Redis
-# store and multi-node tests start their own on a free port).
+# playwright-core), a CJK font so zh-CN pages render in screenshots, redis-server (the Redis
+# store and multi-node tests start their own on a free port), and iproute2 and iptables (the
+# weak-link test and benchmark shape a browser's link with network namespaces, tc and iptables).
 # Idempotent: does nothing (and needs no network) when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk redis-server)
+PKGS=(chromium fonts-noto-cjk redis-server iproute2 iptables)
 
 missing=()
 for p in "${PKGS[@]}"; do

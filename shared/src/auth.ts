@@ -24,5 +24,8 @@ export const HandshakeAuthSchema = z.strictObject({
   token: z.string().min(1).max(4096),
   roomId: RoomIdSchema,
   protocolVersion: z.number().int(),
+  /** Added by Socket.IO's client when it reconnects, to recover its session (connection-state recovery). */
+  pid: z.string().max(64).optional(),
+  offset: z.string().max(64).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;

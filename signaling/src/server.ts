@@ -15,6 +15,7 @@ import type { YishiServer } from './socket/types.js';
 import { createRoomStore } from './store/index.js';
 import { redisKeys } from './store/redisKeys.js';
 import { NodeLink } from './cluster/NodeLink.js';
+import { redisSocketAdapter } from './cluster/socketAdapter.js';
 
 /** Time for the `server:draining` notice to reach clients before their connections close. */
 const DRAIN_NOTICE_MS = 200;
@@ -52,11 +53,13 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   // answer long-polling requests too, and engine.io's own answer then throws (a crash).
   let app: http.RequestListener | undefined;
   const httpServer = http.createServer((req, res) => app?.(req, res));
-  const io = createSocketServer(httpServer);
   const link = config.redis ? await NodeLink.open(config.redis.url, redisKeys(config.redis.prefix), log) : undefined;
+  const adapter = config.redis ? await redisSocketAdapter(config.redis.url, redisKeys(config.redis.prefix)) : undefined;
+  const io = createSocketServer(httpServer, { recoveryMs: config.reconnectGraceMs, adapter: adapter?.adapter });
   const rooms = new RoomRegistry(media, sessions, io, log, {
     commentBatchMs: config.commentBatchMs,
     reconnectGraceMs: config.reconnectGraceMs,
+    node: link?.nodeId ?? 'local',
     link,
   });
   // Other nodes see this one's load, and that it is alive, until it stops.
@@ -117,6 +120,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         await new Promise<void>((resolve) => io.close(() => resolve()));
         rooms.close();
         await media.close();
+        await adapter?.close();
         await link?.close();
         sessions.close();
         await bus.close();

@@ -50,6 +50,8 @@ export interface RoomOptions {
   commentBatchMs: number;
   /** See RECONNECT_GRACE_SECONDS in config.ts. */
   reconnectGraceMs: number;
+  /** This node's id (any fixed name when alone): it scopes the room's broadcast channels. */
+  node: string;
   /** Set when this node is one of several: the room's media then spans them. */
   link?: NodeLink | undefined;
 }
@@ -60,9 +62,12 @@ const isModerator = (role: PeerInfo['role']) => role === 'chair' || role === 'se
  * A room as the signaling layer sees it: who has joined (one connection per identity), its media,
  * and its consultation session. Media and session changes are fanned out to the room's sockets
  * here, in one place; so is floor control — after every change of the session, each
- * participant's microphone is allowed or gated in the SFU. Broadcasts reach this node's sockets
- * only (`io.local`): with several nodes each applies the session's log in order and tells its
- * own clients, so every client sees one order whichever node made a change.
+ * participant's microphone is allowed or gated in the SFU. Each node tells its own clients,
+ * through Socket.IO rooms scoped to the node (`<room>@<node>`): with several nodes each applies
+ * the session's log in order, so every client sees one order whichever node made a change. The
+ * broadcasts still go through the adapter (a Redis stream with several nodes), which is what lets
+ * a client that reconnects — to this node or another — be sent what it missed
+ * (connection-state recovery).
  */
 export class Room {
   readonly id: string;
@@ -71,6 +76,8 @@ export class Room {
   readonly #io: YishiServer;
   readonly #log: Logger;
   readonly #graceMs: number;
+  /** Socket.IO rooms this node broadcasts to: everyone here, and the two audiences. */
+  readonly #channels: Record<'all' | 'moderators' | 'participants', string>;
   readonly #participants = new Map<string, Participant>();
   /** Ids of new comments, sent in batches under a burst. */
   readonly #newComments: Batcher<string>;
@@ -94,6 +101,11 @@ export class Room {
     this.#sessions = sessions;
     this.#io = io;
     this.#graceMs = options.reconnectGraceMs;
+    this.#channels = {
+      all: `${id}@${options.node}`,
+      moderators: `${id}:moderators@${options.node}`,
+      participants: `${id}:participants@${options.node}`,
+    };
     this.#log = log.child({ module: 'room', roomId: id });
     this.#remote =
       options.link &&
@@ -172,10 +184,8 @@ export class Room {
     const replaced = this.#participants.get(identity.sub);
     if (replaced) {
       this.#log.info({ peerId: identity.sub }, 'identity joined again; replacing the older connection');
-      replaced.socket.emit('session:replaced', {});
       // The person stays present (on the new connection): their attendance goes on unbroken.
-      this.#remove(replaced, false);
-      replaced.socket.disconnect(true);
+      this.#replace(replaced);
     }
     const info: PeerInfo = {
       id: identity.sub,
@@ -187,7 +197,7 @@ export class Room {
     const micAllowed = mayUseMicrophone(state, info);
     this.media.addPeer(info.id, { rtpCapabilities, canProduce: canPublish(info.role), micAllowed });
     this.#participants.set(info.id, { info, socket, micAllowed, instanceId });
-    socket.join([this.id, this.#audience(info.role)]);
+    this.#enter(socket, info.role);
     this.notifyOthers(socket, 'peer:joined', info);
     this.#remote?.peerJoined(info);
     return this.#joinResult(info, micAllowed, false);
@@ -198,7 +208,7 @@ export class Room {
     const old = participant.socket;
     this.#back(participant);
     participant.socket = socket;
-    socket.join([this.id, this.#audience(participant.info.role)]);
+    this.#enter(socket, participant.info.role);
     // The server may not have noticed yet that the old connection is dead.
     if (old.connected) old.disconnect(true);
     this.#log.info({ peerId: participant.info.id }, 'participant resumed on a new connection');
@@ -257,9 +267,16 @@ export class Room {
     const local = this.#participants.get(peer.id);
     if (!local || local.info.joinedAt > peer.joinedAt) return;
     this.#log.info({ peerId: peer.id }, 'identity joined on another node; replacing the connection here');
-    local.socket.emit('session:replaced', {});
-    this.#remove(local, false);
-    local.socket.disconnect(true);
+    this.#replace(local);
+  }
+
+  /** A newer connection of the same person took over: the older one is told, then closed. */
+  #replace(participant: Participant): void {
+    const { socket } = participant;
+    // Delivered at once, not through the adapter (which would only send it after the disconnect).
+    send(this.#io.local.to(socket.id), 'session:replaced', {});
+    this.#remove(participant, false);
+    socket.disconnect(true);
   }
 
   /** The peer id of a joined socket; refuses sockets that have not joined (or were replaced). */
@@ -327,7 +344,7 @@ export class Room {
 
   /** Sends a notification to everyone joined except `socket`. */
   notifyOthers<K extends NotificationName>(socket: YishiSocket, event: K, payload: NotificationPayload<K>): void {
-    send(this.#io.local.to(this.id).except(socket.id), event, payload);
+    send(this.#io.to(this.#channels.all).except(socket.id), event, payload);
   }
 
   /** Stops listening to the session; the registry calls it when the last connection is gone. */
@@ -344,7 +361,7 @@ export class Room {
     const { info, socket } = participant;
     this.#back(participant);
     this.#participants.delete(info.id);
-    socket.leave(this.id);
+    socket.leave(this.#channels.all);
     socket.leave(this.#audience(info.role));
     this.media.removePeer(info.id);
     this.#broadcast('peer:left', { peerId: info.id });
@@ -362,7 +379,16 @@ export class Room {
 
   /** Chair and secretary form one audience (they see hidden comments and the minutes), everyone else another. */
   #audience(role: PeerInfo['role']): string {
-    return `${this.id}:${isModerator(role) ? 'moderators' : 'participants'}`;
+    return isModerator(role) ? this.#channels.moderators : this.#channels.participants;
+  }
+
+  /**
+   * Puts a joined socket in this node's channels of the room. A socket recovered from another
+   * node arrives in that node's channels (they carried what it missed): it leaves them now.
+   */
+  #enter(socket: YishiSocket, role: PeerInfo['role']): void {
+    for (const channel of socket.rooms) if (channel !== socket.id) socket.leave(channel);
+    socket.join([this.#channels.all, this.#audience(role)]);
   }
 
   /** The session as last stored; loaded before the room was opened (the handshake reads it). */
@@ -396,7 +422,7 @@ export class Room {
       }
     }
     if (has(prefix('minutes.', 'turn.'))) {
-      send(this.#io.local.to(`${this.id}:moderators`), 'minutes:state', minutesView(state, version, Date.now()));
+      send(this.#io.to(this.#channels.moderators), 'minutes:state', minutesView(state, version, Date.now()));
     }
     this.#applyFloor(state);
   }
@@ -406,10 +432,10 @@ export class Room {
     const state = this.#state();
     const comments = ids.map((id) => state.comments[state.commentIndex[id] ?? -1]).filter((c) => c !== undefined);
     if (comments.length === 0) return;
-    send(this.#io.local.to(`${this.id}:moderators`), 'comments:added', {
+    send(this.#io.to(this.#channels.moderators), 'comments:added', {
       comments: comments.map((c) => commentView(c, true)),
     });
-    send(this.#io.local.to(`${this.id}:participants`), 'comments:added', {
+    send(this.#io.to(this.#channels.participants), 'comments:added', {
       comments: comments.map((c) => commentView(c, false)),
     });
   }
@@ -417,8 +443,8 @@ export class Room {
   #sendUpdatedComment(commentId: string, state: RoomState): void {
     const comment = state.comments[state.commentIndex[commentId] ?? -1];
     if (!comment) return;
-    send(this.#io.local.to(`${this.id}:moderators`), 'comment:updated', commentView(comment, true));
-    send(this.#io.local.to(`${this.id}:participants`), 'comment:updated', commentView(comment, false));
+    send(this.#io.to(this.#channels.moderators), 'comment:updated', commentView(comment, true));
+    send(this.#io.to(this.#channels.participants), 'comment:updated', commentView(comment, false));
   }
 
   /** Floor control in the media: whoever may not speak now has their microphone paused in the SFU. */
@@ -435,7 +461,7 @@ export class Room {
   }
 
   #broadcast<K extends NotificationName>(event: K, payload: NotificationPayload<K>): void {
-    send(this.#io.local.to(this.id), event, payload);
+    send(this.#io.to(this.#channels.all), event, payload);
   }
 }
 

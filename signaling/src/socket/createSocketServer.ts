@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { fail, type RequestName, RequestSchemas } from '@yishi/shared';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
@@ -34,9 +34,23 @@ export interface SocketDeps {
   log: Logger;
 }
 
-export function createSocketServer(httpServer: http.Server): YishiServer {
+export interface SocketServerOptions {
+  /** How long a dropped client's Socket.IO session is kept for it to recover (0: never). */
+  recoveryMs: number;
+  /** Socket.IO across nodes (the Redis streams adapter); in-memory when alone. */
+  adapter?: ServerOptions['adapter'] | undefined;
+}
+
+export function createSocketServer(httpServer: http.Server, options: SocketServerOptions): YishiServer {
   return new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
+    // A client back within the grace gets the broadcasts it missed replayed in order, from this
+    // node or (with Redis) any other. The handshake runs again all the same: the token is checked
+    // and the room attached on the node it comes back to.
+    ...(options.recoveryMs > 0
+      ? { connectionStateRecovery: { maxDisconnectionDuration: options.recoveryMs, skipMiddlewares: false } }
+      : {}),
     // Browsers of field sites behind proxies may need long-polling first; both are allowed.
     transports: ['websocket', 'polling'],
     serveClient: false,

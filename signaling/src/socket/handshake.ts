@@ -91,7 +91,13 @@ export function handshake(
       await checkSessionOpen(sessions, identity);
       socket.data.identity = identity;
       try {
-        socket.data.room = await rooms.attach(identity.room);
+        // Not enumerable: connection-state recovery stores socket.data (in Redis with several
+        // nodes) and must not try to serialize the room with its media.
+        Object.defineProperty(socket.data, 'room', {
+          value: await rooms.attach(identity.room),
+          enumerable: false,
+          configurable: true,
+        });
       } catch (err) {
         if (err instanceof AppError) throw err; // e.g. the node is draining: the client is told why
         log.error({ err, roomId: identity.room }, 'could not open room');

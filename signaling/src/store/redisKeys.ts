@@ -23,6 +23,12 @@ export interface RedisKeys {
   peers(sessionId: string): string;
   /** Hash producerId → { node, producer }: what each node's participants publish. */
   producers(sessionId: string): string;
+  /** Stream of Socket.IO's packets between nodes (the redis-streams adapter), also replayed to recovering clients. */
+  socketStream: string;
+  /** Prefix of Socket.IO's pub/sub channels between nodes. */
+  socketChannels: string;
+  /** Prefix of the keys (strings with expiry) holding dropped clients' Socket.IO sessions. */
+  socketSessions: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -36,5 +42,8 @@ export function redisKeys(prefix: string): RedisKeys {
     alive: (id) => `${prefix}node:${id}:alive`,
     peers: (id) => `${prefix}session:${id}:peers`,
     producers: (id) => `${prefix}session:${id}:producers`,
+    socketStream: `${prefix}socket.io`,
+    socketChannels: `${prefix}socket.io`,
+    socketSessions: `${prefix}socket.io:session:`,
   };
 }

@@ -59,9 +59,18 @@ export class Consultation {
     );
   }
 
-  /** After a reconnect: the server's current picture replaces ours. */
-  reset(snapshot: SessionSnapshot): void {
-    this.state.update(() => fromSnapshot(snapshot));
+  /**
+   * After a reconnect: the server's current picture replaces ours. When Socket.IO recovered the
+   * connection (what was missed has been replayed), earlier comment pages loaded before stay.
+   */
+  reset(snapshot: SessionSnapshot, recovered = false): void {
+    this.state.update((s) => {
+      const next = fromSnapshot(snapshot);
+      const first = snapshot.comments[0];
+      const at = recovered && first ? s.comments.findIndex((c) => c.id === first.id) : -1;
+      if (at <= 0) return next;
+      return { ...next, comments: [...s.comments.slice(0, at), ...next.comments], hasMoreComments: s.hasMoreComments };
+    });
   }
 
   /** Sends one consultation request; rejects with a RequestError when refused. */

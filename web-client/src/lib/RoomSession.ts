@@ -417,7 +417,7 @@ export class RoomSession {
         micOn: micOn(info, joined.producers),
       })),
     }));
-    if (this.consultation) this.consultation.reset(joined.snapshot);
+    if (this.consultation) this.consultation.reset(joined.snapshot, this.#signaling.socket.recovered);
     else {
       this.consultation = new Consultation(this.#signaling, joined.snapshot);
       this.#floorHolderId = this.consultation.state.get().queue.current?.speaker.id;

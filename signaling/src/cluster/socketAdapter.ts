@@ -1,0 +1,37 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
+import type { RedisKeys } from '../store/redisKeys.js';
+
+/**
+ * Packets kept in the stream: what a reconnecting client can be sent is bounded by it. At a
+ * busy plenary (a few hundred broadcasts a minute per node) this spans far more than the
+ * reconnect grace; a client whose offset has been trimmed gets a full snapshot instead.
+ */
+const STREAM_MAX_LEN = 50_000;
+
+/**
+ * Socket.IO across nodes: every node's broadcasts go through one Redis stream, and a dropped
+ * client's session is kept in Redis, so a client reconnecting to any node is sent what it missed
+ * (connection-state recovery). Its own Redis connection: the adapter blocks one on XREAD.
+ */
+export async function redisSocketAdapter(
+  url: string,
+  keys: RedisKeys,
+): Promise<{ adapter: ReturnType<typeof createAdapter>; close(): Promise<void> }> {
+  const client = createClient({ url, socket: { connectTimeout: 5_000 } });
+  // Failures reach the adapter's calls (it logs them and still delivers locally); an unhandled
+  // error event would end the process.
+  client.on('error', () => {});
+  await client.connect();
+  return {
+    adapter: createAdapter(client, {
+      streamName: keys.socketStream,
+      channelPrefix: keys.socketChannels,
+      sessionKeyPrefix: keys.socketSessions,
+      maxLen: STREAM_MAX_LEN,
+    }),
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

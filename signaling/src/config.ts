@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     }),
   /** Requests one connection may make per second on average (bursts of 8× that); beyond: RATE_LIMITED. */
   SOCKET_REQUESTS_PER_SECOND: wholeNumber(1, 1_000_000).default(50),
+  /** Connections one person may open per minute, over all nodes; beyond: RATE_LIMITED. */
+  CONNECTS_PER_MINUTE: wholeNumber(1, 1_000_000).default(60),
   /** Room id of the demo room whose join links `npm start` prints. */
   DEMO_ROOM: z
     .string()
@@ -106,6 +108,7 @@ export interface Config {
   commentBatchMs: number;
   reconnectGraceMs: number;
   requestsPerSecond: number;
+  connectsPerMinute: number;
   allowedOrigins: string[];
   redis: { url: string; prefix: string } | undefined;
 }
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commentBatchMs: e.COMMENT_BATCH_MS,
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     requestsPerSecond: e.SOCKET_REQUESTS_PER_SECOND,
+    connectsPerMinute: e.CONNECTS_PER_MINUTE,
     allowedOrigins: e.ALLOWED_ORIGINS,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
   };

@@ -10,6 +10,7 @@ import { createApp } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { SessionService } from './sessions/SessionService.js';
+import { MemoryConnectLimiter, RedisConnectLimiter } from './socket/ConnectLimiter.js';
 import { createSocketServer, wireSocketServer } from './socket/createSocketServer.js';
 import type { YishiServer } from './socket/types.js';
 import { createRoomStore } from './store/index.js';
@@ -76,7 +77,11 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     isReady: () => !closing && media.ready,
     api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
   });
+  const connects = config.redis
+    ? await RedisConnectLimiter.open(config.redis.url, redisKeys(config.redis.prefix), config.connectsPerMinute, log)
+    : new MemoryConnectLimiter(config.connectsPerMinute);
   wireSocketServer(io, {
+    connects,
     requestsPerSecond: config.requestsPerSecond,
     origins: { publicUrl: config.publicUrl, allowedOrigins: config.allowedOrigins },
     tokens,
@@ -121,6 +126,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         rooms.close();
         await media.close();
         await adapter?.close();
+        await connects.close();
         await link?.close();
         sessions.close();
         await bus.close();

@@ -16,11 +16,13 @@ import { TcpProxy } from '../support/tcpProxy.js';
  * Socket.IO's connection-state recovery across nodes (the Redis streams adapter): a client whose
  * connection drops and whose reconnection the proxy sends to another node is sent, in order,
  * what it missed; when recovery is not possible (the grace has passed) it resyncs from the full
- * snapshot of its join. Two real node processes, a real redis-server, a TCP proxy in front.
+ * snapshot of its join. Also the per-person connection limit, counted over both nodes. Two real
+ * node processes, a real redis-server, a TCP proxy in front.
  */
 
 const ROOM = 'plenary';
 const GRACE_SECONDS = 3;
+const CONNECTS_PER_MINUTE = 4;
 const pool = new ClientPool();
 const dirs: string[] = [];
 let redis: RedisServer;
@@ -36,7 +38,12 @@ async function startNode(prefix: string, port: number): Promise<ServerProcess> {
     dataDir,
     port,
     demoRoom: ROOM,
-    env: { REDIS_URL: redis.url, REDIS_PREFIX: prefix, RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS) },
+    env: {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
+      CONNECTS_PER_MINUTE: String(CONNECTS_PER_MINUTE),
+    },
   });
 }
 
@@ -145,4 +152,19 @@ describe('connection-state recovery across nodes', () => {
     expect(back.snapshot.comments.map((c) => c.text)).toContain('离开很久时');
     roamer.socket.close();
   }, 60_000);
+});
+
+describe('the per-person connection limit', () => {
+  it('counts connections through both nodes together', async () => {
+    const token = a.token({ sub: 'hammer', name: 'hammer', role: 'member', room: ROOM });
+    for (let i = 0; i < CONNECTS_PER_MINUTE; i++) {
+      const client = await TestClient.connect((i % 2 === 0 ? a : b).url, { token, roomId: ROOM });
+      client.close();
+    }
+    for (const node of [a, b]) {
+      await expect(TestClient.connect(node.url, { token, roomId: ROOM })).rejects.toMatchObject({
+        code: 'RATE_LIMITED',
+      });
+    }
+  });
 });

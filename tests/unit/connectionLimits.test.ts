@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '@yishi/shared';
 import { originAllowed } from '../../signaling/src/socket/handshake.js';
+import { MemoryConnectLimiter } from '../../signaling/src/socket/ConnectLimiter.js';
 import { TokenBucket } from '../../signaling/src/socket/TokenBucket.js';
 import { TestClient } from '../support/client.js';
 import { FakeMediaGateway } from '../support/fakeGateway.js';
@@ -76,5 +77,46 @@ describe('originAllowed', () => {
     ['null', '10.0.0.11:3001', false, 'an opaque origin (sandboxed frame, file:)'],
   ])('%s at %s → %s (%s)', (origin, host, allowed) => {
     expect(originAllowed(origin, host, policy)).toBe(allowed);
+  });
+});
+
+describe('MemoryConnectLimiter', () => {
+  it('counts each person’s connections per minute, apart from everyone else’s', async () => {
+    let now = 0;
+    const limiter = new MemoryConnectLimiter(2, () => now);
+    const tries = async (person: string, n: number) => {
+      const results: boolean[] = [];
+      for (let i = 0; i < n; i++) results.push(await limiter.allow(person));
+      return results;
+    };
+    expect(await tries('alice', 3)).toEqual([true, true, false]);
+    expect(await tries('bob', 1)).toEqual([true]);
+    now += 60_000; // a new minute
+    expect(await tries('alice', 1)).toEqual([true]);
+  });
+});
+
+describe('per-person connection limit', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ gateway: new FakeMediaGateway(), env: { CONNECTS_PER_MINUTE: '2' } });
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+  });
+
+  it('refuses a person’s third connection in a minute as RATE_LIMITED; others still connect', async () => {
+    const token = server.token({ sub: 'hammer' });
+    for (let i = 0; i < 2; i++) {
+      const client = await TestClient.connect(server.url, { token });
+      clients.push(client);
+      client.close();
+    }
+    await expect(TestClient.connect(server.url, { token })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    clients.push(await TestClient.connect(server.url, { token: server.token({ sub: 'someone-else' }) }));
   });
 });

@@ -6,6 +6,7 @@ import type { TokenSettings } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
+import type { ConnectLimiter } from './ConnectLimiter.js';
 import { handshake, type OriginPolicy } from './handshake.js';
 import { consultationHandlers } from './consultationHandlers.js';
 import { mediaHandlers } from './mediaHandlers.js';
@@ -27,6 +28,7 @@ export interface SocketDeps {
   /** Requests one socket may make per second on average (bursts of 8× that). */
   requestsPerSecond: number;
   origins: OriginPolicy;
+  connects: ConnectLimiter;
   tokens: TokenSettings;
   rooms: RoomRegistry;
   sessions: SessionService;
@@ -61,7 +63,7 @@ export function createSocketServer(httpServer: http.Server, options: SocketServe
 
 /** Wires authentication and every request handler onto `io`. */
 export function wireSocketServer(io: YishiServer, deps: SocketDeps): void {
-  io.use(handshake(deps.tokens, deps.sessions, deps.rooms, deps.log, deps.origins));
+  io.use(handshake(deps));
   io.on('connection', (socket) => onConnection(socket, deps));
 }
 

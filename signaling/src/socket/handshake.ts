@@ -5,6 +5,7 @@ import {
   InvalidRequest,
   NotFound,
   PROTOCOL_VERSION,
+  RateLimited,
   SessionNotOpen,
   type TokenClaims,
   Unavailable,
@@ -14,6 +15,7 @@ import type { Logger } from 'pino';
 import { type TokenSettings, verifyToken } from '../auth/tokens.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
+import type { ConnectLimiter } from './ConnectLimiter.js';
 import { describeZodError, refusal } from './errors.js';
 import type { YishiSocket } from './types.js';
 
@@ -64,13 +66,16 @@ export function originAllowed(origin: string | undefined, host: string | undefin
  * that its token is bad), then the JWT, then the room the token is for and its session's status;
  * finally the socket is counted into its room. Each refusal reaches the client's `connect_error` with a typed `data`.
  */
-export function handshake(
-  tokens: TokenSettings,
-  sessions: SessionService,
-  rooms: RoomRegistry,
-  log: Logger,
-  origins: OriginPolicy,
-) {
+export interface HandshakeDeps {
+  tokens: TokenSettings;
+  sessions: SessionService;
+  rooms: RoomRegistry;
+  log: Logger;
+  origins: OriginPolicy;
+  connects: ConnectLimiter;
+}
+
+export function handshake({ tokens, sessions, rooms, log, origins, connects }: HandshakeDeps) {
   return async (socket: YishiSocket, next: Next): Promise<void> => {
     try {
       const origin = socket.handshake.headers.origin;
@@ -87,6 +92,9 @@ export function handshake(
       const parsed = HandshakeAuthSchema.safeParse(auth);
       if (!parsed.success) throw new InvalidRequest(`handshake: ${describeZodError(parsed.error)}`);
       const identity = verifyToken(tokens, parsed.data.token);
+      if (!(await connects.allow(identity.sub))) {
+        throw new RateLimited('too many connections for this person in the last minute; wait a moment');
+      }
       if (identity.room !== parsed.data.roomId) throw new Forbidden('this invitation is for another room');
       await checkSessionOpen(sessions, identity);
       socket.data.identity = identity;

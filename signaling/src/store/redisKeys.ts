@@ -29,6 +29,8 @@ export interface RedisKeys {
   socketChannels: string;
   /** Prefix of the keys (strings with expiry) holding dropped clients' Socket.IO sessions. */
   socketSessions: string;
+  /** Counter (expiring) of one person's connections in one minute (socket/ConnectLimiter.ts). */
+  connects(person: string, minute: number): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -45,5 +47,6 @@ export function redisKeys(prefix: string): RedisKeys {
     socketStream: `${prefix}socket.io`,
     socketChannels: `${prefix}socket.io`,
     socketSessions: `${prefix}socket.io:session:`,
+    connects: (person, minute) => `${prefix}connects:${minute}:${person}`,
   };
 }

@@ -2,6 +2,7 @@ import { Device, type types } from 'mediasoup-client';
 import {
   canPublish,
   type ConsumerOptions,
+  type ErrorBody,
   type MediaSource,
   type PeerInfo,
   type ProducerInfo,
@@ -48,6 +49,8 @@ export interface RemotePeer {
   micOn: boolean;
   /** Video not arriving now: paused by its owner, or by our receive policy (data saver, off-page). */
   videoOff?: Partial<Record<VideoSource, boolean>>;
+/** After the server refused a reconnection for now (a limit, a node shutting down): try again after this. */
+const RETRY_REFUSED_MS = 5000;
 }
 
 export type Phase = 'joining' | 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'failed';
@@ -381,8 +384,17 @@ export class RoomSession {
       this.consultation?.outbox.offline();
       this.state.update((s) => ({ ...s, phase: 'reconnecting' }));
     });
-    // Socket.IO reconnected with a new connection: the server forgot us, so join again.
-    sig.socket.io.on('reconnect', () => void this.#enter().catch((err: unknown) => this.#fail(err)));
+    // Connected again (the first connect was before listening): join again — the server resumes
+    // this page's participant and media if it kept them, or starts afresh.
+    sig.socket.on('connect', () => void this.#enter().catch((err: unknown) => this.#fail(err)));
+    sig.socket.on('connect_error', (err: Error & { data?: ErrorBody }) => {
+      const code = err.data?.code;
+      if (!code) return; // the network: Socket.IO keeps trying by itself
+      // Refused on the way back. A limit or a node shutting down passes, so try again; anything
+      // else (an expired invitation, a closed session) is final and shown.
+      if (code === 'RATE_LIMITED' || code === 'UNAVAILABLE') setTimeout(() => sig.socket.connect(), RETRY_REFUSED_MS);
+      else this.#fail(new RequestError(code, err.data?.message ?? err.message));
+    });
   }
 
   /** Joins the room and builds media: used for the first join and after every reconnect. */

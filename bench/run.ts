@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { exportMinutes } from './scenarios/exportMinutes.js';
+import { failover } from './scenarios/failover.js';
 import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
@@ -17,6 +18,7 @@ const SCENARIOS = {
   join: (o: { runs: number; nodes?: string }) => join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1 }),
   grant: (o: { runs: number }) => grant(o),
   export: (o: { runs: number }) => exportMinutes(o),
+  failover: (o: { runs: number }) => failover(o),
   'sfu-fanout': (o: { runs: number; steps?: string }) =>
     sfuFanout({
       steps: (o.steps ?? '50,100,200,400,600,800,1000,1200,1400,1600').split(',').map(Number),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportMinutes } from '../../bench/scenarios/exportMinutes.js';
+import { failover } from '../../bench/scenarios/failover.js';
 import { sfuFanout } from '../../bench/scenarios/sfuFanout.js';
 import { signaling } from '../../bench/scenarios/signaling.js';
 
@@ -40,6 +41,16 @@ describe('benchmark harness (smoke)', () => {
     const { data } = await signaling({ sizes: [4], commentRates: [1], grantTrials: 1, nodes: 2 });
     expect(data.nodes).toBe(2);
     expect(data.results[0]).toMatchObject({ clients: 4, comments: [expect.objectContaining({ lost: 0 })] });
+  }, 90_000);
+
+  it('failover measures resuming on another node after a node is killed', async () => {
+    const { data, table } = await failover({ runs: 1 });
+    expect(data.runs).toBe(1);
+    for (const samples of Object.values(data.samplesMs)) {
+      expect(samples).toHaveLength(1);
+      expect(samples[0]).toBeGreaterThan(0);
+    }
+    expect(table).toHaveLength(4);
   }, 90_000);
 
   it('export renders a session of the asked size in all three formats', async () => {

@@ -31,8 +31,23 @@ export class RedisServer {
 
   /** SIGKILL, then the same port and data directory again (what a crash and restart look like). */
   async crashAndRestart(): Promise<void> {
-    await this.#kill('SIGKILL');
+    await this.crash();
+    await this.restart();
+  }
+
+  /** SIGKILL (no shutdown code runs); resolves once the process is gone. `restart` brings it back. */
+  crash(): Promise<void> {
+    return this.#kill('SIGKILL');
+  }
+
+  /** Starts redis-server again on the same port and data directory (its AOF is replayed). */
+  async restart(): Promise<void> {
+    if (this.running) throw new Error('redis-server is still running');
     this.#child = await launch(this.port, this.dir);
+  }
+
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
   }
 
   async stop(): Promise<void> {
@@ -42,7 +57,7 @@ export class RedisServer {
 
   #kill(signal: NodeJS.Signals): Promise<void> {
     const child = this.#child;
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.kill(signal);

@@ -7,9 +7,13 @@ import {
   type PeerInfo,
   type ProducerInfo,
 } from '@yishi/shared';
-import type { NodeLink, Notice, PipeCall } from './NodeLink.js';
+import type { Directory, MediaNotice, NodeLink, Notice, PipeCall } from './NodeLink.js';
 
 type Broadcast = <K extends NotificationName>(event: K, payload: NotificationPayload<K>) => void;
+
+/** Retrying a notice that could not be sent (Redis unreachable): from this, doubling, up to the cap. */
+const RETRY_MS = 250;
+const RETRY_MAX_MS = 2_000;
 
 /**
  * The part of a room that lives on other nodes. This node's peers and producers are announced
@@ -29,6 +33,8 @@ export class RemoteMedia {
   readonly #pipedIn = new Map<string, { node: string; pipeId: string; peerId: string }>();
   /** Pipes this node sends, per node they go to. */
   readonly #pipesOut = new Map<string, Set<string>>();
+  /** Notices not sent yet because Redis could not be reached, in order; retried until they go. */
+  readonly #outbox: MediaNotice[] = [];
   #closed = false;
 
   constructor(sessionId: string, media: MediaRoomApi, link: NodeLink, broadcast: Broadcast, log: Logger) {
@@ -51,7 +57,13 @@ export class RemoteMedia {
     return [...this.#peers.values()].map((entry) => entry.peer);
   }
 
+  /**
+   * Someone joined here. If another node still lists them (it died, or they moved faster than it
+   * noticed), that entry is stale: forgotten here, so that dropping that node later does not
+   * announce that they left.
+   */
   peerJoined(peer: PeerInfo): void {
+    this.#peers.delete(peer.id);
     this.#announce({ type: 'peer', peer });
   }
 
@@ -92,7 +104,10 @@ export class RemoteMedia {
         this.#broadcast('peer:joined', notice.peer);
         break;
       case 'peer-left':
-        if (this.#peers.delete(notice.peerId)) this.#broadcast('peer:left', { peerId: notice.peerId });
+        // Only from the node they were on: they may already be back, here or at a third node.
+        if (this.#peers.get(notice.peerId)?.node !== notice.node) break;
+        this.#peers.delete(notice.peerId);
+        this.#broadcast('peer:left', { peerId: notice.peerId });
         break;
       case 'producer':
         void this.#pipeIn(notice.node, notice.producer);
@@ -114,7 +129,34 @@ export class RemoteMedia {
         for (const pipeId of this.#pipesOut.get(notice.node) ?? []) this.#media.pipes.closePipe(pipeId);
         this.#pipesOut.delete(notice.node);
         break;
+      case 'directory':
+        this.#reconcile(notice);
+        break;
     }
+  }
+
+  /**
+   * After this node was cut off from Redis (and so missed notices): the session's directory is
+   * the truth. Who left meanwhile leaves here, who came arrives, what was published is piped in,
+   * what closed is closed.
+   */
+  #reconcile({ peers, producers }: Directory): void {
+    const listed = new Map(peers.map((entry) => [entry.peer.id, entry]));
+    for (const [peerId, entry] of this.#peers) {
+      if (listed.get(peerId)?.node === entry.node) continue;
+      this.#peers.delete(peerId);
+      this.#broadcast('peer:left', { peerId });
+    }
+    for (const [peerId, entry] of listed) {
+      if (this.#peers.get(peerId)?.node === entry.node) continue;
+      this.#peers.set(peerId, entry);
+      this.#broadcast('peer:joined', entry.peer);
+    }
+    const published = new Set(producers.map((entry) => entry.producer.producerId));
+    for (const [producerId, { pipeId }] of this.#pipedIn) {
+      if (!published.has(producerId)) this.#media.pipes.closePipe(pipeId);
+    }
+    for (const { node, producer } of producers) void this.#pipeIn(node, producer);
   }
 
   /**
@@ -142,6 +184,7 @@ export class RemoteMedia {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#link.release(this.#sessionId);
     this.#announce({ type: 'room-closed' });
   }
 
@@ -169,9 +212,34 @@ export class RemoteMedia {
     }
   }
 
-  #announce(notice: Parameters<NodeLink['publish']>[1]): void {
-    this.#link
-      .publish(this.#sessionId, notice)
-      .catch((err: unknown) => this.#log.warn({ err, notice: notice.type }, 'could not tell the other nodes'));
+  /**
+   * Tells the other nodes (and the session's directory). A notice that cannot be sent — Redis is
+   * down or restarting — is kept and sent when it is back, in order with any later ones, so that
+   * the other nodes do not keep showing someone who left meanwhile.
+   */
+  #announce(notice: MediaNotice): void {
+    if (this.#outbox.length > 0) {
+      this.#outbox.push(notice);
+      return;
+    }
+    this.#link.publish(this.#sessionId, notice).catch((err: unknown) => {
+      this.#log.warn({ err, notice: notice.type }, 'could not tell the other nodes; retrying until Redis is back');
+      this.#outbox.push(notice);
+      if (this.#outbox.length === 1) void this.#retry();
+    });
+  }
+
+  async #retry(): Promise<void> {
+    for (let delay = RETRY_MS; this.#outbox.length > 0 && !this.#link.closed; ) {
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      try {
+        await this.#link.publish(this.#sessionId, this.#outbox[0] as MediaNotice);
+        this.#outbox.shift();
+        delay = RETRY_MS;
+      } catch {
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+    this.#outbox.length = 0;
   }
 }

@@ -31,7 +31,10 @@ export async function redisSocketAdapter(
       maxLen: STREAM_MAX_LEN,
     }),
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      // While Redis is down, QUIT would wait in the offline queue until it is back (a stopping
+      // node would hang until main.ts's forced exit): then the connection is simply dropped.
+      if (client.isReady) await client.quit().catch(() => client.destroy());
+      else client.destroy();
     },
   };
 }

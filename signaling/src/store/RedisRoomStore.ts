@@ -1,6 +1,6 @@
-import { createClient } from 'redis';
 import { checkInteger, checkStreamId, decodeEvent, encodeEvent, versionConflict } from './events.js';
 import type { NewEvent, RoomStore, StoredEvent } from './RoomStore.js';
+import { type RedisClient, redisClient, unavailable } from './redisClient.js';
 import { type RedisKeys, redisKeys } from './redisKeys.js';
 
 /**
@@ -28,30 +28,28 @@ end
 return { 1, version }
 `;
 
-type Client = ReturnType<typeof createClient>;
-
 /**
  * The RoomStore of a deployment with several nodes: each session is a Redis stream plus a
  * version key, appended by one script (see APPEND). Durability is Redis's: with
  * `appendonly yes` and `appendfsync always` nothing acknowledged is lost in a crash; with
- * `everysec` up to a second of appends can be (README, "Redis").
+ * `everysec` up to a second of appends can be (README, "Redis"). While Redis cannot be reached
+ * every call rejects at once with `Unavailable` (nothing waits in a queue to be written later); the
+ * client reconnects by itself. An append whose connection broke after it was sent may still have
+ * been made: unacknowledged, not necessarily absent, as with any store over a network.
  */
 export class RedisRoomStore implements RoomStore {
-  readonly #client: Client;
+  readonly #client: RedisClient;
   readonly #keys: RedisKeys;
   #closed = false;
 
-  /** Connects to `url`; keys are under `prefix`. Rejects when Redis cannot be reached. */
+  /** Connects to `url` (waiting until Redis can be reached); keys are under `prefix`. */
   static async open(url: string, prefix: string): Promise<RedisRoomStore> {
-    const client = createClient({ url, socket: { connectTimeout: 5_000 } });
-    // Without a listener an error event would crash the process; the client reconnects by itself
-    // and commands in the meantime wait or fail, which reaches the caller.
-    client.on('error', () => {});
+    const client = redisClient(url);
     await client.connect();
     return new RedisRoomStore(client, redisKeys(prefix));
   }
 
-  private constructor(client: Client, keys: RedisKeys) {
+  private constructor(client: RedisClient, keys: RedisKeys) {
     this.#client = client;
     this.#keys = keys;
   }
@@ -70,10 +68,12 @@ export class RedisRoomStore implements RoomStore {
       return [e.type, String(e.at), e.data];
     });
     const k = this.#keys;
-    const [ok, version] = (await this.#client.eval(APPEND, {
-      keys: [k.version(streamId), k.events(streamId), k.sessions, k.appended],
-      arguments: [String(expectedVersion), streamId, ...args],
-    })) as [number, number];
+    const [ok, version] = (await unavailable(
+      this.#client.eval(APPEND, {
+        keys: [k.version(streamId), k.events(streamId), k.sessions, k.appended],
+        arguments: [String(expectedVersion), streamId, ...args],
+      }),
+    )) as [number, number];
     if (ok !== 1) throw versionConflict(streamId, expectedVersion, version);
     return version;
   }
@@ -84,10 +84,12 @@ export class RedisRoomStore implements RoomStore {
     if (toVersion !== undefined) checkInteger('toVersion', toVersion, 0);
     this.#checkOpen();
     if (toVersion !== undefined && toVersion < fromVersion) return [];
-    const entries = await this.#client.xRange(
-      this.#keys.events(streamId),
-      `${Math.max(fromVersion, 1)}-0`,
-      toVersion === undefined ? '+' : `${toVersion}-0`,
+    const entries = await unavailable(
+      this.#client.xRange(
+        this.#keys.events(streamId),
+        `${Math.max(fromVersion, 1)}-0`,
+        toVersion === undefined ? '+' : `${toVersion}-0`,
+      ),
     );
     return entries.map(({ id, message }) =>
       decodeEvent(Number(id.split('-')[0]), {
@@ -101,12 +103,20 @@ export class RedisRoomStore implements RoomStore {
   async version(streamId: string): Promise<number> {
     checkStreamId(streamId);
     this.#checkOpen();
-    return Number((await this.#client.get(this.#keys.version(streamId))) ?? 0);
+    return Number((await unavailable(this.#client.get(this.#keys.version(streamId)))) ?? 0);
   }
 
   async streams(): Promise<string[]> {
     this.#checkOpen();
-    return this.#client.lRange(this.#keys.sessions, 0, -1);
+    return unavailable(this.#client.lRange(this.#keys.sessions, 0, -1));
+  }
+
+  /** Every session's current version (the event bus catches up with them after a reconnect). */
+  async versions(): Promise<Map<string, number>> {
+    const ids = await this.streams();
+    if (ids.length === 0) return new Map();
+    const versions = await unavailable(this.#client.mGet(ids.map((id) => this.#keys.version(id))));
+    return new Map(ids.map((id, i) => [id, Number(versions[i] ?? 0)]));
   }
 
   async close(): Promise<void> {

@@ -32,7 +32,8 @@ export async function createRoomStore(config: RoomStoreConfig): Promise<{ store:
     const { url, prefix } = config.redis;
     const store = await RedisRoomStore.open(url, prefix);
     try {
-      return { store, bus: await RedisEventBus.open(url, redisKeys(prefix)) };
+      // After a reconnect the bus catches up from the store (see RedisEventBus).
+      return { store, bus: await RedisEventBus.open(url, redisKeys(prefix), () => store.versions()) };
     } catch (err) {
       await store.close();
       throw err;

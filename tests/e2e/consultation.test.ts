@@ -95,3 +95,21 @@ describe('a consultation in the browser', () => {
     }
   });
 });
+
+describe('the chair removes a participant', () => {
+  const room = useBrowserRoom({ roomId: 'removal', context: { viewport: { width: 1280, height: 800 } } });
+
+  it('through the participants list: the member is told why, and their link no longer admits them', async () => {
+    const chair = await room.open('chair', { name: '王主席', role: 'chair' });
+    const carol = await room.open('carol', { name: '丙委员', role: 'member' });
+    await chair.click('[data-testid="tab-participants"]');
+    chair.once('dialog', (dialog) => void dialog.accept('与本议题无关'));
+    await chair.locator('[data-testid="remove-participant"][aria-label*="丙委员"]').click();
+    await carol.waitForSelector('[data-testid="removed"]', { timeout: 15_000 });
+    expect(await carol.textContent('[data-testid="removed"]')).toContain('与本议题无关');
+    // The same join link again: refused, with a clear message.
+    await carol.reload();
+    const refused = await carol.waitForSelector('[data-testid="join-error"]', { timeout: 15_000 });
+    expect(await refused.textContent()).not.toBe('');
+  });
+});

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       commentBatchMs: 50,
       reconnectGraceMs: 30_000,
       requestsPerSecond: 50,
+      connectsPerMinute: 60,
       allowedOrigins: [],
       redis: undefined,
     });
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       COMMENT_BATCH_MS: '0',
       RECONNECT_GRACE_SECONDS: '0',
       SOCKET_REQUESTS_PER_SECOND: '200',
+      CONNECTS_PER_MINUTE: '30',
       ALLOWED_ORIGINS: 'https://zx.example.gov.cn, http://10.0.0.5:8080',
       MEDIASOUP_PEERS_PER_ROUTER: '250',
       REDIS_URL: 'redis://:secret@10.0.0.9:6379/2',
@@ -105,6 +107,7 @@ describe('loadConfig', () => {
       commentBatchMs: 0,
       reconnectGraceMs: 0,
       requestsPerSecond: 200,
+      connectsPerMinute: 30,
       allowedOrigins: ['https://zx.example.gov.cn', 'http://10.0.0.5:8080'],
       redis: { url: 'redis://:secret@10.0.0.9:6379/2', prefix: 'yishi-gd:' },
     });
@@ -153,6 +156,7 @@ describe('loadConfig', () => {
     ['RECONNECT_GRACE_SECONDS', '-5'],
     ['SOCKET_REQUESTS_PER_SECOND', '0'],
     ['SOCKET_REQUESTS_PER_SECOND', 'lots'],
+    ['CONNECTS_PER_MINUTE', '0'],
     ['ALLOWED_ORIGINS', 'zx.example.gov.cn'],
     ['ALLOWED_ORIGINS', 'https://zx.example.gov.cn/path'],
     ['REDIS_URL', 'localhost:6379'],

@@ -68,6 +68,7 @@ const COMMAND_OF: { [K in ConsultationRequestName]: CommandType | null } = {
   'floor:resume': 'floor.resume',
   'floor:extend': 'floor.extend',
   'participant:mute': null,
+  'participant:remove': 'participant.remove',
   'comment:post': 'comment.post',
   'comment:react': 'comment.react',
   'comment:hide': 'comment.hide',
@@ -216,6 +217,7 @@ const SCENARIOS: { [K in ConsultationRequestName]: (s: Stage) => Promise<Request
     return { seconds: 60 };
   },
   'participant:mute': async () => ({ peerId: OTHER.id }),
+  'participant:remove': async () => ({ peerId: OTHER.id, reason: '请离场' }),
   'comment:post': async () => ({ text: '赞成，建议尽快试点。', stance: 'support' }),
   'comment:react': async (s) => ({ commentId: await s.comment(OTHER), reaction: 'agree', on: true }),
   'comment:hide': async (s) => ({ commentId: await s.comment(OTHER), reason: '与本议题无关' }),
@@ -297,6 +299,7 @@ describe('the permission matrix', () => {
       'floor:resume': ['chair'],
       'floor:extend': ['chair'],
       'participant:mute': ['chair'],
+      'participant:remove': ['chair'],
       // Observers only when the chair allows it (a finer rule of the reducer, tested below).
       'comment:post': [...ROLES],
       'comment:react': [...ROLES],

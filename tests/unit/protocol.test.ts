@@ -550,6 +550,15 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
       bad('unknown field', '', { seconds: 60, turnId: TURN }),
     ],
   },
+  'participant:remove': {
+    good: [{ peerId: 'u-li-hua', reason: '扰乱会场秩序' }, { peerId: 'u-li-hua', reason: '' }],
+    bad: [
+      bad('empty peerId', 'peerId', { peerId: '', reason: 'x' }),
+      bad('reason longer than 200', 'reason', { peerId: 'u-li-hua', reason: str(201) }),
+      bad('missing reason', 'reason', { peerId: 'u-li-hua' }),
+      bad('unknown field', '', { peerId: 'u-li-hua', reason: 'x', ban: true }),
+    ],
+  },
   'participant:mute': {
     good: [{ peerId: 'u-li-hua' }, { peerId: str(128) }],
     bad: [
@@ -1189,6 +1198,10 @@ const notificationCases: { [K in NotificationName]: Cases<NotificationPayload<K>
   'session:replaced': {
     good: [{}],
     bad: [bad('unknown field', '', { by: 'other-tab' }), bad('null', '', null)],
+  },
+  'session:removed': {
+    good: [{ reason: '扰乱会场秩序' }, { reason: '' }],
+    bad: [bad('missing reason', 'reason', {}), bad('reason as a number', 'reason', { reason: 1 })],
   },
   'server:draining': {
     good: [{}],

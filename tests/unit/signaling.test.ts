@@ -288,6 +288,45 @@ describe('handshake', () => {
   });
 });
 
+describe('a participant the chair removed', () => {
+  it('is told why and disconnected; their token no longer admits them, anyone else’s still does', async () => {
+    const chair = await join({ sub: 'chair', role: 'chair' });
+    const bob = await join({ sub: 'bob' });
+    await bob.client.call('queue:request', { kind: 'contribution' });
+    const told = bob.client.next('session:removed');
+    const closed = new Promise((resolve) => bob.client.socket.once('disconnect', resolve));
+    await chair.client.call('participant:remove', { peerId: 'bob', reason: '扰乱会场秩序' });
+    expect(await told).toEqual({ reason: '扰乱会场秩序' });
+    await closed;
+
+    const { state } = server.sessions.current('room1');
+    expect(state.removed.bob).toMatchObject({ by: 'chair', reason: '扰乱会场秩序' });
+    expect(state.queue).toEqual([]); // their request went with them
+    expect(state.attendance.bob?.intervals.at(-1)?.leftAt).toEqual(expect.any(Number));
+    expect(state.decisions.at(-1)).toMatchObject({ kind: 'participant_removed', by: 'chair' });
+
+    // The same (still unexpired, validly signed) token: refused at the handshake.
+    const again = TestClient.connect(server.url, { token: server.token({ sub: 'bob', room: 'room1' }) });
+    await expect(again).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    await connect({ sub: 'carol' });
+  });
+
+  it('can also be removed over REST (the chair’s token), before ever joining', async () => {
+    const res = await fetch(`${server.url}/api/topics/room1/participants/dave/remove`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.token({ sub: 'chair', role: 'chair' })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ reason: '不属于本界别' }),
+    });
+    expect(res.status).toBe(200);
+    await expect(TestClient.connect(server.url, { token: server.token({ sub: 'dave' }) })).rejects.toMatchObject({
+      code: 'NOT_ALLOWED',
+    });
+  });
+});
+
 describe('joining and leaving', () => {
   it('answers the first joiner with itself, an empty room and the session as it stands', async () => {
     const { result } = await join({ sub: 'alice', name: '李华', role: 'chair', sector: '教育' });
@@ -517,6 +556,7 @@ describe('media requests and events', () => {
     'floor:resume': {},
     'floor:extend': { seconds: 60 },
     'participant:mute': { peerId: 'bob' },
+    'participant:remove': { peerId: 'bob', reason: '请离场' },
     'comment:post': { text: '我先说两句' },
     'comment:react': { commentId: 'c1', reaction: 'agree', on: true },
     'comment:hide': { commentId: 'c1', reason: '离题' },

@@ -33,6 +33,8 @@ export type Command =
   | { type: 'agenda.open'; itemId: string }
   | { type: 'participant.join'; person: Person }
   | { type: 'participant.leave'; personId: string }
+  /** The chair (or organiser) removes someone: their invitation no longer admits them. */
+  | { type: 'participant.remove'; personId: string; reason: string }
   | { type: 'queue.request'; kind: EntryKind }
   | { type: 'queue.withdraw'; entryId: string }
   | { type: 'queue.add'; speakerId: string; kind: EntryKind }

@@ -140,6 +140,24 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     return [{ type: 'participant.left', data: { personId: c.personId } }];
   },
 
+  'participant.remove': (state, c, actor) => {
+    if (!state.topic) throw new NotFound('there is no such consultation');
+    if (c.personId === actor.id) throw new Forbidden('you cannot remove yourself');
+    if (state.removed[c.personId]) return [];
+    const name = state.attendance[c.personId]?.person.name ?? c.personId;
+    const holdsFloor = findTurn(state, state.currentTurnId)?.speaker.id === c.personId;
+    const last = state.attendance[c.personId]?.intervals.at(-1);
+    const present = last !== undefined && last.leftAt === undefined;
+    return [
+      { type: 'participant.removed', data: { personId: c.personId, name, by: actor.id, reason: c.reason.trim() } },
+      ...(holdsFloor ? endCurrentTurn(state, 'chair') : []),
+      ...state.queue
+        .filter((e) => e.speaker.id === c.personId)
+        .map((e) => ({ type: 'queue.entryRemoved', data: { entryId: e.id, by: actor.id } }) as const),
+      ...(present ? [{ type: 'participant.left', data: { personId: c.personId } } as const] : []),
+    ];
+  },
+
   'queue.request': (state, c, actor, ctx) => {
     requireStatus(state, LIVE, 'request the floor');
     // A closed list: only the chair adds (also themselves); points of order still come unless blocked.

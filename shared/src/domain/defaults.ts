@@ -31,6 +31,7 @@ export function emptyState(id: string): RoomState {
     currentTurnId: null,
     interruptedTurnIds: [],
     attendance: {},
+    removed: {},
     comments: [],
     commentIndex: {},
     decisions: [],

@@ -42,6 +42,7 @@ export type DomainEventBody =
   | { type: 'agenda.opened'; data: { by: string; itemId: string } }
   | { type: 'participant.joined'; data: { person: Person } }
   | { type: 'participant.left'; data: { personId: string } }
+  | { type: 'participant.removed'; data: { personId: string; name: string; by: string; reason: string } }
   | { type: 'queue.entryAdded'; data: { entry: QueueEntry; index: number } }
   | { type: 'queue.entryWithdrawn'; data: { entryId: string } }
   | { type: 'queue.entryRemoved'; data: { entryId: string; by: string } }

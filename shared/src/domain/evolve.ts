@@ -80,6 +80,12 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       if (!last || last.leftAt !== undefined) record.intervals.push({ joinedAt: event.at });
       return;
     }
+    case 'participant.removed': {
+      const { personId, name, by, reason } = event.data;
+      state.removed[personId] = { at: event.at, by, reason };
+      decision(state, event, 'participant_removed', reason ? `${name}：${reason}` : name);
+      return;
+    }
     case 'participant.left': {
       const last = state.attendance[event.data.personId]?.intervals.at(-1);
       if (last && last.leftAt === undefined) last.leftAt = event.at;

@@ -27,6 +27,7 @@ export const PERMISSIONS: Record<CommandType, readonly ActorRole[]> = {
   'agenda.open': CHAIR,
   'participant.join': ['system'],
   'participant.leave': ['system'],
+  'participant.remove': ORGANISERS,
   'queue.request': SPEAKERS,
   'queue.withdraw': SPEAKERS,
   'queue.add': CHAIR,

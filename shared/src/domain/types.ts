@@ -157,7 +157,8 @@ export interface Decision {
     | 'agenda_opened'
     | 'list_closed'
     | 'list_opened'
-    | 'mode_changed';
+    | 'mode_changed'
+    | 'participant_removed';
   detail: string;
 }
 
@@ -218,6 +219,8 @@ export interface RoomState {
   /** Turns paused by an interposed question, innermost last; resumed when it ends. */
   interruptedTurnIds: string[];
   attendance: Record<string, Attendance>;
+  /** People removed by the chair or organiser: their invitations no longer admit them. */
+  removed: Record<string, { at: number; by: string; reason: string }>;
   comments: Comment[];
   /** Index into `comments` by id (kept in step by the reducer). */
   commentIndex: Record<string, number>;

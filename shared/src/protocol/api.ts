@@ -63,6 +63,9 @@ export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
 
 export const ScheduleSchema = z.strictObject({ scheduledAt: z.iso.datetime({ offset: true }) });
 
+/** `POST /api/topics/:id/participants/:personId/remove`: why (recorded in the minutes' decisions). */
+export const ParticipantRemoveSchema = z.strictObject({ reason: Str(200).default('') });
+
 /** Longest invitation (30 days) and the default one (72 hours), in hours. */
 
 /** `POST /api/topics/:id/invitations`: who the join link is for. The token carries these claims. */

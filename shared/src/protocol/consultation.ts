@@ -63,6 +63,8 @@ export const ConsultationRequestSchemas = {
   'floor:extend': z.strictObject({ seconds: z.number().int().min(5).max(1800) }),
   /** Chair: pause a participant's microphone now (they may unmute again unless gated). */
   'participant:mute': z.strictObject({ peerId: z.string().min(1).max(128) }),
+  /** Chair: remove someone from the consultation; their invitation no longer admits them. */
+  'participant:remove': z.strictObject({ peerId: z.string().min(1).max(128), reason: Text(200) }),
 
   'comment:post': z.strictObject({
     id: ClientId.optional(),

@@ -43,6 +43,8 @@ export const NotificationSchemas = {
   'mic:state': z.strictObject({ allowed: z.boolean(), mutedByChair: z.boolean() }),
   /** The same identity joined from elsewhere (another tab or device); this connection is closed. */
   'session:replaced': z.strictObject({}),
+  /** The chair removed this participant (with their reason): the connection is closed, the invitation void. */
+  'session:removed': z.strictObject({ reason: z.string() }),
   /**
    * This node is shutting down: its connections close next and clients reconnect by themselves
    * (through the proxy, to another node) and join again; nothing of the session is lost.

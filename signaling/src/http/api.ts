@@ -15,6 +15,7 @@ import {
   type MinutesDocument,
   minutesDocument,
   NotFound,
+  ParticipantRemoveSchema,
   ScheduleSchema,
   sessionView,
   TopicCreateSchema,
@@ -187,6 +188,12 @@ export function createApi(deps: ApiDeps): express.Router {
   lifecycle('open', ['chair'], () => ({ type: 'session.open' }));
   lifecycle('close', ['chair'], () => ({ type: 'session.close' }));
   lifecycle('archive', [], () => ({ type: 'topic.archive' }));
+  // Someone is removed: their invitation no longer admits them and a connection of theirs closes.
+  lifecycle('participants/:personId/remove', ['chair'], (req) => ({
+    type: 'participant.remove',
+    personId: param(req, 'personId'),
+    reason: parse(ParticipantRemoveSchema, req.body ?? {}).reason,
+  }));
 
   // A join link for one person: a token for this room with the given role, name and sector.
   api.post(

@@ -270,6 +270,15 @@ export class Room {
     this.#replace(local);
   }
 
+  /** The chair removed someone: if they are connected here, they are told why and closed. */
+  #expel(personId: string, reason: string): void {
+    const participant = this.#participants.get(personId);
+    if (!participant) return;
+    send(this.#io.local.to(participant.socket.id), 'session:removed', { reason });
+    this.#remove(participant, false); // the removal recorded their leaving
+    participant.socket.disconnect(true);
+  }
+
   /** A newer connection of the same person took over: the older one is told, then closed. */
   #replace(participant: Participant): void {
     const { socket } = participant;
@@ -415,6 +424,7 @@ export class Room {
       this.#broadcast('queue:state', queueView(state, version, Date.now()));
     }
     for (const event of events) {
+      if (event.type === 'participant.removed') this.#expel(event.data.personId, event.data.reason);
       if (event.type === 'comment.posted') this.#newComments.push(event.data.comment.id);
       if (event.type === 'comment.reacted' || event.type === 'comment.hidden') {
         this.#newComments.flush(); // an update never overtakes the comment it changes

@@ -89,6 +89,7 @@ export function consultationHandlers(socket: YishiSocket): Handlers {
       return { version: room.version() };
     },
 
+    'participant:remove': ({ peerId, reason }) => run({ type: 'participant.remove', personId: peerId, reason }),
     'comment:post': ({ id, text, replyTo, stance }) => run({ type: 'comment.post', id, text, replyTo, stance }, id),
     'comment:react': ({ commentId, reaction, on }) => run({ type: 'comment.react', commentId, reaction, on }),
     'comment:hide': ({ commentId, reason }) => run({ type: 'comment.hide', commentId, reason }),

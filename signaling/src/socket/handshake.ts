@@ -32,6 +32,7 @@ async function checkSessionOpen(sessions: SessionService, identity: TokenClaims)
   const { state } = await sessions.get(identity.room);
   if (!state.topic) throw new NotFound(`there is no consultation session "${identity.room}"`);
   const status = state.session.status;
+  if (state.removed[identity.sub]) throw new Forbidden('you have been removed from this consultation');
   if (JOINABLE.includes(status)) return;
   if (status === 'closed' && (identity.role === 'chair' || identity.role === 'secretary')) return;
   throw new SessionNotOpen(status === 'closed' ? 'the session is closed' : 'the session has not been opened yet');

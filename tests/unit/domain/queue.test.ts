@@ -315,3 +315,27 @@ describe('speaking queue: status', () => {
     room.refuse({ type: 'queue.request', kind: 'point_of_order' }, observer, 'NOT_ALLOWED');
   });
 });
+
+describe('removing a participant', () => {
+  it('records who and why, ends their turn, drops their requests and closes their attendance', () => {
+    const room = openRoom({ stage: 'agenda' });
+    room.request(member1);
+    room.request(member1, 'point_of_order');
+    room.request(member2);
+    room.grant(room.state.queue.find((e) => e.speaker.id === member1.id && e.kind === 'contribution')!.id);
+    room.run({ type: 'participant.remove', personId: member1.id, reason: ' 扰乱会场秩序 ' }, chair);
+    expect(room.state.removed[member1.id]).toEqual({ at: room.now, by: chair.id, reason: '扰乱会场秩序' });
+    expect(room.current).toBeUndefined();
+    expect(room.queueOrder()).toEqual([`${member2.id}:contribution`]);
+    expect(room.state.attendance[member1.id]?.intervals.at(-1)?.leftAt).toBe(room.now);
+    expect(room.state.decisions.at(-1)).toMatchObject({ kind: 'participant_removed', by: chair.id });
+    // Again: nothing more happens.
+    expect(room.run({ type: 'participant.remove', personId: member1.id, reason: '' }, chair)).toEqual([]);
+  });
+
+  it('is the chair’s or organiser’s, and not of oneself', () => {
+    const room = openRoom({ stage: 'agenda' });
+    room.refuse({ type: 'participant.remove', personId: member2.id, reason: '' }, member1, 'NOT_ALLOWED');
+    room.refuse({ type: 'participant.remove', personId: chair.id, reason: '' }, chair, 'NOT_ALLOWED');
+  });
+});

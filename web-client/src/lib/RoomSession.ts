@@ -53,7 +53,7 @@ export interface RemotePeer {
 const RETRY_REFUSED_MS = 5000;
 }
 
-export type Phase = 'joining' | 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'failed';
+export type Phase = 'joining' | 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'removed' | 'failed';
 
 export interface RoomState {
   phase: Phase;
@@ -95,6 +95,8 @@ export interface LocalMedia {
   screen?: MediaStreamTrack;
 }
 
+  /** Why the chair removed this participant (phase `removed`). */
+  removedReason?: string;
 export interface JoinOptions {
   /** The pre-join "audio only" choice carries data saver into the room. */
   receiveMode?: ReceiveMode;
@@ -378,7 +380,8 @@ export class RoomSession {
     sig.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       if (reason === 'io server disconnect') {
-        if (this.state.get().phase !== 'replaced') this.#close('left');
+        const { phase } = this.state.get();
+        if (phase !== 'replaced' && phase !== 'removed') this.#close('left');
         return;
       }
       this.consultation?.outbox.offline();
@@ -389,6 +392,10 @@ export class RoomSession {
     sig.socket.on('connect', () => void this.#enter().catch((err: unknown) => this.#fail(err)));
     sig.socket.on('connect_error', (err: Error & { data?: ErrorBody }) => {
       const code = err.data?.code;
+    sig.on('session:removed', ({ reason }) => {
+      this.state.update((s) => ({ ...s, removedReason: reason }));
+      this.#close('removed');
+    });
       if (!code) return; // the network: Socket.IO keeps trying by itself
       // Refused on the way back. A limit or a node shutting down passes, so try again; anything
       // else (an expired invitation, a closed session) is final and shown.
@@ -787,7 +794,7 @@ export class RoomSession {
     this.state.update((s) => ({ ...s, phase: 'failed', error }));
   }
 
-  #close(phase: 'left' | 'replaced'): void {
+  #close(phase: 'left' | 'replaced' | 'removed'): void {
     this.#generation++;
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.consultation?.outbox.close(new RequestError('NETWORK', 'left the room before this was sent'));

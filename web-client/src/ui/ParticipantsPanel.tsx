@@ -105,6 +105,20 @@ export function ParticipantsPanel({ session, self }: { session: RoomSession; sel
                             {t('chair.mute')}
                           </button>
                         )}
+                        {!isSelf && (
+                          <button
+                            type="button"
+                            data-testid="remove-participant"
+                            aria-label={t('people.removeFor', { name: info.name })}
+                            onClick={() => {
+                              // The reason goes into the minutes' record of the chair's decisions.
+                              const reason = window.prompt(t('people.removeReason', { name: info.name }));
+                              if (reason !== null) run(() => act('participant:remove', { peerId: info.id, reason }));
+                            }}
+                          >
+                            {t('people.remove')}
+                          </button>
+                        )}
                       </span>
                     )}
                   </li>

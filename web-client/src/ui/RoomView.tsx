@@ -27,6 +27,15 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
   const [screenError, setScreenError] = useState<string>();
   const self = state.self;
 
+  if (state.phase === 'removed') {
+    return (
+      <main class="card" data-testid="removed">
+        <p>{t('room.removed')}</p>
+        {state.removedReason && <p>{t('room.removedReason', { reason: state.removedReason })}</p>}
+      </main>
+    );
+  }
+
   if (state.phase === 'left' || state.phase === 'replaced') {
     return (
       <main class="card" data-testid="left">

@@ -54,18 +54,19 @@ const HEARTBEAT_TTL_MS = 6_000;
 /**
  * Removes a session's directory entries (KEYS[1], a hash of JSON rows `{ node, … }`) only while
  * they are still the ones node ARGV[1] wrote: a person who has meanwhile joined again at another
- * node (their row rewritten by it) keeps their row. ARGV[2…]: the fields.
+ * node (their row rewritten by it) keeps their row. ARGV[2…]: the fields. Returns the fields
+ * removed: of several nodes sweeping the same gone node, exactly one removes each.
  */
 const FORGET_OWN = `
-local n = 0
+local removed = {}
 for i = 2, #ARGV do
   local row = redis.call('HGET', KEYS[1], ARGV[i])
   if row and cjson.decode(row).node == ARGV[1] then
     redis.call('HDEL', KEYS[1], ARGV[i])
-    n = n + 1
+    removed[#removed + 1] = ARGV[i]
   end
 end
-return n
+return removed
 `;
 
 /**
@@ -162,14 +163,21 @@ export class NodeLink {
    * Removes a gone node's entries from a session's directory (any node may do it, more than
    * once); a person who has since joined at another node keeps the entry that node wrote.
    */
-  async forget(sessionId: string, node: string, entries: { peers: string[]; producers: string[] }): Promise<void> {
-    const multi = this.#pub.multi();
-    if (entries.peers.length > 0) {
-      multi.eval(FORGET_OWN, { keys: [this.#keys.peers(sessionId)], arguments: [node, ...entries.peers] });
-    }
-    if (entries.producers.length > 0) multi.hDel(this.#keys.producers(sessionId), entries.producers);
-    await multi.exec();
-    this.#log.info({ sessionId, node, ...entries }, 'forgot a node that stopped heartbeating');
+  async forget(
+    sessionId: string,
+    node: string,
+    entries: { peers: string[]; producers: string[] },
+  ): Promise<{ peers: string[] }> {
+    if (entries.producers.length > 0) await this.#pub.hDel(this.#keys.producers(sessionId), entries.producers);
+    const peers =
+      entries.peers.length > 0
+        ? ((await this.#pub.eval(FORGET_OWN, {
+            keys: [this.#keys.peers(sessionId)],
+            arguments: [node, ...entries.peers],
+          })) as string[])
+        : [];
+    this.#log.info({ sessionId, node, ...entries, removed: peers }, 'forgot a node that stopped heartbeating');
+    return { peers };
   }
 
   private constructor(pub: RedisClient, sub: RedisClient, keys: RedisKeys, log: Logger) {

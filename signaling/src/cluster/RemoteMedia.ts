@@ -37,7 +37,18 @@ export class RemoteMedia {
   readonly #outbox: MediaNotice[] = [];
   #closed = false;
 
-  constructor(sessionId: string, media: MediaRoomApi, link: NodeLink, broadcast: Broadcast, log: Logger) {
+  /** Told who was on a node that stopped heartbeating (this node removed them from the directory). */
+  readonly #gone: (peerIds: string[]) => void;
+
+  constructor(
+    sessionId: string,
+    media: MediaRoomApi,
+    link: NodeLink,
+    broadcast: Broadcast,
+    gone: (peerIds: string[]) => void,
+    log: Logger,
+  ) {
+    this.#gone = gone;
     this.#sessionId = sessionId;
     this.#media = media;
     this.#link = link;
@@ -176,7 +187,12 @@ export class RemoteMedia {
         this.#broadcast('peer:left', { peerId });
       }
       for (const [, { pipeId }] of producers) this.#media.pipes.closePipe(pipeId);
-      await this.#link.forget(this.#sessionId, node, { peers, producers: producers.map(([id]) => id) });
+      const forgotten = await this.#link.forget(this.#sessionId, node, {
+        peers,
+        producers: producers.map(([id]) => id),
+      });
+      // Their connections died with that node: they have left, unless back elsewhere (their row rewritten).
+      if (forgotten.peers.length > 0) this.#gone(forgotten.peers);
     }
   }
 

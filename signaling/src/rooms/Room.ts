@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { MediaRoomApi } from '@yishi/sfu';
 import {
   type Actor,
+  AppError,
   type Command,
   type CommentView,
   canPublish,
@@ -41,6 +42,10 @@ interface Participant {
   /** While their connection is lost: they go when the timer fires, or come back first. */
   away?: { timer: NodeJS.Timeout; release: () => void } | undefined;
 }
+
+/** Recording a departure while the store is unreachable: tried again every 2 s for 5 minutes. */
+const LEAVE_RETRY_MS = 2_000;
+const LEAVE_ATTEMPTS = 150;
 
 /** Comments a (re)joining client gets at once; older ones are paged. */
 const SNAPSHOT_COMMENTS = 50;
@@ -109,7 +114,16 @@ export class Room {
     this.#log = log.child({ module: 'room', roomId: id });
     this.#remote =
       options.link &&
-      new RemoteMedia(id, media, options.link, (event, payload) => this.#broadcast(event, payload), this.#log);
+      new RemoteMedia(
+        id,
+        media,
+        options.link,
+        (event, payload) => this.#broadcast(event, payload),
+        (peerIds) => {
+          for (const peerId of peerIds) if (!this.#participants.has(peerId)) this.#recordLeave(peerId);
+        },
+        this.#log,
+      );
     sessions.on('changed', this.#onChange);
     media.on('producerClosed', (info) => {
       this.#broadcast('producer:closed', info);
@@ -380,10 +394,20 @@ export class Room {
     }
   }
 
-  #recordLeave(personId: string): void {
-    this.#sessions
-      .execute(this.id, { type: 'participant.leave', personId }, SYSTEM)
-      .catch((err: unknown) => this.#log.error({ err, peerId: personId }, 'could not record leaving'));
+  /**
+   * Records that `personId` left. While the store cannot be reached (Redis restarting) it tries
+   * again, for a while, unless they are back here meanwhile.
+   */
+  #recordLeave(personId: string, attempt = 1): void {
+    this.#sessions.execute(this.id, { type: 'participant.leave', personId }, SYSTEM).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'UNAVAILABLE' && attempt < LEAVE_ATTEMPTS) {
+        setTimeout(() => {
+          if (!this.#participants.has(personId)) this.#recordLeave(personId, attempt + 1);
+        }, LEAVE_RETRY_MS).unref();
+        return;
+      }
+      this.#log.error({ err, peerId: personId }, 'could not record leaving');
+    });
   }
 
   /** Chair and secretary form one audience (they see hidden comments and the minutes), everyone else another. */

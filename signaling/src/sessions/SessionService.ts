@@ -32,6 +32,8 @@ export const SYSTEM: Actor = { id: 'system', name: 'system', role: 'system' };
  * random back-off between attempts keeps two nodes from colliding in lockstep.
  */
 const MAX_ATTEMPTS = 20;
+/** A turn-clock tick that failed (the store unreachable) is tried again after this. */
+const CLOCK_RETRY_MS = 1_000;
 const backOff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
 
@@ -218,9 +220,14 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     const timer = setTimeout(
       () => {
         this.#timers.delete(sessionId);
-        this.execute(sessionId, { type: 'clock.tick' }, SYSTEM).catch((err: unknown) =>
-          this.#log.error({ err, sessionId }, 'turn clock tick failed'),
-        );
+        this.execute(sessionId, { type: 'clock.tick' }, SYSTEM).catch((err: unknown) => {
+          this.#log.error({ err, sessionId }, 'turn clock tick failed; trying again shortly');
+          // The store could not be reached (Redis restarting): the turn must still end.
+          setTimeout(() => {
+            const loaded = this.#ready.get(sessionId);
+            if (loaded && !this.#closed && !this.#timers.has(sessionId)) this.#scheduleClock(loaded.state);
+          }, CLOCK_RETRY_MS).unref();
+        });
       },
       Math.max(0, deadline.at - this.#now()),
     );

@@ -5,3 +5,12 @@ export function quantile(values: number[], q: number): number {
   const rank = Math.max(1, Math.ceil(q * sorted.length));
   return sorted[rank - 1] as number;
 }
+
+/** p50, p95 (nearest rank) and maximum of `values`, rounded to whole units. */
+export function spread(values: number[]): { p50: number; p95: number; max: number } {
+  return {
+    p50: Math.round(quantile(values, 0.5)),
+    p95: Math.round(quantile(values, 0.95)),
+    max: values.length === 0 ? Number.NaN : Math.round(Math.max(...values)),
+  };
+}

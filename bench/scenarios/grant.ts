@@ -3,19 +3,8 @@ import { PROTOCOL_VERSION } from '@yishi/shared';
 import { joinRoom, launchChromium } from '../../tests/support/browser.js';
 import { TestClient } from '../../tests/support/client.js';
 import { openTopic, startTestServer } from '../../tests/support/server.js';
+import { watchFirstMedia } from '../lib/pageWatch.js';
 import { quantile } from '../stats.js';
-
-/** In the page: resolves with Date.now() when the first new audio packet from "member" arrives. */
-const WAIT_FOR_NEW_AUDIO = `(async () => {
-  const packets = async () => ((await window.yishi.session.inboundStats()) || [])
-    .filter((r) => r.peerId === 'member' && r.kind === 'audio')
-    .reduce((n, r) => n + r.packetsReceived, 0);
-  const start = await packets();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    if ((await packets()) > start) return Date.now();
-  }
-})()`;
 
 /**
  * grant: in moderated mode, the time from the chair's `floor:grant` request to the first new
@@ -49,13 +38,11 @@ export async function grant(options: { runs: number }) {
     for (let i = 0; i < options.runs; i++) {
       await member.evaluate(() => window.yishi?.session?.consultation.act('queue:request', { kind: 'contribution' }));
       await listener.waitForTimeout(300);
-      // The listener starts watching, then the chair grants.
-      // A string, not a function: tsx's name helpers do not exist in the page.
-      const seen = listener.evaluate(WAIT_FOR_NEW_AUDIO) as Promise<number>;
-      await listener.waitForTimeout(200);
+      // The listener starts watching (getStats every 10 ms), then the chair grants.
+      const seen = await watchFirstMedia(listener, { from: ['member'], kinds: ['audio'], pollMs: 10 });
       const grantedAt = Date.now();
       await chair.call('floor:grant', {});
-      samples.push((await seen) - grantedAt);
+      samples.push(((await seen())['member/audio'] as number) - grantedAt);
       await chair.call('floor:end', {});
       await listener.waitForTimeout(500);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grant } from '../../bench/scenarios/grant.js';
 import { join } from '../../bench/scenarios/join.js';
+import { workerKill } from '../../bench/scenarios/workerKill.js';
 
 /** One-run versions of the browser benchmarks: the harness produces its figures (values are not checked). */
 describe('browser benchmark harness (smoke)', () => {
@@ -19,5 +20,16 @@ describe('browser benchmark harness (smoke)', () => {
     const { data } = await grant({ runs: 1 });
     expect(data.samplesMs).toHaveLength(1);
     expect(typeof data.p50Ms).toBe('number');
+  });
+
+  it('worker-kill measures media coming back after the worker is killed', async () => {
+    const { data, table } = await workerKill({ runs: 1 });
+    expect(data.perRun).toHaveLength(1);
+    expect(data.perRun[0]?.newPid).not.toBe(data.perRun[0]?.oldPid);
+    for (const samples of Object.values(data.samplesMs)) {
+      expect(samples.length).toBeGreaterThan(0);
+      for (const ms of samples) expect(ms).toBeGreaterThan(0);
+    }
+    expect(table).toHaveLength(6);
   });
 });

@@ -5,12 +5,17 @@ import {
   computeLayout,
   decideConsumer,
   decideReceive,
+  type DegradationState,
+  INITIAL_DEGRADATION,
   type LayoutInput,
   measureLink,
   nextDegradation,
   paginate,
   pickFeatured,
+  type Quality,
+  RESTORE,
   type ReceiveContext,
+  STALLED_FPS,
   type StatsEntry,
   tileKey,
 } from '../../web-client/src/lib/ReceivePolicy.js';
@@ -90,23 +95,86 @@ describe('receive policy: which consumers to pause, which layer to ask for', () 
   });
 });
 
-describe('degradation steps with the measured quality', () => {
-  it('poor lowers one step at a time, good restores one step at a time, fair holds', () => {
-    expect(nextDegradation(0, 'poor')).toBe(1);
-    expect(nextDegradation(1, 'poor')).toBe(2);
-    expect(nextDegradation(2, 'poor')).toBe(2);
-    expect(nextDegradation(2, 'fair')).toBe(2);
-    expect(nextDegradation(1, 'fair')).toBe(1);
-    expect(nextDegradation(2, 'good')).toBe(1);
-    expect(nextDegradation(1, 'good')).toBe(0);
-    expect(nextDegradation(0, 'good')).toBe(0);
-    expect(nextDegradation(1, undefined)).toBe(1);
+describe('degradation steps with the measured quality: quick to lower, slow to restore', () => {
+  const run = (qualities: Array<Quality | undefined>, from: DegradationState = INITIAL_DEGRADATION) => {
+    const levels: number[] = [];
+    let state = from;
+    for (const q of qualities) {
+      state = nextDegradation(state, q);
+      levels.push(state.level);
+    }
+    return { levels, state };
+  };
+  const good = (n: number): Quality[] => Array.from({ length: n }, () => 'good');
+
+  it('poor lowers one step per sample: the grid, then the large view', () => {
+    expect(run(['poor', 'poor', 'poor']).levels).toEqual([1, 2, 2]);
+  });
+
+  it('a single good sample restores nothing; several in a row restore one step, then the next', () => {
+    const { state: lowered } = run(['poor', 'poor']);
+    expect(run(['good'], lowered).levels).toEqual([2]);
+    const after = RESTORE.after;
+    expect(run(good(2 * after), lowered).levels).toEqual([
+      ...Array(after - 1).fill(2),
+      1,
+      ...Array(after - 1).fill(1),
+      0,
+    ]);
+  });
+
+  it('fair, or nothing measurable, holds the level and starts the count again', () => {
+    const { state: lowered } = run(['poor']);
+    const broken = [...good(RESTORE.after - 1), 'fair' as const, ...good(RESTORE.after - 1), undefined];
+    expect(run(broken, lowered).levels.every((l) => l === 1)).toBe(true);
+    expect(run([...broken, ...good(RESTORE.after)], lowered).state.level).toBe(0);
+    expect(run(['fair', 'fair'], INITIAL_DEGRADATION).levels).toEqual([0, 0]);
+  });
+
+  it('does not flap on a link that is poor every few samples (the 2 → 0 within 6 s seen before)', () => {
+    const flapping: Quality[] = ['poor', 'poor', 'good', 'good', 'poor', 'good', 'good', 'good', 'poor', 'good'];
+    expect(
+      run([...flapping, ...flapping])
+        .levels.slice(1)
+        .every((l) => l === 2),
+    ).toBe(true);
+  });
+
+  it('a restore undone at once makes the next one wait twice as long, up to a limit; one that holds resets it', () => {
+    const { state: lowered } = run(['poor', 'poor']);
+    // Restored to 1 after the usual run, and poor at once again: back to 2, and the wait doubles.
+    const undone = run([...good(RESTORE.after), 'poor'], lowered);
+    expect(undone.levels.slice(-2)).toEqual([1, 2]);
+    expect(undone.state.restoreAfter).toBe(2 * RESTORE.after);
+    expect(run(good(2 * RESTORE.after - 1), undone.state).state.level).toBe(2);
+    expect(run(good(2 * RESTORE.after), undone.state).state.level).toBe(1);
+    // Undone again and again: the wait stops growing at the limit.
+    let state = undone.state;
+    for (let i = 0; i < 10; i++) state = run([...good(state.restoreAfter), 'poor'], state).state;
+    expect(state.restoreAfter).toBe(RESTORE.max);
+    expect(state.level).toBe(2);
+    // Restored all the way and held: the usual wait again.
+    const held = run(good(2 * RESTORE.max + RESTORE.max + 1), state).state;
+    expect(held.level).toBe(0);
+    expect(held.restoreAfter).toBe(RESTORE.after);
+    const next = run(['poor', ...good(RESTORE.after)], held).state;
+    expect(next.level).toBe(0);
   });
 });
 
 describe('link quality', () => {
-  it('classifies by the worst of loss, jitter and round-trip time', () => {
+  it('classifies by the worst of loss, repairs, jitter, round-trip time and stalled video', () => {
     expect(classifyQuality({})).toBeUndefined();
+    // Retransmissions hide loss from lossRate, not from the NACKs that asked for them.
+    expect(classifyQuality({ lossRate: 0, nackRate: 0.01 })).toBe('good');
+    expect(classifyQuality({ lossRate: 0, nackRate: 0.08 })).toBe('fair');
+    expect(classifyQuality({ lossRate: 0, nackRate: 0.2 })).toBe('poor');
+    // Cameras that should play and do not: one of four may be its sender's trouble; half is our link.
+    expect(classifyQuality({ lossRate: 0, jitterMs: 5, videoStalled: 0 })).toBe('good');
+    expect(classifyQuality({ lossRate: 0, jitterMs: 5, videoStalled: 0.2 })).toBe('good');
+    expect(classifyQuality({ lossRate: 0, jitterMs: 5, videoStalled: 1 / 3 })).toBe('fair');
+    expect(classifyQuality({ lossRate: 0, jitterMs: 5, videoStalled: 0.5 })).toBe('poor');
+    expect(classifyQuality({ videoStalled: 1 })).toBe('poor');
     expect(classifyQuality({ lossRate: 0, jitterMs: 5, rttMs: 20 })).toBe('good');
     expect(classifyQuality({ lossRate: 0.05 })).toBe('fair');
     expect(classifyQuality({ jitterMs: 40 })).toBe('fair');
@@ -120,13 +188,21 @@ describe('link quality', () => {
     expect(classifyQuality({ videoJitterMs: 200 })).toBe('poor');
   });
 
-  const inbound = (id: string, kind: string, received: number, lost: number, jitter = 0.005): StatsEntry => ({
+  const inbound = (
+    id: string,
+    kind: string,
+    received: number,
+    lost: number,
+    jitter = 0.005,
+    more: Partial<StatsEntry> = {},
+  ): StatsEntry => ({
     id,
     type: 'inbound-rtp',
     kind,
     packetsReceived: received,
     packetsLost: lost,
     jitter,
+    ...more,
   });
 
   it('measures loss over the interval from cumulative counters, per stream', () => {
@@ -172,6 +248,89 @@ describe('link quality', () => {
     expect(second.sample.jitterMs).toBeUndefined();
     expect(second.sample.videoJitterMs).toBeCloseTo(25);
     expect(classifyQuality(second.sample)).toBe('good');
+  });
+
+  it('counts NACKs as loss before repair: a link whose loss is all retransmitted is not good', () => {
+    const first = measureLink([inbound('a', 'audio', 1000, 0, 0.01, { nackCount: 0 })], undefined);
+    const second = measureLink(
+      [inbound('a', 'audio', 1100, 1, 0.01, { nackCount: 20 }), inbound('v', 'video', 50, 0)],
+      first.counters,
+    );
+    expect(second.sample.lossRate).toBeCloseTo(1 / 101);
+    expect(second.sample.nackRate).toBeCloseTo(20 / 101);
+    expect(classifyQuality(second.sample)).toBe('poor');
+  });
+
+  describe('stalled cameras', () => {
+    /** One camera's video stream: `frames` decoded so far, `packets` received, at `at` ms. */
+    const camera = (track: string, frames: number, packets: number, at: number): StatsEntry =>
+      inbound(`in-${track}`, 'video', packets, 0, 0.01, {
+        trackIdentifier: track,
+        framesDecoded: frames,
+        timestamp: at,
+      });
+    const mic = (packets: number, at: number): StatsEntry =>
+      inbound('mic', 'audio', packets, 0, 0.01, { timestamp: at });
+    const playing = (...tracks: string[]) => new Map(tracks.map((t) => [`key-${t}`, t]));
+
+    it('audio flowing cleanly and no frames from the only camera that should play: stalled, poor', () => {
+      // What the indicator said "good" to: 256 kbit/s, 20% loss, the SFU sending no video at all.
+      const first = measureLink([mic(1000, 0), camera('cam', 300, 900, 0)], undefined, playing('cam'));
+      expect(first.stalled.size).toBe(0);
+      expect(first.sample.videoStalled).toBeUndefined();
+      const second = measureLink([mic(1100, 2000), camera('cam', 300, 900, 2000)], first.counters, playing('cam'));
+      expect([...second.stalled]).toEqual(['key-cam']);
+      expect(second.sample.videoStalled).toBe(1);
+      expect(second.sample.lossRate).toBe(0);
+      expect(classifyQuality(second.sample)).toBe('poor');
+    });
+
+    it('a slide show (fewer than STALLED_FPS frames a second) is stalled too; moving video is not', () => {
+      const first = measureLink(
+        [mic(0, 0), camera('slow', 0, 0, 0), camera('ok', 0, 0, 0)],
+        undefined,
+        playing('slow', 'ok'),
+      );
+      const slowFrames = 2 * STALLED_FPS - 1;
+      const second = measureLink(
+        [mic(100, 2000), camera('slow', slowFrames, 200, 2000), camera('ok', 2 * STALLED_FPS, 200, 2000)],
+        first.counters,
+        playing('slow', 'ok'),
+      );
+      expect([...second.stalled]).toEqual(['key-slow']);
+      expect(second.sample.videoStalled).toBe(0.5);
+    });
+
+    it('judges only cameras that should have played all interval, and over a long enough one', () => {
+      const first = measureLink([camera('a', 10, 100, 0), camera('b', 10, 100, 0)], undefined, playing('a'));
+      // b starts playing (resumed): its first interval is not judged; a was paused meanwhile.
+      const second = measureLink(
+        [camera('a', 10, 100, 2000), camera('b', 10, 100, 2000)],
+        first.counters,
+        playing('b'),
+      );
+      expect(second.stalled.size).toBe(0);
+      expect(second.sample.videoStalled).toBeUndefined();
+      // Measured again too soon after: no frame rate from that.
+      const soon = measureLink([camera('b', 10, 100, 2300)], second.counters, playing('b'));
+      expect(soon.stalled.size).toBe(0);
+      const later = measureLink([camera('b', 10, 100, 4400)], soon.counters, playing('b'));
+      expect([...later.stalled]).toEqual(['key-b']);
+    });
+
+    it('a camera that never received a packet (no inbound-rtp entry yet) decodes nothing', () => {
+      const first = measureLink([mic(100, 0)], undefined, playing('never'));
+      const second = measureLink([mic(200, 2000)], first.counters, playing('never'));
+      expect([...second.stalled]).toEqual(['key-never']);
+    });
+
+    it('without timestamps, only a camera that decoded no frame at all is stalled', () => {
+      const untimed = (track: string, frames: number): StatsEntry =>
+        inbound(`in-${track}`, 'video', 100, 0, 0.01, { trackIdentifier: track, framesDecoded: frames });
+      const first = measureLink([untimed('a', 5), untimed('b', 5)], undefined, playing('a', 'b'));
+      const second = measureLink([untimed('a', 5), untimed('b', 6)], first.counters, playing('a', 'b'));
+      expect([...second.stalled]).toEqual(['key-a']);
+    });
   });
 
   it('falls back to the nominated pair, then to remote reports, for the round-trip time', () => {

@@ -24,7 +24,14 @@ export type Degradation = 0 | 1 | 2;
 
 export type SpatialLayer = 0 | 1 | 2;
 
-/** The simulcast layers: 0 = ¼ resolution, 1 = ½, 2 = full (see the camera encodings). */
+/**
+ * The simulcast layers, numbered as the camera's encodings (see CAMERA_ENCODINGS): 0 = ¼ of the
+ * capture's resolution, 1 = ½, 2 = full. A small capture has fewer: Chromium limits the layer
+ * count by resolution (640×480 gets two) and drops the top encodings, so only 0 and 1 (¼ and ½)
+ * arrive; the SFU keeps the numbering and sends the highest layer present up to the preferred one
+ * (the lowest present if none is). So `high` means the best the camera offers, and `low` is always
+ * the smallest there is.
+ */
 export const LAYER = { low: 0, medium: 1, high: 2 } as const;
 
 /** One remote consumer, as the policy sees it. */
@@ -86,13 +93,53 @@ export function decideReceive(consumers: readonly ConsumerRef[], ctx: ReceiveCon
 }
 
 /**
- * One step per measurement: a poor link lowers the layers a step further (grid first, then the
- * large view), a good one restores a step; fair holds, so the layers do not flap.
+ * How the layers follow the measured quality, with hysteresis: the level the policy applies, and
+ * what is needed to raise it again.
  */
-export function nextDegradation(current: Degradation, quality: Quality | undefined): Degradation {
-  if (quality === 'poor') return current >= 1 ? 2 : 1;
-  if (quality === 'good') return current <= 1 ? 0 : 1;
-  return current;
+export interface DegradationState {
+  level: Degradation;
+  /** Good samples in a row since the last one that was not good, or since the last step. */
+  goodRun: number;
+  /** Good samples in a row needed to restore one step (grows while restores do not hold). */
+  restoreAfter: number;
+  /** Samples since the last restore, until it has held for `restoreAfter` samples. */
+  sinceRestore?: number;
+}
+
+/**
+ * Restoring a step takes `after` good samples in a row (2 s each); when a restore is undone within
+ * as many samples (the link cannot carry the higher layer after all), the next one waits twice
+ * as long, up to `max`.
+ */
+export const RESTORE = { after: 5, max: 40 } as const;
+
+export const INITIAL_DEGRADATION: DegradationState = { level: 0, goodRun: 0, restoreAfter: RESTORE.after };
+
+/**
+ * One measurement: degrade quickly, restore slowly. A poor sample lowers the layers a step at once
+ * (grid first, then the large view); only `restoreAfter` good samples in a row restore one step;
+ * fair (or nothing measurable) holds and starts the count again, so the layers do not flap.
+ */
+export function nextDegradation(state: DegradationState, quality: Quality | undefined): DegradationState {
+  let { level, goodRun, restoreAfter, sinceRestore } = state;
+  if (sinceRestore !== undefined) sinceRestore++;
+  if (quality === 'poor') {
+    // The last restore did not hold: the link cannot carry that layer, try it again later.
+    if (sinceRestore !== undefined) restoreAfter = Math.min(RESTORE.max, restoreAfter * 2);
+    return { level: level >= 1 ? 2 : 1, goodRun: 0, restoreAfter };
+  }
+  if (sinceRestore !== undefined && sinceRestore > restoreAfter) {
+    // The last restore held: back to the usual wait.
+    restoreAfter = RESTORE.after;
+    sinceRestore = undefined;
+  }
+  goodRun = quality === 'good' ? goodRun + 1 : 0;
+  if (level > 0 && goodRun >= restoreAfter) {
+    level = level === 2 ? 1 : 0;
+    goodRun = 0;
+    sinceRestore = 0;
+  }
+  return sinceRestore === undefined ? { level, goodRun, restoreAfter } : { level, goodRun, restoreAfter, sinceRestore };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,8 +147,14 @@ export function nextDegradation(current: Degradation, quality: Quality | undefin
 
 /** What one measurement found over the last interval; a field is absent when it could not be measured. */
 export interface LinkSample {
-  /** Packets lost / packets expected, 0..1. */
+  /** Packets lost / packets expected, 0..1: what retransmissions could not repair. */
   lossRate?: number;
+  /**
+   * NACKs sent / packets expected, 0..1: the loss before repair. The SFU retransmits audio and
+   * video that is asked for again, so a lossy link can show almost no `lossRate`; its cost is
+   * bandwidth and delay, and it shows here.
+   */
+  nackRate?: number;
   /** Audio jitter: what people notice first. */
   jitterMs?: number;
   /**
@@ -110,22 +163,33 @@ export interface LinkSample {
    */
   videoJitterMs?: number;
   rttMs?: number;
+  /**
+   * Share (0..1) of the cameras that should have played all interval (received, not paused by us
+   * or their owner) that decoded fewer than `STALLED_FPS` frames a second: the SFU stopped sending
+   * them (it does when our link cannot carry even their lowest layer) or they arrive too damaged
+   * to decode. Nothing else on the page shows that.
+   */
+  videoStalled?: number;
 }
 
 export const QUALITY_THRESHOLDS = {
-  fair: { lossRate: 0.03, jitterMs: 30, videoJitterMs: 60, rttMs: 300 },
-  poor: { lossRate: 0.1, jitterMs: 80, videoJitterMs: 150, rttMs: 600 },
+  fair: { lossRate: 0.03, nackRate: 0.05, jitterMs: 30, videoJitterMs: 60, rttMs: 300, videoStalled: 0.25 },
+  // Half the cameras stalled: our link rather than one sender's (a lone remote camera counts).
+  poor: { lossRate: 0.1, nackRate: 0.15, jitterMs: 80, videoJitterMs: 150, rttMs: 600, videoStalled: 0.5 },
 } as const;
 
-/** The worst of loss, jitter and round-trip time decides; undefined when nothing was measurable. */
+/** A camera decoding fewer frames a second than this, over a whole interval, is stalled: not moving video. */
+export const STALLED_FPS = 2;
+
+/**
+ * The worst of loss (repaired or not), jitter, round-trip time and stalled video decides;
+ * undefined when nothing was measurable.
+ */
 export function classifyQuality(sample: LinkSample): Quality | undefined {
-  const { lossRate, jitterMs, videoJitterMs, rttMs } = sample;
-  if ([lossRate, jitterMs, videoJitterMs, rttMs].every((v) => v === undefined)) return undefined;
+  const keys = Object.keys(QUALITY_THRESHOLDS.poor) as Array<keyof typeof QUALITY_THRESHOLDS.poor>;
+  if (keys.every((k) => sample[k] === undefined)) return undefined;
   const over = (limits: (typeof QUALITY_THRESHOLDS)['fair' | 'poor']) =>
-    (lossRate ?? 0) >= limits.lossRate ||
-    (jitterMs ?? 0) >= limits.jitterMs ||
-    (videoJitterMs ?? 0) >= limits.videoJitterMs ||
-    (rttMs ?? 0) >= limits.rttMs;
+    keys.some((k) => (sample[k] ?? 0) >= limits[k]);
   if (over(QUALITY_THRESHOLDS.poor)) return 'poor';
   if (over(QUALITY_THRESHOLDS.fair)) return 'fair';
   return 'good';
@@ -135,9 +199,15 @@ export function classifyQuality(sample: LinkSample): Quality | undefined {
 export interface StatsEntry {
   id: string;
   type: string;
+  /** Milliseconds (the report's clock). */
+  timestamp?: number;
   kind?: string;
+  /** The receiving track's id (inbound-rtp). */
+  trackIdentifier?: string;
   packetsReceived?: number;
   packetsLost?: number;
+  nackCount?: number;
+  framesDecoded?: number;
   jitter?: number;
   state?: string;
   nominated?: boolean;
@@ -147,42 +217,66 @@ export interface StatsEntry {
   selectedCandidatePairId?: string;
 }
 
-/** Cumulative counters per inbound stream, kept between measurements. */
-export type StatsCounters = ReadonlyMap<string, { received: number; lost: number }>;
+/** Cumulative counters kept between measurements. */
+export interface StatsCounters {
+  /** Per inbound stream (stats id). */
+  streams: ReadonlyMap<string, { received: number; lost: number; nacks: number }>;
+  /** Per camera expected to play at that measurement (the caller's key): frames decoded so far, and when. */
+  videos: ReadonlyMap<string, { frames: number; at: number | undefined }>;
+}
 
 /** Fewer packets than this in an interval say nothing reliable about loss. */
 const MIN_PACKETS_FOR_LOSS = 20;
+/** A shorter interval says nothing reliable about a frame rate. */
+const MIN_INTERVAL_MS = 1000;
 
 /**
  * One measurement of the receive transport: loss over the interval since `previous` (per stream,
- * from cumulative counters), jitter (of audio streams when any arrive, else of video) and
- * the round-trip time of the selected candidate pair (or, failing that, of remote reports).
+ * from cumulative counters), before repair (NACKs) and after; jitter (of audio streams when any
+ * arrive, else of video); the round-trip time of the selected candidate pair (or, failing that, of
+ * remote reports); and which of the cameras in `playing` stalled.
+ *
+ * `playing` maps a key to the track id of each camera that should be playing now; one is judged
+ * only if its key was there at the previous measurement too, so the caller gives a camera a new
+ * key whenever it starts playing again (resumed by us or its owner). A camera that never received
+ * a packet has no inbound-rtp entry yet: it counts as decoding nothing.
  */
 export function measureLink(
   entries: Iterable<StatsEntry>,
   previous: StatsCounters | undefined,
-): { sample: LinkSample; counters: StatsCounters } {
-  const counters = new Map<string, { received: number; lost: number }>();
+  playing: ReadonlyMap<string, string> = new Map(),
+): { sample: LinkSample; counters: StatsCounters; stalled: Set<string> } {
+  const streams = new Map<string, { received: number; lost: number; nacks: number }>();
   let received = 0;
   let lost = 0;
+  let nacks = 0;
   const jitter: { audio: number[]; video: number[] } = { audio: [], video: [] };
   const pairs = new Map<string, StatsEntry>();
   let selectedPairId: string | undefined;
   const remoteRtts: number[] = [];
+  const videoByTrack = new Map<string, StatsEntry>();
+  let reportAt: number | undefined;
   for (const s of entries) {
+    if (typeof s.timestamp === 'number') reportAt = Math.max(reportAt ?? s.timestamp, s.timestamp);
     if (s.type === 'inbound-rtp') {
-      const now = { received: s.packetsReceived ?? 0, lost: Math.max(0, s.packetsLost ?? 0) };
-      counters.set(s.id, now);
-      const before = previous?.get(s.id);
+      const now = {
+        received: s.packetsReceived ?? 0,
+        lost: Math.max(0, s.packetsLost ?? 0),
+        nacks: s.nackCount ?? 0,
+      };
+      streams.set(s.id, now);
+      const before = previous?.streams.get(s.id);
       if (before) {
         received += Math.max(0, now.received - before.received);
         lost += Math.max(0, now.lost - before.lost);
+        nacks += Math.max(0, now.nacks - before.nacks);
       }
       // Only streams that carried packets since the last measurement: a paused one keeps a stale jitter.
       const flowing = before ? now.received > before.received : now.received > 0;
       if (typeof s.jitter === 'number' && flowing) {
         (s.kind === 'audio' ? jitter.audio : jitter.video).push(s.jitter * 1000);
       }
+      if (s.kind === 'video' && s.trackIdentifier) videoByTrack.set(s.trackIdentifier, s);
     } else if (s.type === 'candidate-pair') {
       pairs.set(s.id, s);
     } else if (s.type === 'transport' && s.selectedCandidatePairId) {
@@ -191,8 +285,34 @@ export function measureLink(
       remoteRtts.push(s.roundTripTime * 1000);
     }
   }
+
+  const videos = new Map<string, { frames: number; at: number | undefined }>();
+  const stalled = new Set<string>();
+  let judged = 0;
+  for (const [key, trackId] of playing) {
+    const entry = videoByTrack.get(trackId);
+    const now = { frames: entry?.framesDecoded ?? 0, at: entry?.timestamp ?? reportAt };
+    videos.set(key, now);
+    const before = previous?.videos.get(key);
+    if (!before) continue;
+    const frames = Math.max(0, now.frames - before.frames);
+    if (now.at !== undefined && before.at !== undefined) {
+      const ms = now.at - before.at;
+      if (ms < MIN_INTERVAL_MS) continue;
+      judged++;
+      if ((frames * 1000) / ms < STALLED_FPS) stalled.add(key);
+    } else {
+      // No clock: only "no frame at all" can be told.
+      judged++;
+      if (frames === 0) stalled.add(key);
+    }
+  }
+
   const sample: LinkSample = {};
-  if (received + lost >= MIN_PACKETS_FOR_LOSS) sample.lossRate = lost / (received + lost);
+  if (received + lost >= MIN_PACKETS_FOR_LOSS) {
+    sample.lossRate = lost / (received + lost);
+    sample.nackRate = Math.min(1, nacks / (received + lost));
+  }
   if (jitter.audio.length > 0) sample.jitterMs = Math.max(...jitter.audio);
   else if (jitter.video.length > 0) sample.videoJitterMs = Math.max(...jitter.video);
   const selected =
@@ -200,7 +320,8 @@ export function measureLink(
     [...pairs.values()].find((p) => p.selected || (p.nominated && p.state === 'succeeded'));
   if (typeof selected?.currentRoundTripTime === 'number') sample.rttMs = selected.currentRoundTripTime * 1000;
   else if (remoteRtts.length > 0) sample.rttMs = Math.max(...remoteRtts);
-  return { sample, counters };
+  if (judged > 0) sample.videoStalled = stalled.size / judged;
+  return { sample, counters: { streams, videos }, stalled };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ import {
   computeLayout,
   type Decision,
   type Degradation,
+  type DegradationState,
   decideConsumer,
+  INITIAL_DEGRADATION,
   type Layout,
   type LinkSample,
   measureLink,
@@ -30,7 +32,12 @@ import {
 import { RequestError, Signaling } from './signaling.js';
 import { Store } from './store.js';
 
-/** Three VP8 simulcast layers; the SFU forwards each receiver the one its link can carry. */
+/**
+ * Three VP8 simulcast layers (¼, ½ and full resolution: `LAYER` in ReceivePolicy); the SFU
+ * forwards each receiver the one its link can carry. A small capture gets fewer: Chromium drops
+ * the top ones (640×480 sends only ¼ and ½), and the SFU keeps the numbering and falls back to the
+ * highest layer there is, so the receive policy needs no change for such cameras.
+ */
 const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
   { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
@@ -42,6 +49,8 @@ const MIC_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: tr
 const SCREEN_ENCODINGS: types.RtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
 /** How often the receive link is measured. */
 const QUALITY_INTERVAL_MS = 2000;
+/** After the server refused a reconnection for now (a limit, a node shutting down): try again after this. */
+const RETRY_REFUSED_MS = 5000;
 
 export interface RemotePeer {
   info: PeerInfo;
@@ -49,8 +58,8 @@ export interface RemotePeer {
   micOn: boolean;
   /** Video not arriving now: paused by its owner, or by our receive policy (data saver, off-page). */
   videoOff?: Partial<Record<VideoSource, boolean>>;
-/** After the server refused a reconnection for now (a limit, a node shutting down): try again after this. */
-const RETRY_REFUSED_MS = 5000;
+  /** Video that should play but whose frames stopped (or crawl): the SFU cannot send it over our link. */
+  videoStalled?: Partial<Record<VideoSource, boolean>>;
 }
 
 export type Phase = 'joining' | 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'removed' | 'failed';
@@ -86,6 +95,8 @@ export interface RoomState {
   /** The grid page shown (0-based). */
   page: number;
   error?: { code: string; message: string };
+  /** Why the chair removed this participant (phase `removed`). */
+  removedReason?: string;
 }
 
 export interface LocalMedia {
@@ -95,8 +106,6 @@ export interface LocalMedia {
   screen?: MediaStreamTrack;
 }
 
-  /** Why the chair removed this participant (phase `removed`). */
-  removedReason?: string;
 export interface JoinOptions {
   /** The pre-join "audio only" choice carries data saver into the room. */
   receiveMode?: ReceiveMode;
@@ -111,6 +120,11 @@ interface ConsumerEntry {
   applied: Decision | undefined;
   /** The producer's owner paused it (camera turned off). */
   ownerPaused: boolean;
+  /** Off (paused by its owner or by us) when last shown; `playing` counts the times it started playing. */
+  shownOff?: boolean;
+  playing?: number;
+  /** Should play, but the last measurement found its frames stopped (see `measureLink`). */
+  stalled?: boolean;
   /** Changes to this consumer run one at a time. */
   chain: Promise<void>;
 }
@@ -136,6 +150,8 @@ export class RoomSession {
   #generation = 0;
   #qualityTimer: ReturnType<typeof setInterval> | undefined;
   #statsCounters: { transportId: string; counters: StatsCounters } | undefined;
+  /** The receive policy's degradation with its hysteresis; `state.degradation` is its level. */
+  #degradation: DegradationState = INITIAL_DEGRADATION;
   #policyQueued = false;
   #floorHolderId: string | undefined;
   /** This page's id for the server: coming back with it resumes instead of replacing. */
@@ -375,6 +391,10 @@ export class RoomSession {
       this.#applyLocalMic();
     });
     sig.on('session:replaced', () => this.#close('replaced'));
+    sig.on('session:removed', ({ reason }) => {
+      this.state.update((s) => ({ ...s, removedReason: reason }));
+      this.#close('removed');
+    });
     // The server is shutting down: the connection closes next and Socket.IO reconnects (to another node).
     sig.on('server:draining', () => this.state.update((s) => ({ ...s, phase: 'reconnecting' })));
     sig.socket.on('disconnect', (reason) => {
@@ -392,10 +412,6 @@ export class RoomSession {
     sig.socket.on('connect', () => void this.#enter().catch((err: unknown) => this.#fail(err)));
     sig.socket.on('connect_error', (err: Error & { data?: ErrorBody }) => {
       const code = err.data?.code;
-    sig.on('session:removed', ({ reason }) => {
-      this.state.update((s) => ({ ...s, removedReason: reason }));
-      this.#close('removed');
-    });
       if (!code) return; // the network: Socket.IO keeps trying by itself
       // Refused on the way back. A limit or a node shutting down passes, so try again; anything
       // else (an expired invitation, a closed session) is final and shown.
@@ -713,17 +729,35 @@ export class RoomSession {
     return entry.chain;
   }
 
-  /** Whether a remote tile has live video: its owner has not paused it and we receive it. */
+  /**
+   * Whether a remote tile has live video: its owner has not paused it and we receive it; and
+   * whether, though it should play, its frames have stopped.
+   */
   #showVideoState(entry: ConsumerEntry): void {
     if (entry.source === 'mic') return;
     const off = entry.ownerPaused || (entry.applied?.paused ?? true);
+    if (entry.shownOff !== off) {
+      entry.shownOff = off;
+      entry.stalled = false;
+      // Playing again: the next measurement is its first full interval, so it is judged after that.
+      if (!off) entry.playing = (entry.playing ?? 0) + 1;
+    }
+    const stalled = !off && Boolean(entry.stalled);
     const source = entry.source;
     const peer = this.state.get().peers.find((p) => p.info.id === entry.peerId);
-    if (!peer || (peer.videoOff?.[source] ?? false) === off) return;
-    this.#updatePeer(entry.peerId, (p) => ({ ...p, videoOff: { ...p.videoOff, [source]: off } }));
+    if (!peer) return;
+    if ((peer.videoOff?.[source] ?? false) === off && (peer.videoStalled?.[source] ?? false) === stalled) return;
+    this.#updatePeer(entry.peerId, (p) => ({
+      ...p,
+      videoOff: { ...p.videoOff, [source]: off },
+      videoStalled: { ...p.videoStalled, [source]: stalled },
+    }));
   }
 
-  /** Every 2 s: the receive transport's loss, jitter and round-trip time make the quality indicator. */
+  /**
+   * Every 2 s: the receive transport's loss (before and after repair), jitter, round-trip time and
+   * stalled cameras make the quality indicator, mark stalled tiles, and move the degradation.
+   */
   async #measureQuality(): Promise<void> {
     const transport = await this.#recvTransport?.catch(() => undefined);
     if (!transport || transport.closed) return;
@@ -733,12 +767,26 @@ export class RoomSession {
     } catch {
       return;
     }
+    // Cameras that should be playing now, keyed anew each time one starts playing again.
+    const playing = new Map<string, string>();
+    const byKey = new Map<string, ConsumerEntry>();
+    for (const entry of this.#consumers.values()) {
+      if (entry.source !== 'camera' || entry.consumer.closed || entry.shownOff !== false) continue;
+      const key = `${entry.consumer.id}:${entry.playing ?? 0}`;
+      playing.set(key, entry.consumer.track.id);
+      byKey.set(key, entry);
+    }
     const previous = this.#statsCounters?.transportId === transport.id ? this.#statsCounters.counters : undefined;
-    const { sample, counters } = measureLink(entries, previous);
+    const { sample, counters, stalled } = measureLink(entries, previous, playing);
     this.#statsCounters = { transportId: transport.id, counters };
+    for (const [key, entry] of byKey) {
+      if (Boolean(entry.stalled) === stalled.has(key)) continue;
+      entry.stalled = stalled.has(key);
+      this.#showVideoState(entry);
+    }
     const quality = classifyQuality(sample);
-    const s = this.state.get();
-    const degradation = nextDegradation(s.degradation, quality);
+    this.#degradation = nextDegradation(this.#degradation, quality);
+    const degradation = this.#degradation.level;
     this.state.update((x) => ({ ...x, quality, degradation, link: sample }));
   }
 

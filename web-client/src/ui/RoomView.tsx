@@ -291,6 +291,7 @@ function TileOf({
       info={peer.info}
       video={peer.tracks[tile.source]}
       videoPaused={peer.videoOff?.[tile.source] ?? false}
+      videoStalled={peer.videoStalled?.[tile.source] ?? false}
       micOn={peer.micOn}
       speaking={state.activeSpeakerId === peer.info.id}
       source={tile.source}
@@ -304,10 +305,11 @@ function QualityIndicator({ state }: { state: RoomState }) {
   const level = state.quality ?? 'unknown';
   const text = t('quality.label', { level: t(`quality.${level}`) });
   const bars = level === 'good' ? 3 : level === 'fair' ? 2 : level === 'poor' ? 1 : 0;
-  const { lossRate, rttMs } = state.link;
+  const { lossRate, nackRate, rttMs, videoStalled } = state.link;
   const jitterMs = state.link.jitterMs ?? state.link.videoJitterMs;
   const details = t('quality.details', {
     loss: lossRate === undefined ? '—' : `${(lossRate * 100).toFixed(1)}%`,
+    nack: nackRate === undefined ? '—' : `${(nackRate * 100).toFixed(1)}%`,
     jitter: jitterMs === undefined ? '—' : `${Math.round(jitterMs)} ms`,
     rtt: rttMs === undefined ? '—' : `${Math.round(rttMs)} ms`,
   });
@@ -317,7 +319,12 @@ function QualityIndicator({ state }: { state: RoomState }) {
       data-testid="quality"
       data-quality={level}
       data-degradation={state.degradation}
-      title={[text, details, ...(state.degradation > 0 ? [t('quality.lowered')] : [])].join('\n')}
+      title={[
+        text,
+        details,
+        ...(videoStalled ? [t('quality.videoStalled')] : []),
+        ...(state.degradation > 0 ? [t('quality.lowered')] : []),
+      ].join('\n')}
     >
       <svg viewBox="0 0 18 14" width="18" height="14" aria-hidden="true">
         {[0, 1, 2].map((i) => (

@@ -15,6 +15,8 @@ interface Props {
   large?: boolean;
   /** The video exists but does not arrive now (data saver, its owner turned it off): show the initial. */
   videoPaused?: boolean;
+  /** The video should play but its frames stopped (a weak link): say so over the last frame. */
+  videoStalled?: boolean;
 }
 
 /** One participant: video (or initial), name, role and sector, microphone state, speaking highlight. */
@@ -27,23 +29,34 @@ export function Tile({
   source = 'camera',
   large = false,
   videoPaused = false,
+  videoStalled = false,
 }: Props) {
   const screen = source === 'screen';
+  const videoState = !video ? 'none' : videoPaused ? 'paused' : videoStalled ? 'stalled' : 'live';
   const name = `${info.name}${self ? t('room.you') : ''}`;
   const label = screen
     ? t('room.screenOf', { name })
-    : `${name}, ${t(`role.${info.role}`)}${speaking ? `, ${t('room.speaking')}` : ''}${videoPaused && video ? `, ${t('room.videoPaused')}` : ''}`;
+    : `${name}, ${t(`role.${info.role}`)}${speaking ? `, ${t('room.speaking')}` : ''}${videoState === 'paused' ? `, ${t('room.videoPaused')}` : ''}${videoState === 'stalled' ? `, ${t('room.videoStalled')}` : ''}`;
   return (
     <figure
-      class={`tile${speaking && !screen ? ' speaking' : ''}${large ? ' large' : ''}${screen ? ' screen' : ''}`}
+      class={`tile${speaking && !screen ? ' speaking' : ''}${large ? ' large' : ''}${screen ? ' screen' : ''}${videoState === 'stalled' ? ' stalled' : ''}`}
       data-testid="tile"
       data-peer-id={info.id}
       data-source={source}
+      data-video={videoState}
       aria-label={label}
     >
       {video && !videoPaused ? (
-        // One's own camera is mirrored; one's own screen is not (text would read backwards).
-        <Video track={video} local={self && !screen} />
+        <>
+          {/* One's own camera is mirrored; one's own screen is not (text would read backwards). */}
+          <Video track={video} local={self && !screen} />
+          {/* Kept playing underneath: the note goes as soon as frames come again. */}
+          {videoStalled && (
+            <span class="stalled-note" aria-hidden="true">
+              {t('room.videoStalled')}
+            </span>
+          )}
+        </>
       ) : (
         <div class="avatar" aria-hidden="true">
           <span class="initial">{info.name.slice(0, 1)}</span>

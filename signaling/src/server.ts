@@ -121,8 +121,12 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         io.local.emit('server:draining', {});
         await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
         io.engine.close();
-        // io.close() lets every socket leave its room and closes the HTTP server.
-        await new Promise<void>((resolve) => io.close(() => resolve()));
+        // io.close() lets every socket leave its room and closes the HTTP server, which waits for
+        // its connections: one still open after a moment (a client reconnecting just now) is cut.
+        const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
+        await Promise.race([ioClosed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+        httpServer.closeAllConnections();
+        await ioClosed;
         rooms.close();
         await media.close();
         await adapter?.close();

@@ -104,6 +104,7 @@ function seeds(): Record<RequestName, Record<string, unknown>> {
     'floor:resume': {},
     'floor:extend': { seconds: 60 },
     'participant:mute': { peerId: 'm1' },
+    'participant:remove': { peerId: 'bystander', reason: '离场' },
     'comment:post': { text: '赞成', stance: 'support', replyTo: ids.comment },
     'comment:react': { commentId: ids.comment, reaction: 'agree', on: true },
     'comment:hide': { commentId: ids.comment, reason: '离题' },

@@ -18,9 +18,15 @@ export async function redisSocketAdapter(
   url: string,
   keys: RedisKeys,
 ): Promise<{ adapter: ReturnType<typeof createAdapter>; close(): Promise<void> }> {
-  const client = createClient({ url, socket: { connectTimeout: 5_000 } });
-  // Failures reach the adapter's calls (it logs them and still delivers locally); an unhandled
-  // error event would end the process.
+  // Publishing fails at once while Redis is down: the adapter then still delivers to this node's
+  // own clients (just not to other nodes, nor for a later recovery) instead of holding every
+  // notification until Redis is back.
+  const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 5_000 } });
+  // Its stream readers are duplicates of this client; they must wait for Redis instead (a failing
+  // blocking read would be retried at once, in a loop).
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = ((overrides) => duplicate({ ...overrides, disableOfflineQueue: false })) as typeof duplicate;
+  // Failures reach the adapter's calls (it logs them); an unhandled error event would end the process.
   client.on('error', () => {});
   await client.connect();
   return {

@@ -144,4 +144,10 @@ export class Member {
   received(id: string): number {
     return this.comments.filter((c) => c.id === id).length;
   }
+
+  /** Who the session's attendance shows present now, by person id (asked of the server; chair or secretary only). */
+  async present(): Promise<Record<string, boolean>> {
+    const { minutes } = await this.client.call('session:snapshot', {});
+    return Object.fromEntries((minutes?.attendance ?? []).map((a) => [a.person.id, a.present]));
+  }
 }

@@ -59,9 +59,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   pool.closeAll();
-  await proxy.close();
-  await Promise.all([a.stop(), b.stop()]);
-  await redis.stop();
+  // Whatever started, even if the set-up failed half-way: no node or Redis outlives the tests.
+  await proxy?.close();
+  await Promise.all([a?.stop(), b?.stop()]);
+  await redis?.stop();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,11 +8,13 @@ import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
+import { soak } from './scenarios/soak.js';
 import { weakLink } from './scenarios/weakLink.js';
 
 /**
- * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--nodes 2]`: runs one benchmark scenario, prints a table and
- * writes JSON (with the machine) to bench/results/. Never part of the test suite.
+ * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--nodes 2] [--clients N] [--minutes M]`: runs one benchmark
+ * scenario, prints a table (and a summary, if it has one) and writes JSON (with the machine) to bench/results/.
+ * Never part of the test suite.
  */
 const SCENARIOS = {
   join: (o: { runs: number; nodes?: string }) => join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1 }),
@@ -34,16 +36,25 @@ const SCENARIOS = {
     }),
   // Needs root: network namespaces (tests/support/netns.ts).
   'weak-link': () => weakLink({ warmupMs: 10_000, windowMs: 15_000 }),
+  soak: (o: { clients?: string; minutes?: string }) =>
+    soak({ clients: Number(o.clients ?? 300), minutes: Number(o.minutes ?? 5), rooms: 3, sampleMs: 10_000 }),
 } as const;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: 'string', default: '5' }, steps: { type: 'string' }, nodes: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    steps: { type: 'string' },
+    nodes: { type: 'string' },
+    clients: { type: 'string' },
+    minutes: { type: 'string' },
+  },
 });
 const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
   process.stderr.write(
-    `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--nodes 2]\n`,
+    `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--nodes 2] ` +
+      '[--clients N] [--minutes M]\n',
   );
   process.exit(2);
 }
@@ -53,8 +64,11 @@ const result = await SCENARIOS[name]({
   runs,
   ...(values.steps ? { steps: values.steps } : {}),
   ...(values.nodes ? { nodes: values.nodes } : {}),
+  ...(values.clients ? { clients: values.clients } : {}),
+  ...(values.minutes ? { minutes: values.minutes } : {}),
 });
 console.table(result.table);
+if ('summary' in result) process.stdout.write(`${result.summary}\n`);
 const out = path.join(import.meta.dirname, 'results', `${name}-${startedAt.replace(/[:.]/g, '-')}.json`);
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(

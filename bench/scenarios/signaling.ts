@@ -8,6 +8,7 @@ import { signToken } from '../../signaling/src/auth/tokens.js';
 import { RedisServer } from '../../tests/support/redis.js';
 import { freePort, ServerProcess } from '../../tests/support/serverProcess.js';
 import { TEST_SECRET } from '../../tests/support/server.js';
+import { cpuMs, rss } from '../lib/proc.js';
 import { quantile } from '../stats.js';
 
 const ROOM = 'bench';
@@ -20,19 +21,6 @@ export interface SignalingOptions {
   grantTrials: number;
   /** 1: the embedded store; 2: two server processes sharing a real redis-server, clients alternating. */
   nodes: 1 | 2;
-}
-
-/** Resident memory of a process, bytes. */
-function rss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
-/** CPU time (user + system) a process has used, ms. */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks of 10 ms on Linux.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**

@@ -10,6 +10,7 @@ import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
 import { soak } from './scenarios/soak.js';
 import { weakLink } from './scenarios/weakLink.js';
+import { workerKill } from './scenarios/workerKill.js';
 
 /**
  * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--nodes 2] [--clients N] [--minutes M]`: runs one benchmark
@@ -36,6 +37,7 @@ const SCENARIOS = {
     }),
   // Needs root: network namespaces (tests/support/netns.ts).
   'weak-link': () => weakLink({ warmupMs: 10_000, windowMs: 15_000 }),
+  'worker-kill': (o: { runs: number }) => workerKill(o),
   soak: (o: { clients?: string; minutes?: string }) =>
     soak({ clients: Number(o.clients ?? 300), minutes: Number(o.minutes ?? 5), rooms: 3, sampleMs: 10_000 }),
 } as const;

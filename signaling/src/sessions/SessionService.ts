@@ -58,7 +58,8 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   /** The same sessions once loaded, for synchronous reads. */
   readonly #ready = new Map<string, Loaded>();
   readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Each session's next turn-clock wake-up, and the deadline it is for. */
+  readonly #timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   #closed = false;
 
   constructor(store: RoomStore, log: Logger, bus?: EventBus, now: () => number = Date.now) {
@@ -123,7 +124,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
 
   close(): void {
     this.#closed = true;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.removeAllListeners();
   }
@@ -209,13 +210,18 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     return run;
   }
 
-  /** One wake-up per session, at the current turn's next deadline (warning or end). */
+  /**
+   * One wake-up per session, at the current turn's next deadline (warning or end). Kept as it is
+   * when the deadline has not changed: most commands (a comment, a reaction) do not move it.
+   */
   #scheduleClock(state: RoomState): void {
     const sessionId = state.session.id;
-    clearTimeout(this.#timers.get(sessionId));
-    this.#timers.delete(sessionId);
     const turn = findTurn(state, state.currentTurnId);
     const deadline = turn && turnDeadline(turn, state.settings);
+    const scheduled = this.#timers.get(sessionId);
+    if (scheduled && scheduled.at === deadline?.at) return;
+    clearTimeout(scheduled?.timer);
+    this.#timers.delete(sessionId);
     if (!deadline || this.#closed) return;
     const timer = setTimeout(
       () => {
@@ -232,6 +238,6 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
       Math.max(0, deadline.at - this.#now()),
     );
     timer.unref();
-    this.#timers.set(sessionId, timer);
+    this.#timers.set(sessionId, { timer, at: deadline.at });
   }
 }

@@ -20,6 +20,25 @@ import { redisSocketAdapter } from './cluster/socketAdapter.js';
 
 /** Time for the `server:draining` notice to reach clients before their connections close. */
 const DRAIN_NOTICE_MS = 200;
+/** How long shutdown waits for each Redis connection to close. */
+const REDIS_CLOSE_MS = 2_000;
+
+/** Whether `promise` settles within `ms` (it is not cancelled either way). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface RunningServer {
   /** Base URL for clients, e.g. http://127.0.0.1:3000 (PUBLIC_URL when configured). */
@@ -124,17 +143,16 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         // io.close() lets every socket leave its room and closes the HTTP server, which waits for
         // its connections: one still open after a moment (a client reconnecting just now) is cut.
         const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
-        await Promise.race([ioClosed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-        httpServer.closeAllConnections();
+        if (!(await within(ioClosed, 1_000))) httpServer.closeAllConnections();
         await ioClosed;
         rooms.close();
         await media.close();
-        await adapter?.close();
-        await connects.close();
-        await link?.close();
+        // Redis may be down or hung: a connection that cannot say goodbye in time is dropped.
+        for (const part of [adapter, connects, link, bus, store]) {
+          if (part && !(await within(part.close(), REDIS_CLOSE_MS)))
+            log.warn('a Redis connection did not close in time');
+        }
         sessions.close();
-        await bus.close();
-        await store.close();
         log.info('yishi stopped');
       })();
       return closed;

@@ -37,10 +37,9 @@ export async function redisSocketAdapter(
       maxLen: STREAM_MAX_LEN,
     }),
     async close() {
-      // While Redis is down, QUIT would wait in the offline queue until it is back (a stopping
-      // node would hang until main.ts's forced exit): then the connection is simply dropped.
-      if (client.isReady) await client.quit().catch(() => client.destroy());
-      else client.destroy();
+      // Dropped rather than QUIT, which would wait for Redis (down, say) to answer: nothing it
+      // still has to send matters once the node stops.
+      client.destroy();
     },
   };
 }

@@ -84,7 +84,6 @@ export class RedisConnectLimiter implements ConnectLimiter {
   }
 
   async close(): Promise<void> {
-    if (this.#client.isReady) await this.#client.quit().catch(() => this.#client.destroy());
-    else this.#client.destroy();
+    this.#client.destroy(); // counts in flight do not matter once the node stops
   }
 }

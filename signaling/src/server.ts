@@ -73,8 +73,9 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   // answer long-polling requests too, and engine.io's own answer then throws (a crash).
   let app: http.RequestListener | undefined;
   const httpServer = http.createServer((req, res) => app?.(req, res));
-  const link = config.redis ? await NodeLink.open(config.redis.url, redisKeys(config.redis.prefix), log) : undefined;
-  const adapter = config.redis ? await redisSocketAdapter(config.redis.url, redisKeys(config.redis.prefix)) : undefined;
+  const redis = config.redis && { url: config.redis.url, keys: redisKeys(config.redis.prefix) };
+  const link = redis ? await NodeLink.open(redis.url, redis.keys, log) : undefined;
+  const adapter = redis ? await redisSocketAdapter(redis.url, redis.keys) : undefined;
   const io = createSocketServer(httpServer, { recoveryMs: config.reconnectGraceMs, adapter: adapter?.adapter });
   const rooms = new RoomRegistry(media, sessions, io, log, {
     commentBatchMs: config.commentBatchMs,
@@ -96,8 +97,8 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     isReady: () => !closing && media.ready,
     api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
   });
-  const connects = config.redis
-    ? await RedisConnectLimiter.open(config.redis.url, redisKeys(config.redis.prefix), config.connectsPerMinute, log)
+  const connects = redis
+    ? await RedisConnectLimiter.open(redis.url, redis.keys, config.connectsPerMinute, log)
     : new MemoryConnectLimiter(config.connectsPerMinute);
   wireSocketServer(io, {
     connects,

@@ -60,7 +60,10 @@ export class RemoteMedia {
   async start(): Promise<void> {
     const { peers, producers } = await this.#link.directory(this.#sessionId);
     for (const entry of peers) this.#peers.set(entry.peer.id, entry);
-    await Promise.all(producers.map(({ node, producer }) => this.#pipeIn(node, producer)));
+    // Not awaited: a pipe from a node that died unnoticed would hold the first join for its call
+    // timeout. Each piped producer is announced here as it arrives (producer:new), and a join
+    // lists those already in.
+    for (const { node, producer } of producers) void this.#pipeIn(node, producer);
   }
 
   /** Participants on other nodes, for someone joining here. */
@@ -137,8 +140,7 @@ export class RemoteMedia {
         }
         break;
       case 'room-closed':
-        for (const pipeId of this.#pipesOut.get(notice.node) ?? []) this.#media.pipes.closePipe(pipeId);
-        this.#pipesOut.delete(notice.node);
+        this.#closePipesTo(notice.node);
         break;
       case 'directory':
         this.#reconcile(notice);
@@ -175,7 +177,10 @@ export class RemoteMedia {
    * participants leave the room here and their piped producers close.
    */
   async sweep(): Promise<void> {
-    const nodes = new Set([...this.#peers.values(), ...this.#pipedIn.values()].map((entry) => entry.node));
+    const nodes = new Set([
+      ...[...this.#peers.values(), ...this.#pipedIn.values()].map((entry) => entry.node),
+      ...this.#pipesOut.keys(),
+    ]);
     if (nodes.size === 0) return;
     const alive = await this.#link.alive([...nodes]);
     for (const node of nodes) {
@@ -187,6 +192,7 @@ export class RemoteMedia {
         this.#broadcast('peer:left', { peerId });
       }
       for (const [, { pipeId }] of producers) this.#media.pipes.closePipe(pipeId);
+      this.#closePipesTo(node); // nobody there to receive them
       const forgotten = await this.#link.forget(this.#sessionId, node, {
         peers,
         producers: producers.map(([id]) => id),
@@ -194,6 +200,12 @@ export class RemoteMedia {
       // Their connections died with that node: they have left, unless back elsewhere (their row rewritten).
       if (forgotten.peers.length > 0) this.#gone(forgotten.peers);
     }
+  }
+
+  /** Stops sending this node's media to `node` (its room closed, or it is gone). */
+  #closePipesTo(node: string): void {
+    for (const pipeId of this.#pipesOut.get(node) ?? []) this.#media.pipes.closePipe(pipeId);
+    this.#pipesOut.delete(node);
   }
 
   /** The room closes on this node (its last connection left). */

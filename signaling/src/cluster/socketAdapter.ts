@@ -1,5 +1,5 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { createClient } from 'redis';
+import { redisClient } from '../store/redisClient.js';
 import type { RedisKeys } from '../store/redisKeys.js';
 
 /**
@@ -21,13 +21,11 @@ export async function redisSocketAdapter(
   // Publishing fails at once while Redis is down: the adapter then still delivers to this node's
   // own clients (just not to other nodes, nor for a later recovery) instead of holding every
   // notification until Redis is back.
-  const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 5_000 } });
+  const client = redisClient(url);
   // Its stream readers are duplicates of this client; they must wait for Redis instead (a failing
   // blocking read would be retried at once, in a loop).
   const duplicate = client.duplicate.bind(client);
   client.duplicate = ((overrides) => duplicate({ ...overrides, disableOfflineQueue: false })) as typeof duplicate;
-  // Failures reach the adapter's calls (it logs them); an unhandled error event would end the process.
-  client.on('error', () => {});
   await client.connect();
   return {
     adapter: createAdapter(client, {

@@ -199,7 +199,7 @@ export class Room {
     if (replaced) {
       this.#log.info({ peerId: identity.sub }, 'identity joined again; replacing the older connection');
       // The person stays present (on the new connection): their attendance goes on unbroken.
-      this.#replace(replaced);
+      this.#dismiss(replaced, 'session:replaced', {});
     }
     const info: PeerInfo = {
       id: identity.sub,
@@ -281,23 +281,22 @@ export class Room {
     const local = this.#participants.get(peer.id);
     if (!local || local.info.joinedAt > peer.joinedAt) return;
     this.#log.info({ peerId: peer.id }, 'identity joined on another node; replacing the connection here');
-    this.#replace(local);
+    this.#dismiss(local, 'session:replaced', {});
   }
 
-  /** The chair removed someone: if they are connected here, they are told why and closed. */
-  #expel(personId: string, reason: string): void {
-    const participant = this.#participants.get(personId);
-    if (!participant) return;
-    send(this.#io.local.to(participant.socket.id), 'session:removed', { reason });
-    this.#remove(participant, false); // the removal recorded their leaving
-    participant.socket.disconnect(true);
-  }
-
-  /** A newer connection of the same person took over: the older one is told, then closed. */
-  #replace(participant: Participant): void {
+  /**
+   * Closes a participant's connection, telling them why first: a newer connection of theirs
+   * took over, or the chair removed them. Their attendance is not recorded here (they go on
+   * elsewhere, or the removal recorded it).
+   */
+  #dismiss<K extends 'session:replaced' | 'session:removed'>(
+    participant: Participant,
+    event: K,
+    payload: NotificationPayload<K>,
+  ): void {
     const { socket } = participant;
     // Delivered at once, not through the adapter (which would only send it after the disconnect).
-    send(this.#io.local.to(socket.id), 'session:replaced', {});
+    send(this.#io.local.to(socket.id), event, payload);
     this.#remove(participant, false);
     socket.disconnect(true);
   }
@@ -448,7 +447,10 @@ export class Room {
       this.#broadcast('queue:state', queueView(state, version, Date.now()));
     }
     for (const event of events) {
-      if (event.type === 'participant.removed') this.#expel(event.data.personId, event.data.reason);
+      if (event.type === 'participant.removed') {
+        const removed = this.#participants.get(event.data.personId);
+        if (removed) this.#dismiss(removed, 'session:removed', { reason: event.data.reason });
+      }
       if (event.type === 'comment.posted') this.#newComments.push(event.data.comment.id);
       if (event.type === 'comment.reacted' || event.type === 'comment.hidden') {
         this.#newComments.flush(); // an update never overtakes the comment it changes

@@ -1,5 +1,5 @@
-import { createClient } from 'redis';
 import type { Logger } from 'pino';
+import { type RedisClient, redisClient } from '../store/redisClient.js';
 import type { RedisKeys } from '../store/redisKeys.js';
 
 /** The window connections are counted in. */
@@ -49,12 +49,12 @@ export class MemoryConnectLimiter implements ConnectLimiter {
  * let through: the limit is a guard, and refusing everyone would be the worse failure.
  */
 export class RedisConnectLimiter implements ConnectLimiter {
-  readonly #client: ReturnType<typeof createClient>;
+  readonly #client: RedisClient;
   readonly #keys: RedisKeys;
   readonly #max: number;
   readonly #log: Logger;
 
-  private constructor(client: ReturnType<typeof createClient>, keys: RedisKeys, max: number, log: Logger) {
+  private constructor(client: RedisClient, keys: RedisKeys, max: number, log: Logger) {
     this.#client = client;
     this.#keys = keys;
     this.#max = max;
@@ -62,8 +62,7 @@ export class RedisConnectLimiter implements ConnectLimiter {
   }
 
   static async open(url: string, keys: RedisKeys, max: number, log: Logger): Promise<RedisConnectLimiter> {
-    const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 5_000 } });
-    client.on('error', () => {}); // failures reach allow(), which lets the connection through
+    const client = redisClient(url); // its failures reach allow(), which lets the connection through
     await client.connect();
     return new RedisConnectLimiter(client, keys, max, log.child({ module: 'connect-limit' }));
   }

@@ -4,8 +4,12 @@ import { RequestError } from '../../web-client/src/lib/signaling.js';
 
 /** A fake server: each call waits to be answered by the test. */
 function fakeServer() {
-  const calls: Array<{ name: string; payload: unknown; answer: (value: unknown) => void; fail: (err: unknown) => void }> =
-    [];
+  const calls: Array<{
+    name: string;
+    payload: unknown;
+    answer: (value: unknown) => void;
+    fail: (err: unknown) => void;
+  }> = [];
   const send = (name: string, payload: unknown) =>
     new Promise((answer, fail) => {
       calls.push({ name, payload, answer, fail });
@@ -23,6 +27,7 @@ describe('Outbox', () => {
     const second = outbox.deliver('comment:post', { text: '二' });
     await flush();
     expect(server.calls.map((c) => c.payload)).toEqual([{ text: '一' }]);
+    expect(outbox.pending.get()).toEqual([]); // online: sending, not waiting for the connection
     server.calls[0]?.answer({ version: 1 });
     expect(await first).toEqual({ version: 1 });
     await flush();

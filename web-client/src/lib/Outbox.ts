@@ -27,6 +27,7 @@ const RETRY_MS = 3_000;
  * stores it once. A refusal (a rule, a limit) is final and reported to the caller.
  */
 export class Outbox {
+  /** What waits for the connection to come back (empty while online: sending is not waiting). */
   readonly pending = new Store<Pending[]>([]);
   readonly #send: (name: RequestName, payload: unknown) => Promise<unknown>;
   #queue: Item[] = [];
@@ -58,12 +59,14 @@ export class Outbox {
   /** The room is joined (again): send what waits. */
   online(): void {
     this.#online = true;
+    this.#show();
     this.#wake?.();
   }
 
   /** The connection dropped: hold everything until `online`. */
   offline(): void {
     this.#online = false;
+    this.#show();
   }
 
   /** The session ended for good: whatever waits fails. */
@@ -112,6 +115,7 @@ export class Outbox {
   }
 
   #show(): void {
-    this.pending.update(() => this.#queue.map(({ name, payload }) => ({ name, payload })));
+    const waiting = this.#online ? [] : this.#queue.map(({ name, payload }) => ({ name, payload }));
+    if (waiting.length > 0 || this.pending.get().length > 0) this.pending.update(() => waiting);
   }
 }

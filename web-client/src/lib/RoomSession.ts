@@ -157,7 +157,10 @@ export class RoomSession {
   /** This page's id for the server: coming back with it resumes instead of replacing. */
   readonly #instanceId = crypto.randomUUID();
   /** Closing the page is leaving, not a lost connection: the others need not wait for us. */
-  readonly #onPageHide = () => this.#signaling.socket.disconnect();
+  readonly #onPageHide = (e: PageTransitionEvent) => {
+    // A page kept in the back-forward cache may come back; one being unloaded is leaving.
+    if (!e.persisted) this.#signaling.socket.disconnect();
+  };
 
   /** The invitation token: it also authorizes the REST exports. */
   readonly token: string;
@@ -415,8 +418,11 @@ export class RoomSession {
       if (!code) return; // the network: Socket.IO keeps trying by itself
       // Refused on the way back. A limit or a node shutting down passes, so try again; anything
       // else (an expired invitation, a closed session) is final and shown.
-      if (code === 'RATE_LIMITED' || code === 'UNAVAILABLE') setTimeout(() => sig.socket.connect(), RETRY_REFUSED_MS);
-      else this.#fail(new RequestError(code, err.data?.message ?? err.message));
+      if (code === 'RATE_LIMITED' || code === 'UNAVAILABLE') {
+        const generation = this.#generation;
+        // Not if the page left (or was replaced, removed) meanwhile.
+        setTimeout(() => generation === this.#generation && sig.socket.connect(), RETRY_REFUSED_MS);
+      } else this.#fail(new RequestError(code, err.data?.message ?? err.message));
     });
   }
 
@@ -470,9 +476,10 @@ export class RoomSession {
         this.#scheduleReceivePolicy();
       });
     }
+    // Joined: what waited to be sent goes now, not after the media (slow on a weak link).
+    this.consultation.outbox.online();
     if (joined.resumed && this.#recvTransport) await this.#resumeMedia(joined.producers);
     else await this.#rebuildMedia(joined.producers);
-    this.consultation.outbox.online();
   }
 
   /**
@@ -485,14 +492,7 @@ export class RoomSession {
       const transports = [this.#sendTransport, await this.#recvTransport].filter(
         (t): t is types.Transport => t !== undefined && !t.closed,
       );
-      await Promise.all(
-        transports.map(async (transport) => {
-          const { iceParameters } = await this.#signaling.request('transport:restartIce', {
-            transportId: transport.id,
-          });
-          await transport.restartIce({ iceParameters });
-        }),
-      );
+      await Promise.all(transports.map((transport) => this.#restartIce(transport)));
     } catch {
       // The server no longer has them (a media reset while we were away): start afresh.
       return this.#rebuildMedia(producers);
@@ -502,7 +502,12 @@ export class RoomSession {
     for (const p of producers) this.#setRemotePaused(p.peerId, p.producerId, p.paused);
     this.#applyLocalMic();
     await Promise.all(producers.map((p) => this.#consume(p, generation)));
-    this.state.update((s) => ({ ...s, phase: 'joined' }));
+  }
+
+  /** New ICE credentials from the server for `transport` (the network path may have changed). */
+  async #restartIce(transport: types.Transport): Promise<void> {
+    const { iceParameters } = await this.#signaling.request('transport:restartIce', { transportId: transport.id });
+    await transport.restartIce({ iceParameters });
   }
 
   /** Drops every transport and builds them again: after a join, reconnect or media reset. */
@@ -555,12 +560,7 @@ export class RoomSession {
     });
     transport.on('connectionstatechange', (state) => {
       // A short network change: new ICE credentials over the (re)connected signaling.
-      if (state === 'failed' || state === 'disconnected') {
-        this.#signaling
-          .request('transport:restartIce', { transportId: transport.id })
-          .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
-          .catch(() => undefined);
-      }
+      if (state === 'failed' || state === 'disconnected') this.#restartIce(transport).catch(() => undefined);
     });
     return transport;
   }

@@ -21,8 +21,11 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
   const { minutes } = view;
   const secretary = self.role === 'secretary';
   const editable = secretary && minutes.status === 'draft';
-  // Through the outbox: an edit made while the connection is down is sent once it is back.
-  const act = consultation.deliver.bind(consultation);
+  const act = consultation.act.bind(consultation);
+  // Edits that are safe to send twice (they overwrite, or carry their own id) go through the
+  // outbox: made while the connection is down, they are sent once it is back. Submitting,
+  // finalizing and removing are not retried behind the user's back.
+  const deliver = consultation.deliver.bind(consultation);
   const sessionId = state.session.session.id;
   const last = minutes.finalized.at(-1);
 
@@ -112,7 +115,7 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
               value={minutes.summaries[turn.id]?.text ?? ''}
               disabled={!editable}
               testId="summary-input"
-              save={(text) => act('minutes:setSummary', { turnId: turn.id, text }, `summary:${turn.id}`)}
+              save={(text) => deliver('minutes:setSummary', { turnId: turn.id, text }, `summary:${turn.id}`)}
             />
           </li>
         ))}
@@ -122,19 +125,19 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
       <ItemList
         items={minutes.consensus}
         editable={editable}
-        onAdd={(text) => run(() => act('minutes:addConsensus', { id: crypto.randomUUID(), text }))}
+        onAdd={(text) => run(() => deliver('minutes:addConsensus', { id: crypto.randomUUID(), text }))}
         onRemove={(id) => run(() => act('minutes:removeConsensus', { id }))}
       />
 
       <h3>{t('minutes.actions')}</h3>
-      <Actions view={view} editable={editable} act={act} run={run} />
+      <Actions view={view} editable={editable} act={act} deliver={deliver} run={run} />
 
       <h3>{t('minutes.notes')}</h3>
       <AutosaveText
         label={t('minutes.notes')}
         value={minutes.notes}
         disabled={!editable}
-        save={(text) => act('minutes:setNotes', { text }, 'notes')}
+        save={(text) => deliver('minutes:setNotes', { text }, 'notes')}
       />
     </section>
   );
@@ -243,10 +246,11 @@ function ItemList(props: {
 function Actions(props: {
   view: MinutesView;
   editable: boolean;
-  act: Consultation['deliver'];
+  act: Consultation['act'];
+  deliver: Consultation['deliver'];
   run: (action: () => Promise<unknown>) => void;
 }) {
-  const { view, editable, act, run } = props;
+  const { view, editable, act, deliver, run } = props;
   const [title, setTitle] = useState('');
   const [owner, setOwner] = useState('');
   const [due, setDue] = useState('');
@@ -303,7 +307,7 @@ function Actions(props: {
             e.preventDefault();
             if (!title.trim() || !owner.trim()) return;
             run(() =>
-              act('minutes:addAction', {
+              deliver('minutes:addAction', {
                 id: crypto.randomUUID(),
                 title,
                 ownerUnit: owner,

@@ -274,7 +274,6 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     producer.observer.on('close', () => {
       peer.producers.delete(producer.id);
       this.#sourceRouter.delete(producer.id);
-      for (const key of this.#piped.keys()) if (key.startsWith(`${producer.id} `)) this.#piped.delete(key);
       if (this.#dominantPeerId === peerId && source === 'mic') this.#setDominant(null);
       // A lost router is reported once, as `reset`, not producer by producer.
       if (!this.#closed && !router.closed) this.emit('producerClosed', { peerId, producerId: producer.id });
@@ -536,7 +535,11 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     const key = `${producerId} ${router.id}`;
     let piped = this.#piped.get(key);
     if (!piped) {
-      piped = source.pipeToRouter({ producerId, router });
+      // Forgotten when the piped copy closes (with its producer, piped in or local): asked again,
+      // it is piped anew rather than served from a dead entry.
+      piped = source.pipeToRouter({ producerId, router }).then(({ pipeProducer }) => {
+        pipeProducer?.observer.once('close', () => this.#piped.delete(key));
+      });
       this.#piped.set(key, piped);
       piped.catch(() => this.#piped.delete(key));
     }

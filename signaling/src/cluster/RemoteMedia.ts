@@ -33,8 +33,8 @@ export class RemoteMedia {
   readonly #pipedIn = new Map<string, { node: string; pipeId: string; peerId: string }>();
   /** Pipes this node sends, per node they go to. */
   readonly #pipesOut = new Map<string, Set<string>>();
-  /** Notices not sent yet because Redis could not be reached, in order; retried until they go. */
-  readonly #outbox: MediaNotice[] = [];
+  /** The last notice sent (or still being tried): the next one goes after it. */
+  #announced: Promise<void> = Promise.resolve();
   #closed = false;
 
   /** Told who was on a node that stopped heartbeating (this node removed them from the directory). */
@@ -241,33 +241,22 @@ export class RemoteMedia {
   }
 
   /**
-   * Tells the other nodes (and the session's directory). A notice that cannot be sent — Redis is
-   * down or restarting — is kept and sent when it is back, in order with any later ones, so that
-   * the other nodes do not keep showing someone who left meanwhile.
+   * Tells the other nodes (and the session's directory), one notice after the other, in order:
+   * a `peer` must never land after the `peer-left` that followed it. A notice that cannot be
+   * sent — Redis is down or restarting — is tried again (backing off) until it goes, and the
+   * later ones wait behind it, so the other nodes do not keep showing someone who left meanwhile.
    */
   #announce(notice: MediaNotice): void {
-    if (this.#outbox.length > 0) {
-      this.#outbox.push(notice);
-      return;
-    }
-    this.#link.publish(this.#sessionId, notice).catch((err: unknown) => {
-      this.#log.warn({ err, notice: notice.type }, 'could not tell the other nodes; retrying until Redis is back');
-      this.#outbox.push(notice);
-      if (this.#outbox.length === 1) void this.#retry();
-    });
-  }
-
-  async #retry(): Promise<void> {
-    for (let delay = RETRY_MS; this.#outbox.length > 0 && !this.#link.closed; ) {
-      await new Promise((resolve) => setTimeout(resolve, delay).unref());
-      try {
-        await this.#link.publish(this.#sessionId, this.#outbox[0] as MediaNotice);
-        this.#outbox.shift();
-        delay = RETRY_MS;
-      } catch {
-        delay = Math.min(delay * 2, RETRY_MAX_MS);
+    this.#announced = this.#announced.then(async () => {
+      for (let delay = RETRY_MS; !this.#link.closed; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          return await this.#link.publish(this.#sessionId, notice);
+        } catch (err) {
+          if (delay === RETRY_MS)
+            this.#log.warn({ err, notice: notice.type }, 'could not tell the other nodes; retrying');
+          await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        }
       }
-    }
-    this.#outbox.length = 0;
+    });
   }
 }

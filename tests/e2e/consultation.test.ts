@@ -103,8 +103,9 @@ describe('the chair removes a participant', () => {
     const chair = await room.open('chair', { name: '王主席', role: 'chair' });
     const carol = await room.open('carol', { name: '丙委员', role: 'member' });
     await chair.click('[data-testid="tab-participants"]');
-    chair.once('dialog', (dialog) => void dialog.accept('与本议题无关'));
     await chair.locator('[data-testid="remove-participant"][aria-label*="丙委员"]').click();
+    await chair.fill('[data-testid="remove-reason"]', '与本议题无关');
+    await chair.click('[data-testid="remove-confirm"]');
     await carol.waitForSelector('[data-testid="removed"]', { timeout: 15_000 });
     expect(await carol.textContent('[data-testid="removed"]')).toContain('与本议题无关');
     // The same join link again: refused, with a clear message.

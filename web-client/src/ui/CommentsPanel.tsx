@@ -4,6 +4,7 @@ import { getLocale, t, useLocale } from '../i18n/index.js';
 import type { Consultation } from '../lib/Consultation.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
+import { ReasonForm } from './ReasonForm.js';
 
 /** Live comments: threads one level deep, stance, reactions; chair and secretary hide, the secretary promotes. */
 export function CommentsPanel({ consultation, self }: { consultation: Consultation; self: Person }) {
@@ -104,7 +105,6 @@ interface CommentProps {
 
 function Comment({ comment, self, moderator, promoted, onReply, act, run }: CommentProps) {
   const [hiding, setHiding] = useState(false);
-  const [reason, setReason] = useState('');
   const time = new Date(comment.createdAt).toLocaleTimeString(getLocale(), { hour: '2-digit', minute: '2-digit' });
   return (
     <article class={`comment${comment.hidden ? ' hidden' : ''}`} data-testid="comment" data-comment-id={comment.id}>
@@ -167,28 +167,15 @@ function Comment({ comment, self, moderator, promoted, onReply, act, run }: Comm
         )}
       </footer>
       {hiding && (
-        <form
-          class="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const text = reason.trim();
-            if (!text) return;
-            run(() => act('comment:hide', { commentId: comment.id, reason: text }));
+        <ReasonForm
+          label={t('comments.hideReason')}
+          confirm={t('comments.hideConfirm')}
+          testId="hide"
+          onSubmit={(reason) => {
+            run(() => act('comment:hide', { commentId: comment.id, reason }));
             setHiding(false);
           }}
-        >
-          <input
-            aria-label={t('comments.hideReason')}
-            placeholder={t('comments.hideReason')}
-            maxLength={200}
-            data-testid="hide-reason"
-            value={reason}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-          <button type="submit" disabled={!reason.trim()} data-testid="hide-confirm">
-            {t('comments.hideConfirm')}
-          </button>
-        </form>
+        />
       )}
     </article>
   );

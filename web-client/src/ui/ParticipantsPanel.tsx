@@ -2,7 +2,9 @@ import type { EntryKind, PeerInfo, Person, Role } from '@yishi/shared';
 import { getLocale, t, useLocale } from '../i18n/index.js';
 import type { RoomSession } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
+import { useState } from 'preact/hooks';
 import { useAction } from './act.js';
+import { ReasonForm } from './ReasonForm.js';
 
 const ROLE_ORDER: Role[] = ['chair', 'secretary', 'member', 'guest', 'observer'];
 
@@ -18,6 +20,8 @@ export function ParticipantsPanel({ session, self }: { session: RoomSession; sel
   const state = useStore(session.state);
   const { queue } = useStore(session.consultation.state);
   const { error, run } = useAction();
+  /** Whom the chair is removing (asked for a reason inline). */
+  const [removing, setRemoving] = useState<string>();
   const chair = self.role === 'chair';
   const act = session.consultation.act.bind(session.consultation);
 
@@ -110,16 +114,25 @@ export function ParticipantsPanel({ session, self }: { session: RoomSession; sel
                             type="button"
                             data-testid="remove-participant"
                             aria-label={t('people.removeFor', { name: info.name })}
-                            onClick={() => {
-                              // The reason goes into the minutes' record of the chair's decisions.
-                              const reason = window.prompt(t('people.removeReason', { name: info.name }));
-                              if (reason !== null) run(() => act('participant:remove', { peerId: info.id, reason }));
-                            }}
+                            aria-expanded={removing === info.id}
+                            onClick={() => setRemoving(removing === info.id ? undefined : info.id)}
                           >
                             {t('people.remove')}
                           </button>
                         )}
                       </span>
+                    )}
+                    {chair && removing === info.id && (
+                      // The reason goes into the minutes' record of the chair's decisions.
+                      <ReasonForm
+                        label={t('people.removeReason', { name: info.name })}
+                        confirm={t('people.remove')}
+                        testId="remove"
+                        onSubmit={(reason) => {
+                          run(() => act('participant:remove', { peerId: info.id, reason }));
+                          setRemoving(undefined);
+                        }}
+                      />
                     )}
                   </li>
                 );

@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   JoinResult,
   QueueView,
+  RequestInput,
   RequestName,
-  RequestPayload,
   ResponseMap,
   Role,
   RtpCapabilities,
@@ -161,7 +161,7 @@ export async function soak(o: SoakOptions) {
   let online = 0;
 
   /** A request whose refusal (or missing ack) is counted by request and code; undefined then. */
-  async function send<K extends RequestName>(c: TestClient, name: K, payload: RequestPayload<K>) {
+  async function send<K extends RequestName>(c: TestClient, name: K, payload: RequestInput<K>) {
     try {
       const res = await c.request(name, payload);
       if (res.ok) return res.data as ResponseMap[K];

@@ -1,18 +1,15 @@
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import {
   type Ack,
-  type ClientToServerEvents,
   type ErrorBody,
   type NotificationName,
   type NotificationPayload,
   PROTOCOL_VERSION,
+  type RequestInput,
   type RequestName,
-  type RequestPayload,
   type ResponseMap,
-  type ServerToClientEvents,
 } from '@yishi/shared';
-
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { type ClientSocket, emitRequest } from '../../web-client/src/lib/signaling.js';
 
 /** A signaling client as the web client uses it: handshake auth, acked requests, awaited notifications. */
 export class TestClient {
@@ -44,20 +41,12 @@ export class TestClient {
   }
 
   /** Sends a request and returns its ack envelope as is. */
-  request<K extends RequestName>(
-    name: K,
-    payload: RequestPayload<K>,
-    timeoutMs = 10_000,
-  ): Promise<Ack<ResponseMap[K]>> {
-    const emit = this.socket.timeout(timeoutMs).emitWithAck as unknown as (
-      event: K,
-      payload: RequestPayload<K>,
-    ) => Promise<Ack<ResponseMap[K]>>;
-    return emit.call(this.socket.timeout(timeoutMs), name, payload);
+  request<K extends RequestName>(name: K, payload: RequestInput<K>, timeoutMs = 10_000): Promise<Ack<ResponseMap[K]>> {
+    return emitRequest(this.socket, name, payload, timeoutMs);
   }
 
   /** Sends a request and returns its data; throws the error body when refused. */
-  async call<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<ResponseMap[K]> {
+  async call<K extends RequestName>(name: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
     const res = await this.request(name, payload);
     if (!res.ok) throw Object.assign(new Error(`${name}: ${res.error.code} ${res.error.message}`), res.error);
     return res.data;

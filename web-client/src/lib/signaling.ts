@@ -24,17 +24,40 @@ export class RequestError extends Error {
   }
 }
 
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Sends request `name`; resolves with the server's ack, rejects when none came within `timeoutMs`. */
+export function emitRequest<K extends RequestName>(
+  socket: ClientSocket,
+  name: K,
+  payload: RequestInput<K>,
+  timeoutMs: number,
+): Promise<Ack<ResponseMap[K]>> {
+  const target = socket.timeout(timeoutMs);
+  const emit = target.emitWithAck as unknown as (event: K, payload: RequestInput<K>) => Promise<Ack<ResponseMap[K]>>;
+  return emit.call(target, name, payload);
+}
+
+type Listener = (payload: never) => void;
+
 /** The Socket.IO connection to one room, with typed acked requests and notifications. */
 export class Signaling {
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly socket: ClientSocket;
+  readonly #listeners = new Map<string, Listener[]>();
+  /** Notifications kept back while held (see `hold`). */
+  #held: Array<{ name: string; payload: unknown }> | undefined;
 
-  private constructor(socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
+  private constructor(socket: ClientSocket) {
     this.socket = socket;
+    socket.onAny((name: string, payload: unknown) => {
+      if (this.#held) this.#held.push({ name, payload });
+      else this.#dispatch(name, payload);
+    });
   }
 
   /** Connects and authenticates; rejects with the server's typed refusal. */
   static connect(roomId: string, token: string): Promise<Signaling> {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    const socket: ClientSocket = io({
       auth: { token, roomId, protocolVersion: PROTOCOL_VERSION },
       transports: ['websocket', 'polling'],
       reconnectionDelayMax: 5000,
@@ -56,11 +79,9 @@ export class Signaling {
   }
 
   async request<K extends RequestName>(name: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
-    const target = this.socket.timeout(REQUEST_TIMEOUT_MS);
-    const emit = target.emitWithAck as unknown as (event: K, payload: RequestInput<K>) => Promise<Ack<ResponseMap[K]>>;
     let res: Ack<ResponseMap[K]>;
     try {
-      res = await emit.call(target, name, payload);
+      res = await emitRequest(this.socket, name, payload, REQUEST_TIMEOUT_MS);
     } catch {
       throw new RequestError('TIMEOUT', `${name}: no answer from the server`);
     }
@@ -69,10 +90,29 @@ export class Signaling {
   }
 
   on<K extends NotificationName>(name: K, listener: (payload: NotificationPayload<K>) => void): void {
-    this.socket.on(name, listener as never);
+    this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener as Listener]);
+  }
+
+  /**
+   * Keeps notifications back until `release`: what comes with (or right after) a request's answer
+   * waits for the listeners of whatever is built from that answer.
+   */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Hands the notifications kept back to the listeners, in order, and lets the next ones through. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const { name, payload } of held) this.#dispatch(name, payload);
   }
 
   close(): void {
     this.socket.close();
+  }
+
+  #dispatch(name: string, payload: unknown): void {
+    for (const listener of this.#listeners.get(name) ?? []) listener(payload as never);
   }
 }

@@ -27,7 +27,7 @@ export function ParticipantsPanel({ session, self }: { session: RoomSession; sel
 
   const rows: Row[] = [
     {
-      info: state.self ?? self,
+      info: state.self,
       micOn: Boolean(session.local.mic) && state.micOn && state.micAllowed,
       self: true,
     },

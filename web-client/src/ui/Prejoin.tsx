@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { canPublish, type TokenClaims } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { type Acquired, acquireMedia, listDevices } from '../lib/devices.js';
-import type { JoinOptions, LocalMedia } from '../lib/RoomSession.js';
+import type { LocalMedia } from '../lib/mediaState.js';
+import type { JoinOptions } from '../lib/RoomSession.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { Video } from './Video.js';
 

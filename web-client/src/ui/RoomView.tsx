@@ -1,7 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
 import { RECEIVE_MODES, type ReceiveMode, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
-import type { RoomSession, RoomState } from '../lib/RoomSession.js';
+import type { MediaState } from '../lib/mediaState.js';
+import type { RoomSession } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
 import { CommentsPanel } from './CommentsPanel.js';
 import { describeError } from './describeError.js';
@@ -25,8 +26,6 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
   useStore(session.consultation.state);
   const [tab, setTab] = useState<Tab>('queue');
   const [screenError, setScreenError] = useState<string>();
-  const self = state.self;
-
   if (state.phase === 'removed') {
     return (
       <main class="card" data-testid="removed">
@@ -47,12 +46,12 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
     );
   }
 
-  const person = self ?? { id: session.identity.sub, name: session.identity.name, role: session.identity.role };
-  const moderator = person.role === 'chair' || person.role === 'secretary';
+  const { self } = state;
+  const moderator = self.role === 'chair' || self.role === 'secretary';
   const tabs: Tab[] = ['queue', 'participants', 'comments', ...(moderator ? (['minutes'] as const) : [])];
   const active = tabs.includes(tab) ? tab : 'queue';
   const layout = session.layout();
-  const count = state.peers.length + (self ? 1 : 0);
+  const count = state.peers.length + 1;
 
   const toggleScreen = () => {
     setScreenError(undefined);
@@ -72,7 +71,7 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
         <QualityIndicator state={state} />
         <LanguageSwitch />
       </header>
-      <SessionBar consultation={session.consultation} self={person} />
+      <SessionBar consultation={session.consultation} self={self} />
       {(state.phase === 'reconnecting' || state.phase === 'restoring') && (
         <p class="banner" role="status" data-testid="banner">
           {state.phase === 'reconnecting' ? t('room.reconnecting') : t('room.mediaReset')}
@@ -113,14 +112,14 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
           <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`}>
             {active === 'queue' && (
               <>
-                <QueuePanel consultation={session.consultation} self={person} />
-                {person.role === 'chair' && <SettingsPanel consultation={session.consultation} />}
+                <QueuePanel consultation={session.consultation} self={self} />
+                {self.role === 'chair' && <SettingsPanel consultation={session.consultation} />}
               </>
             )}
-            {active === 'participants' && <ParticipantsPanel session={session} self={person} />}
-            {active === 'comments' && <CommentsPanel consultation={session.consultation} self={person} />}
+            {active === 'participants' && <ParticipantsPanel session={session} self={self} />}
+            {active === 'comments' && <CommentsPanel consultation={session.consultation} self={self} />}
             {active === 'minutes' && (
-              <MinutesPanel consultation={session.consultation} self={person} token={session.token} />
+              <MinutesPanel consultation={session.consultation} self={self} token={session.token} />
             )}
           </div>
         </aside>
@@ -265,12 +264,12 @@ function TileOf({
   large = false,
 }: {
   session: RoomSession;
-  state: RoomState;
+  state: MediaState;
   tile: TileRef;
   large?: boolean;
 }) {
   const self = state.self;
-  if (self && tile.peerId === self.id) {
+  if (tile.peerId === self.id) {
     const video = tile.source === 'screen' ? session.local.screen : state.camOn ? session.local.camera : undefined;
     return (
       <Tile
@@ -301,7 +300,7 @@ function TileOf({
 }
 
 /** The receive link: good / fair / poor, with the words, not only the bars' colour. */
-function QualityIndicator({ state }: { state: RoomState }) {
+function QualityIndicator({ state }: { state: MediaState }) {
   const level = state.quality ?? 'unknown';
   const text = t('quality.label', { level: t(`quality.${level}`) });
   const bars = level === 'good' ? 3 : level === 'fair' ? 2 : level === 'poor' ? 1 : 0;

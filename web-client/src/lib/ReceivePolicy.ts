@@ -1,7 +1,7 @@
 /**
  * What this client asks the SFU to send it, decided by pure functions (no I/O, no DOM): which
  * video consumers to pause, which simulcast layer to prefer for the others, how good the receive
- * link is, and which participant the large view shows. `RoomSession` applies the decisions.
+ * link is, and which participant the large view shows. `Receiver` applies the decisions.
  */
 
 /** What a remote (or local) tile shows. */

@@ -4,7 +4,12 @@ import { getLocale, t, useLocale } from '../i18n/index.js';
 import type { Consultation } from '../lib/Consultation.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
+import { ErrorNote } from './ErrorNote.js';
 import { ReasonForm } from './ReasonForm.js';
+import { Select } from './Select.js';
+
+/** A comment may take a stance, or none (''). */
+const STANCE_CHOICES: ReadonlyArray<Stance | ''> = ['', ...STANCES];
 
 /** Live comments: threads one level deep, stance, reactions; chair and secretary hide, the secretary promotes. */
 export function CommentsPanel({ consultation, self }: { consultation: Consultation; self: Person }) {
@@ -66,11 +71,7 @@ export function CommentsPanel({ consultation, self }: { consultation: Consultati
           ))}
         </ul>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {mayComment && state.session.session.status !== 'closed' && (
         <Composer
           replyTo={replyTo}
@@ -220,14 +221,12 @@ function Composer(props: {
       <div class="composer-row">
         <label>
           {t('comments.stance')}
-          <select value={stance} onChange={(e) => setStance(e.currentTarget.value as Stance | '')}>
-            <option value="">{t('stance.none')}</option>
-            {STANCES.map((s) => (
-              <option key={s} value={s}>
-                {t(`stance.${s}`)}
-              </option>
-            ))}
-          </select>
+          <Select
+            value={stance}
+            options={STANCE_CHOICES}
+            label={(s) => (s ? t(`stance.${s}`) : t('stance.none'))}
+            onChange={setStance}
+          />
         </label>
         <button type="submit" class="primary" data-testid="comment-send" disabled={!text.trim() || tooLong}>
           {t('comments.send')}

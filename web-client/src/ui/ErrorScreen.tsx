@@ -1,14 +1,11 @@
 import { t, useLocale } from '../i18n/index.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
+import { CardHead } from './CardHead.js';
 
 export function ErrorScreen({ message, action }: { message: string; action?: { label: string; run: () => void } }) {
   useLocale();
   return (
     <main class="card" data-testid="error-screen">
-      <header class="card-head">
-        <h1>{t('error.heading')}</h1>
-        <LanguageSwitch />
-      </header>
+      <CardHead title={t('error.heading')} />
       <p role="alert">{message}</p>
       {action && (
         <button type="button" class="primary" onClick={action.run}>

@@ -5,7 +5,9 @@ import type { Consultation } from '../lib/Consultation.js';
 import { downloadMinutes, type MinutesFormat, previewMinutes } from '../lib/exportMinutes.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
+import { ErrorNote } from './ErrorNote.js';
 import { clock } from './useNow.js';
+import { Select } from './Select.js';
 
 const ACTION_STATUSES: ActionStatus[] = ['open', 'in_progress', 'done', 'dropped'];
 
@@ -70,11 +72,7 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
           </button>
         ))}
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {preview !== undefined && (
         <section class="preview-md" aria-label={t('minutes.preview')} data-testid="minutes-preview">
           <button type="button" class="link" onClick={() => setPreview(undefined)}>
@@ -230,12 +228,7 @@ function ItemList(props: {
             setDraft('');
           }}
         >
-          <input
-            aria-label={t('minutes.consensus')}
-            placeholder={t('minutes.consensus')}
-            value={draft}
-            onInput={(e) => setDraft(e.currentTarget.value)}
-          />
+          <CompactInput label={t('minutes.consensus')} value={draft} onValue={setDraft} />
           <button type="submit">{t('minutes.add')}</button>
         </form>
       )}
@@ -272,20 +265,14 @@ function Actions(props: {
               <td>{a.ownerUnit}</td>
               <td>{a.dueDate ?? ''}</td>
               <td>
-                <select
-                  aria-label={t('minutes.actionStatus')}
+                <Select
                   value={a.status}
+                  options={ACTION_STATUSES}
+                  label={(s) => t(`minutes.action.${s}`)}
+                  onChange={(status) => run(() => act('minutes:updateAction', { id: a.id, status }))}
+                  ariaLabel={t('minutes.actionStatus')}
                   disabled={!editable}
-                  onChange={(e) =>
-                    run(() => act('minutes:updateAction', { id: a.id, status: e.currentTarget.value as ActionStatus }))
-                  }
-                >
-                  {ACTION_STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {t(`minutes.action.${s}`)}
-                    </option>
-                  ))}
-                </select>
+                />
                 {editable && (
                   <button
                     type="button"
@@ -319,18 +306,8 @@ function Actions(props: {
             setDue('');
           }}
         >
-          <input
-            aria-label={t('minutes.title')}
-            placeholder={t('minutes.title')}
-            value={title}
-            onInput={(e) => setTitle(e.currentTarget.value)}
-          />
-          <input
-            aria-label={t('minutes.ownerUnit')}
-            placeholder={t('minutes.ownerUnit')}
-            value={owner}
-            onInput={(e) => setOwner(e.currentTarget.value)}
-          />
+          <CompactInput label={t('minutes.title')} value={title} onValue={setTitle} />
+          <CompactInput label={t('minutes.ownerUnit')} value={owner} onValue={setOwner} />
           <input
             aria-label={t('minutes.dueDate')}
             type="date"
@@ -342,4 +319,9 @@ function Actions(props: {
       )}
     </>
   );
+}
+
+/** An input of an inline form, named by its placeholder (there is no room for a label). */
+function CompactInput({ label, value, onValue }: { label: string; value: string; onValue: (value: string) => void }) {
+  return <input aria-label={label} placeholder={label} value={value} onInput={(e) => onValue(e.currentTarget.value)} />;
 }

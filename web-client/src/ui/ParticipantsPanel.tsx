@@ -1,12 +1,30 @@
 import type { EntryKind, PeerInfo, Person, Role } from '@yishi/shared';
 import { getLocale, t, useLocale } from '../i18n/index.js';
+import type { MessageKey } from '../i18n/messages.js';
 import type { RoomSession } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
 import { useState } from 'preact/hooks';
 import { useAction } from './act.js';
+import { ErrorNote } from './ErrorNote.js';
 import { ReasonForm } from './ReasonForm.js';
 
 const ROLE_ORDER: Role[] = ['chair', 'secretary', 'member', 'guest', 'observer'];
+
+/** The chair's buttons that put someone in the queue, one per kind of turn. */
+const QUEUE_BUTTONS: ReadonlyArray<{ kind: EntryKind; testId: string; label: MessageKey; labelFor: MessageKey }> = [
+  {
+    kind: 'contribution',
+    testId: 'add-contribution',
+    label: 'people.addContribution',
+    labelFor: 'people.addContributionFor',
+  },
+  {
+    kind: 'point_of_order',
+    testId: 'add-point-of-order',
+    label: 'people.addPointOfOrder',
+    labelFor: 'people.addPointOfOrderFor',
+  },
+];
 
 interface Row {
   info: PeerInfo | Person;
@@ -39,11 +57,7 @@ export function ParticipantsPanel({ session, self }: { session: RoomSession; sel
   return (
     <section class="panel people" aria-labelledby="people-heading" data-testid="participants-panel">
       <h2 id="people-heading">{t('people.heading', { count: rows.length })}</h2>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {groups.map(({ sector, rows }, i) => {
         const headingId = `sector-group-${i}`;
         return (
@@ -76,28 +90,19 @@ export function ParticipantsPanel({ session, self }: { session: RoomSession; sel
                     </span>
                     {chair && (
                       <span class="row-actions">
-                        {canQueue && (
-                          <button
-                            type="button"
-                            data-testid="add-contribution"
-                            aria-label={t('people.addContributionFor', { name: info.name })}
-                            disabled={queued(info.id, 'contribution')}
-                            onClick={() => run(() => act('queue:add', { speakerId: info.id, kind: 'contribution' }))}
-                          >
-                            {t('people.addContribution')}
-                          </button>
-                        )}
-                        {canQueue && (
-                          <button
-                            type="button"
-                            data-testid="add-point-of-order"
-                            aria-label={t('people.addPointOfOrderFor', { name: info.name })}
-                            disabled={queued(info.id, 'point_of_order')}
-                            onClick={() => run(() => act('queue:add', { speakerId: info.id, kind: 'point_of_order' }))}
-                          >
-                            {t('people.addPointOfOrder')}
-                          </button>
-                        )}
+                        {canQueue &&
+                          QUEUE_BUTTONS.map(({ kind, testId, label, labelFor }) => (
+                            <button
+                              key={kind}
+                              type="button"
+                              data-testid={testId}
+                              aria-label={t(labelFor, { name: info.name })}
+                              disabled={queued(info.id, kind)}
+                              onClick={() => run(() => act('queue:add', { speakerId: info.id, kind }))}
+                            >
+                              {t(label)}
+                            </button>
+                          ))}
                         {!isSelf && (
                           <button
                             type="button"

@@ -4,7 +4,8 @@ import { t, useLocale } from '../i18n/index.js';
 import { type Acquired, acquireMedia, listDevices } from '../lib/devices.js';
 import type { LocalMedia } from '../lib/mediaState.js';
 import type { JoinOptions } from '../lib/RoomSession.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
+import { CardHead } from './CardHead.js';
+import { ErrorNote } from './ErrorNote.js';
 import { Video } from './Video.js';
 
 interface Props {
@@ -58,10 +59,7 @@ export function Prejoin({ claims, joining, error, onJoin }: Props) {
 
   return (
     <main class="card prejoin" data-testid="prejoin">
-      <header class="card-head">
-        <h1>{t('prejoin.heading')}</h1>
-        <LanguageSwitch />
-      </header>
+      <CardHead title={t('prejoin.heading')} />
       <p>{t('prejoin.as', { name: claims.name, role: t(`role.${claims.role}`) })}</p>
       {publishes ? (
         <>
@@ -108,11 +106,7 @@ export function Prejoin({ claims, joining, error, onJoin }: Props) {
       ) : (
         <p>{t('prejoin.observerNote')}</p>
       )}
-      {error && (
-        <p class="error" role="alert" data-testid="join-error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} testId="join-error" />
       <button
         type="button"
         class="primary"

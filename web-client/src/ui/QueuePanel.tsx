@@ -4,6 +4,7 @@ import { t, useLocale } from '../i18n/index.js';
 import { type Consultation, type ConsultationState, remainingNow } from '../lib/Consultation.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
+import { ErrorNote } from './ErrorNote.js';
 import { clock, useNow } from './useNow.js';
 
 const KINDS: EntryKind[] = ['contribution', 'point_of_order', 'reply'];
@@ -68,11 +69,7 @@ export function QueuePanel({ consultation, self }: { consultation: Consultation;
         </div>
       )}
       {chair && <ChairFloorControls state={state} act={act} run={run} />}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {queue.entries.length === 0 ? (
         <p class="muted">{t('queue.empty')}</p>
       ) : (

@@ -1,16 +1,18 @@
 import { useRef, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
-import { RECEIVE_MODES, type ReceiveMode, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
+import { RECEIVE_MODES, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
 import type { MediaState } from '../lib/mediaState.js';
 import type { RoomSession } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
 import { CommentsPanel } from './CommentsPanel.js';
 import { describeError } from './describeError.js';
+import { ErrorNote } from './ErrorNote.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { MinutesPanel } from './MinutesPanel.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { QueuePanel } from './QueuePanel.js';
 import { SessionBar } from './SessionBar.js';
+import { Select } from './Select.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { Tile } from './Tile.js';
 import { Audio } from './Video.js';
@@ -77,11 +79,7 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
           {state.phase === 'reconnecting' ? t('room.reconnecting') : t('room.mediaReset')}
         </p>
       )}
-      {state.error && (
-        <p class="banner error" role="alert">
-          {describeError(state.error)}
-        </p>
-      )}
+      <ErrorNote error={state.error && describeError(state.error)} banner />
       <div class="room-body">
         <section class="media" aria-label={t('room.participants', { count })}>
           <section
@@ -128,11 +126,7 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
       {/* Kept in view at the bottom: why the microphone is locked, and the controls. */}
       <div class="dock">
         <MicNotice session={session} />
-        {screenError && (
-          <p class="banner error" role="alert">
-            {screenError}
-          </p>
-        )}
+        <ErrorNote error={screenError} banner />
         <nav class="controls" aria-label={t('controls.label')}>
           {session.local.mic && (
             <button
@@ -162,17 +156,13 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
           )}
           <label class="receive">
             <span>{t('controls.receive')}</span>
-            <select
-              data-testid="receive-mode"
+            <Select
               value={state.receiveMode}
-              onChange={(e) => session.setReceiveMode(e.currentTarget.value as ReceiveMode)}
-            >
-              {RECEIVE_MODES.map((mode) => (
-                <option key={mode} value={mode}>
-                  {t(`receive.${mode}`)}
-                </option>
-              ))}
-            </select>
+              options={RECEIVE_MODES}
+              label={(mode) => t(`receive.${mode}`)}
+              onChange={(mode) => session.setReceiveMode(mode)}
+              testId="receive-mode"
+            />
           </label>
           <button type="button" class="danger" data-testid="leave" onClick={() => void session.leave()}>
             {t('controls.leave')}
@@ -312,6 +302,17 @@ function QualityIndicator({ state }: { state: MediaState }) {
     jitter: jitterMs === undefined ? '—' : `${Math.round(jitterMs)} ms`,
     rtt: rttMs === undefined ? '—' : `${Math.round(rttMs)} ms`,
   });
+  const words = () => (
+    <>
+      {text}
+      {state.degradation > 0 && (
+        <>
+          {' · '}
+          <span class="quality-lowered">{t('quality.loweredShort')}</span>
+        </>
+      )}
+    </>
+  );
   return (
     <span
       class={`quality quality-${level}`}
@@ -330,15 +331,11 @@ function QualityIndicator({ state }: { state: MediaState }) {
           <rect key={i} x={i * 6} y={10 - i * 5} width="4" height={4 + i * 5} rx="1" class={i < bars ? 'on' : 'off'} />
         ))}
       </svg>
-      <span class="quality-text">
-        {text}
-        {state.degradation > 0 && (
-          <>
-            {' · '}
-            <span class="quality-lowered">{t('quality.loweredShort')}</span>
-          </>
-        )}
+      {/* Shown beside the bars except on a phone (see styles.css); always read out from the sr-only copy. */}
+      <span class="quality-text" aria-hidden="true">
+        {words()}
       </span>
+      <span class="sr-only">{words()}</span>
     </span>
   );
 }

@@ -3,6 +3,7 @@ import { t, useLocale } from '../i18n/index.js';
 import type { Consultation } from '../lib/Consultation.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
+import { ErrorNote } from './ErrorNote.js';
 
 /** Topic, session status and agenda; for the chair, moving the agenda and the session along. */
 export function SessionBar({ consultation, self }: { consultation: Consultation; self: Person }) {
@@ -61,11 +62,7 @@ export function SessionBar({ consultation, self }: { consultation: Consultation;
         </div>
       )}
       {status === 'closed' && <p class="note">{t('session.closedBanner')}</p>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   );
 }

@@ -4,6 +4,10 @@ import { t, useLocale } from '../i18n/index.js';
 import type { Consultation } from '../lib/Consultation.js';
 import { useStore } from '../lib/store.js';
 import { useAction } from './act.js';
+import { ErrorNote } from './ErrorNote.js';
+
+/** The settings that are on or off. */
+const SWITCHES = ['autoEnd', 'fairness', 'observersMayComment'] as const;
 
 /** The chair's floor settings: speaking time per kind, what happens when time is up, fairness, observers. */
 export function SettingsPanel({ consultation }: { consultation: Consultation }) {
@@ -56,37 +60,19 @@ export function SettingsPanel({ consultation }: { consultation: Consultation }) 
             onInput={(e) => set({ graceSeconds: Number(e.currentTarget.value) })}
           />
         </label>
-        <label class="check">
-          <input type="checkbox" checked={draft.autoEnd} onChange={(e) => set({ autoEnd: e.currentTarget.checked })} />
-          {t('settings.autoEnd')}
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={draft.fairness}
-            onChange={(e) => set({ fairness: e.currentTarget.checked })}
-          />
-          {t('settings.fairness')}
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={draft.observersMayComment}
-            onChange={(e) => set({ observersMayComment: e.currentTarget.checked })}
-          />
-          {t('settings.observersMayComment')}
-        </label>
+        {SWITCHES.map((name) => (
+          <label key={name} class="check">
+            <input type="checkbox" checked={draft[name]} onChange={(e) => set({ [name]: e.currentTarget.checked })} />
+            {t(`settings.${name}`)}
+          </label>
+        ))}
         <div class="actions">
           <button type="submit" class="primary">
             {t('settings.save')}
           </button>
           {saved && <span role="status">{t('minutes.saved')}</span>}
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorNote error={error} />
       </form>
     </details>
   );

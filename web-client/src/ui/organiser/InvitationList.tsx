@@ -3,6 +3,7 @@ import type { Invitation, Role } from '@yishi/shared';
 import { t } from '../../i18n/index.js';
 import { copyText } from './clipboard.js';
 import { formatTime } from './format.js';
+import { Field } from './formControls.js';
 
 export interface MadeInvitation extends Invitation {
   key: string;
@@ -72,8 +73,7 @@ export function InvitationList({
           </li>
         ))}
       </ul>
-      <label class="org-field">
-        <span>{t('org.invite.plain')}</span>
+      <Field label={t('org.invite.plain')}>
         <textarea
           readOnly
           rows={Math.min(8, items.length + 1)}
@@ -82,7 +82,7 @@ export function InvitationList({
           onFocus={(e) => e.currentTarget.select()}
           data-testid="invitations-plain"
         />
-      </label>
+      </Field>
       <div class="org-buttons">
         <button type="button" onClick={() => copy('all', plain)}>
           {copied === 'all' ? t('org.invite.copied') : t('org.invite.copyAll')}

@@ -3,8 +3,11 @@ import { INVITATION_TTL_HOURS, type Invitation, type Role, ROLES, type SessionVi
 import { t } from '../../i18n/index.js';
 import type { OrganiserApi } from '../../lib/api.js';
 import { focusSoon } from './draft.js';
+import { ErrorNote } from '../ErrorNote.js';
+import { Select } from '../Select.js';
 import { InvitationList, type MadeInvitation } from './InvitationList.js';
 import { useRequest } from './useRequest.js';
+import { Field } from './formControls.js';
 
 const TTL_CHOICES = [24, INVITATION_TTL_HOURS.default, 7 * 24, INVITATION_TTL_HOURS.max] as const;
 const TRIO: readonly Role[] = ['chair', 'secretary', 'member'];
@@ -50,30 +53,26 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
       <p class="org-hint">{t(notOpen ? 'org.invite.notOpenYet' : 'org.invite.intro')}</p>
       <form class="org-form org-invite-form" onSubmit={submit}>
         <div class="org-pair">
-          <label class="org-field">
-            <span>{t('org.invite.role')}</span>
-            <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data-testid="invite-role">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="org-field">
-            <span>{t('org.invite.ttl')}</span>
-            <select value={ttlHours} onChange={(e) => setTtlHours(Number(e.currentTarget.value))}>
-              {TTL_CHOICES.map((h) => (
-                <option key={h} value={h}>
-                  {h % 24 === 0 ? t('org.invite.days', { n: h / 24 }) : t('org.invite.hours', { n: h })}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label={t('org.invite.role')}>
+            <Select
+              value={role}
+              options={ROLES}
+              label={(r) => t(`role.${r}`)}
+              onChange={setRole}
+              testId="invite-role"
+            />
+          </Field>
+          <Field label={t('org.invite.ttl')}>
+            <Select
+              value={ttlHours}
+              options={TTL_CHOICES}
+              label={(h) => (h % 24 === 0 ? t('org.invite.days', { n: h / 24 }) : t('org.invite.hours', { n: h }))}
+              onChange={setTtlHours}
+            />
+          </Field>
         </div>
         <div class="org-pair">
-          <label class="org-field">
-            <span>{t('org.invite.name')}</span>
+          <Field label={t('org.invite.name')}>
             <input
               required
               maxLength={64}
@@ -81,9 +80,8 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
               onInput={(e) => setName(e.currentTarget.value)}
               data-testid="invite-name"
             />
-          </label>
-          <label class="org-field">
-            <span>{t('org.invite.sector')}</span>
+          </Field>
+          <Field label={t('org.invite.sector')}>
             <input
               maxLength={32}
               list="org-sector-choices"
@@ -96,13 +94,9 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
                 <option key={s} value={s} />
               ))}
             </datalist>
-          </label>
+          </Field>
         </div>
-        {request.error && (
-          <p class="error" role="alert" data-testid="invite-error">
-            {request.error}
-          </p>
-        )}
+        <ErrorNote error={request.error} testId="invite-error" />
         <div class="org-buttons">
           <button type="submit" class="primary" disabled={request.busy} data-testid="invite-submit">
             {t('org.invite.make')}

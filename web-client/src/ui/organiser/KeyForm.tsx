@@ -4,8 +4,10 @@ import { t, useLocale } from '../../i18n/index.js';
 import { OrganiserApi } from '../../lib/api.js';
 import { RequestError } from '../../lib/signaling.js';
 import { describeError } from '../describeError.js';
+import { ErrorNote } from '../ErrorNote.js';
 import { PageHeading } from './PageHeading.js';
 import { useRequest } from './useRequest.js';
+import { Field, SubmitButton } from './formControls.js';
 
 /** Asks for the organiser key (a chair token works too, for its own room) and checks it with the server. */
 export function KeyForm({
@@ -40,8 +42,7 @@ export function KeyForm({
       <PageHeading>{t('org.key.heading')}</PageHeading>
       <form class="org-form" onSubmit={submit}>
         <p class="muted">{t('org.key.intro')}</p>
-        <label class="org-field">
-          <span>{t('org.key.label')}</span>
+        <Field label={t('org.key.label')}>
           <input
             type="password"
             name="organiser-key"
@@ -52,19 +53,15 @@ export function KeyForm({
             aria-describedby="org-key-note"
             data-testid="key-input"
           />
-        </label>
+        </Field>
         <p id="org-key-note" class="org-hint">
           {t('org.key.note')}
         </p>
-        {shown && (
-          <p class="error" role="alert" data-testid="key-error">
-            {shown}
-          </p>
-        )}
+        <ErrorNote error={shown} testId="key-error" />
         <div class="org-buttons">
-          <button type="submit" class="primary" disabled={request.busy} data-testid="key-submit">
-            {request.busy ? t('org.busy') : t('org.key.submit')}
-          </button>
+          <SubmitButton busy={request.busy} testId="key-submit">
+            {t('org.key.submit')}
+          </SubmitButton>
         </div>
       </form>
     </main>

@@ -1,4 +1,5 @@
 import { t } from '../../i18n/index.js';
+import { ErrorNote } from '../ErrorNote.js';
 
 /** What an organiser page shows before its data is there: the error with a retry, or "loading". */
 export function LoadState(props: { error: string | undefined; onRetry: () => void; errorTestId?: string }) {
@@ -11,9 +12,7 @@ export function LoadState(props: { error: string | undefined; onRetry: () => voi
   }
   return (
     <div class="org-problem">
-      <p class="error" role="alert" data-testid={props.errorTestId}>
-        {props.error}
-      </p>
+      <ErrorNote error={props.error} testId={props.errorTestId} />
       <button type="button" onClick={props.onRetry}>
         {t('org.retry')}
       </button>

@@ -2,9 +2,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '@yishi/shared';
 import { t } from '../../i18n/index.js';
 import type { OrganiserApi } from '../../lib/api.js';
+import { ErrorNote } from '../ErrorNote.js';
 import { focusSoon } from './draft.js';
 import { fromZoneInput, toZoneInput } from './format.js';
 import { useRequest } from './useRequest.js';
+import { Field } from './formControls.js';
 
 type Confirming = 'close' | 'archive' | undefined;
 
@@ -49,8 +51,7 @@ export function SessionControls({
       <p class="org-hint">{t(`org.session.explain.${archived ? 'archived' : session.status}`)}</p>
       {scheduled && (
         <form class="org-inline" onSubmit={schedule}>
-          <label class="org-field">
-            <span>{t('org.field.scheduledAtIn', { zone: session.timeZone })}</span>
+          <Field label={t('org.field.scheduledAtIn', { zone: session.timeZone })}>
             <input
               type="datetime-local"
               required
@@ -58,7 +59,7 @@ export function SessionControls({
               onInput={(e) => setWhen(e.currentTarget.value)}
               data-testid="schedule-input"
             />
-          </label>
+          </Field>
           <button type="submit" disabled={request.busy} data-testid="schedule">
             {t('org.session.schedule')}
           </button>
@@ -103,11 +104,7 @@ export function SessionControls({
           }}
         />
       )}
-      {request.error && (
-        <p class="error" role="alert" data-testid="session-error">
-          {request.error}
-        </p>
-      )}
+      <ErrorNote error={request.error} testId="session-error" />
     </section>
   );
 }

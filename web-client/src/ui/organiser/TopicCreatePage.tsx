@@ -2,12 +2,14 @@ import { useState } from 'preact/hooks';
 import { DEFAULT_TIME_ZONE } from '@yishi/shared';
 import { t, useLocale } from '../../i18n/index.js';
 import type { OrganiserApi } from '../../lib/api.js';
+import { ErrorNote } from '../ErrorNote.js';
 import { emptyDraft, fieldsOf } from './draft.js';
 import { fromZoneInput } from './format.js';
 import { PageHeading } from './PageHeading.js';
 import { href, navigate } from './route.js';
 import { TopicFields } from './TopicFields.js';
 import { useRequest } from './useRequest.js';
+import { Field, SubmitButton } from './formControls.js';
 
 /** A new topic: its fields and agenda, when it takes place, and how the floor is run. */
 export function TopicCreatePage({ api }: { api: OrganiserApi }) {
@@ -42,8 +44,7 @@ export function TopicCreatePage({ api }: { api: OrganiserApi }) {
         <TopicFields draft={draft} onChange={setDraft} />
         <fieldset class="org-fieldset">
           <legend>{t('org.create.sessionLegend')}</legend>
-          <label class="org-field">
-            <span>{t('org.field.scheduledAtIn', { zone: DEFAULT_TIME_ZONE })}</span>
+          <Field label={t('org.field.scheduledAtIn', { zone: DEFAULT_TIME_ZONE })}>
             <input
               type="datetime-local"
               value={scheduledAt}
@@ -53,7 +54,7 @@ export function TopicCreatePage({ api }: { api: OrganiserApi }) {
             <span id="org-when-hint" class="org-hint">
               {t('org.create.scheduleHint')}
             </span>
-          </label>
+          </Field>
           <fieldset class="org-radios">
             <legend>{t('org.field.mode')}</legend>
             <label class="check">
@@ -77,8 +78,7 @@ export function TopicCreatePage({ api }: { api: OrganiserApi }) {
               </span>
             </label>
           </fieldset>
-          <label class="org-field org-short">
-            <span>{t('org.field.turnSeconds')}</span>
+          <Field label={t('org.field.turnSeconds')} class="org-short">
             <input
               type="number"
               inputMode="numeric"
@@ -89,17 +89,13 @@ export function TopicCreatePage({ api }: { api: OrganiserApi }) {
               value={turnSeconds}
               onInput={(e) => setTurnSeconds(e.currentTarget.value)}
             />
-          </label>
+          </Field>
         </fieldset>
-        {request.error && (
-          <p class="error" role="alert" data-testid="form-error">
-            {request.error}
-          </p>
-        )}
+        <ErrorNote error={request.error} testId="form-error" />
         <div class="org-buttons">
-          <button type="submit" class="primary" disabled={request.busy} data-testid="create-submit">
-            {request.busy ? t('org.busy') : t('org.create.submit')}
-          </button>
+          <SubmitButton busy={request.busy} testId="create-submit">
+            {t('org.create.submit')}
+          </SubmitButton>
           <a class="button" href={href.list()}>
             {t('org.cancel')}
           </a>

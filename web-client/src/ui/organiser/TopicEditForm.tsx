@@ -2,9 +2,11 @@ import { useState } from 'preact/hooks';
 import type { SessionView } from '@yishi/shared';
 import { t } from '../../i18n/index.js';
 import type { OrganiserApi } from '../../lib/api.js';
+import { ErrorNote } from '../ErrorNote.js';
 import { draftFromView, fieldsOf } from './draft.js';
 import { TopicFields } from './TopicFields.js';
 import { useRequest } from './useRequest.js';
+import { SubmitButton } from './formControls.js';
 
 /** Edits a topic's fields, and its agenda while no item has been opened. */
 export function TopicEditForm({
@@ -36,15 +38,11 @@ export function TopicEditForm({
       <h2 id="org-edit-h">{t('org.edit.heading')}</h2>
       <form class="org-form" onSubmit={submit} onInput={() => setSaved(false)} data-testid="edit-form">
         <TopicFields draft={draft} onChange={setDraft} agendaLocked={agendaLocked} />
-        {request.error && (
-          <p class="error" role="alert">
-            {request.error}
-          </p>
-        )}
+        <ErrorNote error={request.error} />
         <div class="org-buttons">
-          <button type="submit" class="primary" disabled={request.busy} data-testid="edit-submit">
-            {request.busy ? t('org.busy') : t('org.edit.submit')}
-          </button>
+          <SubmitButton busy={request.busy} testId="edit-submit">
+            {t('org.edit.submit')}
+          </SubmitButton>
           <span role="status" class="org-ok">
             {saved ? t('org.edit.saved') : ''}
           </span>

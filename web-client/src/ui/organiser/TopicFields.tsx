@@ -2,6 +2,7 @@ import { t } from '../../i18n/index.js';
 import { AgendaEditor } from './AgendaEditor.js';
 import type { TopicDraft } from './draft.js';
 import { MaterialsEditor } from './MaterialsEditor.js';
+import { Field } from './formControls.js';
 
 /** The fields a topic is made of, shared by the create form and the edit form. */
 export function TopicFields({
@@ -19,21 +20,14 @@ export function TopicFields({
       onChange({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value });
   return (
     <>
-      <label class="org-field">
-        <span>
-          {t('org.field.title')} <Required />
-        </span>
+      <Field label={t('org.field.title')} required>
         <input required maxLength={200} value={draft.title} onInput={set('title')} data-testid="topic-title" />
-      </label>
-      <label class="org-field">
-        <span>{t('org.field.background')}</span>
+      </Field>
+      <Field label={t('org.field.background')}>
         <textarea rows={4} maxLength={10_000} value={draft.background} onInput={set('background')} />
-      </label>
+      </Field>
       <div class="org-pair">
-        <label class="org-field">
-          <span>
-            {t('org.field.organiser')} <Required />
-          </span>
+        <Field label={t('org.field.organiser')} required>
           <input
             required
             maxLength={200}
@@ -41,29 +35,19 @@ export function TopicFields({
             onInput={set('organiser')}
             data-testid="topic-organiser"
           />
-        </label>
-        <label class="org-field">
-          <span>{t('org.field.proposalNumber')}</span>
+        </Field>
+        <Field label={t('org.field.proposalNumber')}>
           <input maxLength={64} value={draft.proposalNumber} onInput={set('proposalNumber')} />
-        </label>
+        </Field>
       </div>
-      <label class="org-field">
-        <span>{t('org.field.sectors')}</span>
+      <Field label={t('org.field.sectors')}>
         <input value={draft.sectors} onInput={set('sectors')} aria-describedby="org-sectors-hint" />
         <span id="org-sectors-hint" class="org-hint">
           {t('org.field.sectorsHint')}
         </span>
-      </label>
+      </Field>
       <MaterialsEditor items={draft.materials} onChange={(materials) => onChange({ ...draft, materials })} />
       <AgendaEditor items={draft.agenda} locked={agendaLocked} onChange={(agenda) => onChange({ ...draft, agenda })} />
     </>
-  );
-}
-
-export function Required() {
-  return (
-    <span class="org-required" title={t('org.required')}>
-      *<span class="sr-only">{t('org.required')}</span>
-    </span>
   );
 }

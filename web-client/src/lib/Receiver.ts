@@ -185,10 +185,12 @@ export class Receiver {
     const sig = this.#signaling;
     const state = this.#state;
     sig.on('peer:joined', (info) =>
-      state.update((s) => ({
-        ...s,
-        peers: [...s.peers.filter((p) => p.info.id !== info.id), { info, tracks: {}, micOn: false }],
-      })),
+      state.update((s) =>
+        // Already in the room as joined (a notice held back while joining, see `Signaling.hold`).
+        s.peers.some((p) => p.info.id === info.id && p.info.joinedAt === info.joinedAt)
+          ? s
+          : { ...s, peers: [...s.peers.filter((p) => p.info.id !== info.id), { info, tracks: {}, micOn: false }] },
+      ),
     );
     sig.on('peer:left', ({ peerId }) => {
       state.update((s) => ({

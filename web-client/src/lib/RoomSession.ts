@@ -73,6 +73,7 @@ export class RoomSession {
     this.#floorHolderId = joined.snapshot.queue.current?.speaker.id;
     this.consultation.state.subscribe(({ queue }) => this.#followFloor(queue.current?.speaker.id));
     this.#listen();
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
   }
 
   /** Connects, joins and starts publishing `local`; rejects with a RequestError if refused. */
@@ -86,20 +87,19 @@ export class RoomSession {
     const signaling = await Signaling.connect(roomId, token);
     const device = new Device();
     const instanceId = crypto.randomUUID();
-    let session: RoomSession;
-    try {
-      // What the server sends along with the join waits until the session listens.
-      signaling.hold();
-      const joined = await enter(signaling, device, instanceId);
-      const publishing = canPublish(identity.role) ? local : {};
-      session = new RoomSession(signaling, device, instanceId, joined, { token, identity }, publishing, options);
-      signaling.release();
-      await session.#rebuildMedia(joined.producers);
-    } catch (err) {
+    // What the server sends along with the join waits until the session listens.
+    signaling.hold();
+    const joined = await enter(signaling, device, instanceId).catch((err: unknown) => {
       signaling.close();
       throw err;
-    }
-    globalThis.addEventListener?.('pagehide', session.#onPageHide);
+    });
+    const publishing = canPublish(identity.role) ? local : {};
+    const session = new RoomSession(signaling, device, instanceId, joined, { token, identity }, publishing, options);
+    // What was held goes to the session once its receive transport is on the way (a new producer is consumed).
+    const media = session.#rebuildMedia(joined.producers);
+    signaling.release();
+    // A failure building the media is the session's state (`failed`), not a refused join.
+    await media;
     return session;
   }
 

@@ -1,14 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import {
-  type Actor,
-  type Command,
-  type Context,
-  emptyState,
-  evolve,
-  decide,
-  minutesDocument,
-  type RoomState,
-} from '@yishi/shared';
+import { type Actor, applyCommand, type Command, emptyState, minutesDocument, type RoomState } from '@yishi/shared';
 import { minutesDocx } from '../../signaling/src/export/docx.js';
 import { minutesJson } from '../../signaling/src/export/json.js';
 import { minutesMarkdown } from '../../signaling/src/export/markdown.js';
@@ -21,10 +12,8 @@ export function bigSession(turns: number, comments: number): RoomState {
   const state = emptyState('bench');
   let now = Date.UTC(2026, 10, 26, 1, 0, 0);
   let id = 0;
-  const ctx = (): Context => ({ now, newId: () => `id-${++id}` });
-  const run = (command: Command, actor: Actor) => {
-    for (const event of decide(state, command, actor, ctx())) evolve(state, { ...event, at: now } as never);
-  };
+  const run = (command: Command, actor: Actor) =>
+    applyCommand(state, command, actor, { now, newId: () => `id-${++id}` });
   const organiser: Actor = { id: 'org', name: '办公厅', role: 'organiser' };
   const chair: Actor = { id: 'chair', name: '王主席', role: 'chair' };
   const secretary: Actor = { id: 'sec', name: '李秘书', role: 'secretary' };

@@ -1,12 +1,12 @@
 import {
   type Actor,
   AppError,
+  applyCommand,
   type Command,
   type Context,
   type DomainEvent,
   type ErrorCode,
   emptyState,
-  execute,
   type Person,
   type RoomState,
   type SettingsPatch,
@@ -103,7 +103,7 @@ export function createTopicCommand(options: { settings?: SettingsPatch; agenda?:
 export class Room {
   readonly clock: FakeClock;
   readonly ctx: Context & { readonly clock: FakeClock };
-  state: RoomState;
+  readonly state: RoomState;
   readonly log: DomainEvent[] = [];
 
   constructor(state: RoomState = emptyState(ROOM_ID), clock: FakeClock = new FakeClock()) {
@@ -121,10 +121,9 @@ export class Room {
     return this.clock.now;
   }
 
-  /** Executes `command`; returns its events. Throws (failing the test) on a refusal. */
+  /** Applies `command` to the state (in place); returns its events. Throws (failing the test) on a refusal. */
   run(command: Command, actor: Actor): DomainEvent[] {
-    const { state, events } = execute(this.state, command, actor, this.ctx);
-    this.state = state;
+    const events = applyCommand(this.state, command, actor, this.ctx);
     this.log.push(...events);
     return events;
   }
@@ -145,7 +144,7 @@ export class Room {
     const logLength = this.log.length;
     let caught: unknown;
     try {
-      execute(this.state, command, actor, this.ctx);
+      applyCommand(this.state, command, actor, this.ctx);
     } catch (error) {
       caught = error;
     }

@@ -2,9 +2,9 @@ import { Conflict, Forbidden, InvalidRequest, NotFound, RateLimited } from '../e
 import { isPaused, turnDeadline } from './clock.js';
 import type { AgendaInput, Command, Context } from './commands.js';
 import { COMMENT_RATE_LIMITS, DEFAULT_SETTINGS, DEFAULT_TIME_ZONE } from './defaults.js';
-import type { DomainEventBody } from './events.js';
-import { findComment, findTurn } from './evolve.js';
+import type { DomainEvent, DomainEventBody } from './events.js';
 import { mayIssue } from './permissions.js';
+import { findComment, findTurn, isPresent } from './queries.js';
 import { insertionIndex } from './queueOrder.js';
 import type {
   Actor,
@@ -31,17 +31,17 @@ type Handler<T extends Command['type']> = (
 ) => Events;
 
 /**
- * The rules of domain.md: given a room's state, who asks and what, the events that follow — or a
- * typed error (NOT_ALLOWED, CONFLICT, NOT_FOUND, INVALID_REQUEST, RATE_LIMITED) and no events.
- * Pure: reads `state`, never changes it.
+ * The rules of domain.md: given a room's state, who asks and what, the events that follow (each
+ * at `ctx.now`) — or a typed error (NOT_ALLOWED, CONFLICT, NOT_FOUND, INVALID_REQUEST,
+ * RATE_LIMITED) and no events. Pure: reads `state`, never changes it.
  */
-export function decide(state: RoomState, command: Command, actor: Actor, ctx: Context): Events {
+export function decide(state: RoomState, command: Command, actor: Actor, ctx: Context): DomainEvent[] {
   if (!mayIssue(actor.role, command.type)) {
     throw new Forbidden(`a ${actor.role} may not ${command.type.replace('.', ' ')}`);
   }
   if (command.type !== 'topic.create' && !state.topic) throw new NotFound(`no topic ${state.session.id}`);
   const handler = HANDLERS[command.type] as Handler<Command['type']>;
-  return handler(state, command, actor, ctx);
+  return handler(state, command, actor, ctx).map((event) => ({ ...event, at: ctx.now }));
 }
 
 const HANDLERS: { [T in Command['type']]: Handler<T> } = {
@@ -135,8 +135,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
   },
 
   'participant.leave': (state, c) => {
-    const last = state.attendance[c.personId]?.intervals.at(-1);
-    if (!last || last.leftAt !== undefined) return [];
+    if (!isPresent(state.attendance[c.personId])) return [];
     return [{ type: 'participant.left', data: { personId: c.personId } }];
   },
 
@@ -146,8 +145,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     if (state.removed[c.personId]) return [];
     const name = state.attendance[c.personId]?.person.name ?? c.personId;
     const holdsFloor = findTurn(state, state.currentTurnId)?.speaker.id === c.personId;
-    const last = state.attendance[c.personId]?.intervals.at(-1);
-    const present = last !== undefined && last.leftAt === undefined;
+    const present = isPresent(state.attendance[c.personId]);
     return [
       { type: 'participant.removed', data: { personId: c.personId, name, by: actor.id, reason: c.reason.trim() } },
       ...(holdsFloor ? endCurrentTurn(state, 'chair') : []),

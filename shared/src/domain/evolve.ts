@@ -1,10 +1,11 @@
 import type { DomainEvent } from './events.js';
-import type { RoomState, Turn } from './types.js';
+import { findComment, findTurn, isPresent } from './queries.js';
+import type { Decision, RoomState, SessionStatus } from './types.js';
 
 /**
- * Applies one event to `state` in place. Only the reducer's `execute` (on a copy) and `replay`
- * (on a fresh state) call it, so from the outside state transitions stay pure. Events are facts:
- * nothing here can refuse one.
+ * Applies one event to `state` in place. Events are facts: nothing here can refuse one. It is
+ * called through `applyEvents` (reducer.ts), which hands it a copy of the event, since objects of
+ * the event (a turn, a comment) stay in the state and change there later.
  */
 export function evolve(state: RoomState, event: DomainEvent): void {
   switch (event.type) {
@@ -30,29 +31,24 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       if (state.topic) state.topic.status = 'scheduled';
       return;
     case 'session.opened':
-      state.session.status = 'open';
+      sessionNow(state, event, 'open', 'session_opened');
       state.session.openedAt = event.at;
       if (state.topic) state.topic.status = 'in_session';
-      decision(state, event, 'session_opened', '');
       return;
     case 'session.started':
-      state.session.status = 'in_progress';
+      sessionNow(state, event, 'in_progress', 'session_started');
       state.session.startedAt ??= event.at;
-      decision(state, event, 'session_started', '');
       return;
     case 'session.adjourned':
-      state.session.status = 'adjourned';
-      decision(state, event, 'session_adjourned', '');
+      sessionNow(state, event, 'adjourned', 'session_adjourned');
       return;
     case 'session.resumed':
-      state.session.status = 'in_progress';
-      decision(state, event, 'session_resumed', '');
+      sessionNow(state, event, 'in_progress', 'session_resumed');
       return;
     case 'session.closed':
-      state.session.status = 'closed';
+      sessionNow(state, event, 'closed', 'session_closed');
       state.session.closedAt = event.at;
       if (state.topic) state.topic.status = 'concluded';
-      decision(state, event, 'session_closed', '');
       return;
     case 'settings.changed':
       if (event.data.settings.mode && event.data.settings.mode !== state.settings.mode) {
@@ -76,8 +72,7 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       const record = state.attendance[person.id] ?? { person, intervals: [] };
       record.person = person;
       state.attendance[person.id] = record;
-      const last = record.intervals.at(-1);
-      if (!last || last.leftAt !== undefined) record.intervals.push({ joinedAt: event.at });
+      if (!isPresent(record)) record.intervals.push({ joinedAt: event.at });
       return;
     }
     case 'participant.removed': {
@@ -234,17 +229,19 @@ export function evolve(state: RoomState, event: DomainEvent): void {
 function decision(
   state: RoomState,
   event: DomainEvent & { data: { by?: string } },
-  kind: RoomState['decisions'][number]['kind'],
+  kind: Decision['kind'],
   detail: string,
 ): void {
   state.decisions.push({ at: event.at, by: event.data.by ?? '', kind, detail });
 }
 
-export function findTurn(state: RoomState, turnId: string | null | undefined): Turn | undefined {
-  return turnId ? state.turns.find((t) => t.id === turnId) : undefined;
-}
-
-export function findComment(state: RoomState, commentId: string): RoomState['comments'][number] | undefined {
-  const index = state.commentIndex[commentId];
-  return index === undefined ? undefined : state.comments[index];
+/** The session moves to `status`, which the minutes record as a decision of whoever moved it. */
+function sessionNow(
+  state: RoomState,
+  event: DomainEvent & { data: { by: string } },
+  status: SessionStatus,
+  kind: Decision['kind'],
+): void {
+  state.session.status = status;
+  decision(state, event, kind, '');
 }

@@ -1,4 +1,5 @@
 import { spokenMs } from './clock.js';
+import { presentMs } from './queries.js';
 import type { ActionItem, EntryKind, MinutesStatus, Person, RoomState, Stance, TurnEndReason } from './types.js';
 
 export const MINUTES_SCHEMA = 'yishi.minutes/v1';
@@ -106,11 +107,11 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
     secretaries: byRole('secretary'),
     guests: byRole('guest'),
     attendance: people
-      .map(({ person, intervals }) => ({
-        ...person,
-        firstJoinedAt: iso(intervals[0]?.joinedAt) as string,
-        lastLeftAt: iso(intervals.at(-1)?.leftAt),
-        presentMinutes: Math.round(intervals.reduce((ms, i) => ms + ((i.leftAt ?? now) - i.joinedAt), 0) / 60_000),
+      .map((record) => ({
+        ...record.person,
+        firstJoinedAt: iso(record.intervals[0]?.joinedAt) as string,
+        lastLeftAt: iso(record.intervals.at(-1)?.leftAt),
+        presentMinutes: Math.round(presentMs(record, now) / 60_000),
       }))
       .sort((a, b) => (a.sector ?? '').localeCompare(b.sector ?? '', 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN')),
     agenda: state.agenda.map((i) => ({

@@ -6,28 +6,32 @@ import { evolve } from './evolve.js';
 import type { Actor, RoomState } from './types.js';
 
 /**
- * `(state, command, ctx) → { state, events }`, or a thrown AppError with nothing changed.
- * The input state is never modified.
+ * Runs `command` on `state`, which it changes IN PLACE: decides the command, whose events carry
+ * `ctx.now`, and evolves `state` with them. Returns those events (none when there is nothing to
+ * do). A refusal throws the domain's AppError before anything changes: deciding only reads the
+ * state, and evolving never refuses an event.
+ *
+ * Whoever must store the events before the state may show them (SessionService) calls the two
+ * halves itself: `decide`, then `applyEvents` once the store has accepted them.
  */
-export function execute(
-  state: RoomState,
-  command: Command,
-  actor: Actor,
-  ctx: Context,
-): { state: RoomState; events: DomainEvent[] } {
-  const events = decide(state, command, actor, ctx).map((e) => ({ ...e, at: ctx.now }) as DomainEvent);
-  if (events.length === 0) return { state, events };
-  const next = structuredClone(state);
-  // evolve keeps objects of the event (a turn, a comment) in the state and later changes them in
-  // place: give it copies, so the returned events stay the facts they were.
-  for (const event of events) evolve(next, structuredClone(event));
-  return { state: next, events };
+export function applyCommand(state: RoomState, command: Command, actor: Actor, ctx: Context): DomainEvent[] {
+  const events = decide(state, command, actor, ctx);
+  applyEvents(state, events);
+  return events;
 }
 
-/** A room's state from its whole event log. */
+/**
+ * Evolves `state` in place with events already decided or read from a log. evolve keeps objects
+ * of an event (a turn, a comment) in the state and later changes them there: it is given copies,
+ * so the events stay the facts they were.
+ */
+export function applyEvents(state: RoomState, events: Iterable<DomainEvent>): void {
+  for (const event of events) evolve(state, structuredClone(event));
+}
+
+/** A room's state from its whole event log (which it only reads). */
 export function replay(roomId: string, events: Iterable<DomainEvent>): RoomState {
   const state = emptyState(roomId);
-  // Copies, as in execute: replaying must never rewrite the log it reads.
-  for (const event of events) evolve(state, structuredClone(event));
+  applyEvents(state, events);
   return state;
 }

@@ -1,5 +1,5 @@
 import { isPaused, remainingMs, spokenMs } from './clock.js';
-import { findTurn } from './evolve.js';
+import { findTurn, isPresent, presentMs } from './queries.js';
 import type {
   AgendaItem,
   Comment,
@@ -133,11 +133,11 @@ export function minutesView(state: RoomState, version: number, now: number): Min
       const { remainingMs: _r, paused: _p, warned: _w, ...view } = turnView(t, now);
       return { ...view, ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}) };
     }),
-    attendance: Object.values(state.attendance).map(({ person, intervals }) => ({
-      person,
-      present: intervals.at(-1)?.leftAt === undefined,
-      firstJoinedAt: intervals[0]?.joinedAt ?? 0,
-      presentMs: intervals.reduce((ms, i) => ms + ((i.leftAt ?? now) - i.joinedAt), 0),
+    attendance: Object.values(state.attendance).map((record) => ({
+      person: record.person,
+      present: isPresent(record),
+      firstJoinedAt: record.intervals[0]?.joinedAt ?? 0,
+      presentMs: presentMs(record, now),
     })),
   };
 }

@@ -71,7 +71,6 @@ export type MediaRequestName = keyof typeof MediaRequestSchemas;
 export type RequestPayload<K extends RequestName> = z.output<(typeof RequestSchemas)[K]>;
 /** A request as a client sends it (defaults may be left out). */
 export type RequestInput<K extends RequestName> = z.input<(typeof RequestSchemas)[K]>;
-export const REQUEST_NAMES = Object.keys(RequestSchemas) as RequestName[];
 
 export interface JoinResult {
   self: PeerInfo;

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   type Actor,
+  applyEvents,
   type Command,
   Conflict,
-  type Context,
   type DomainEvent,
   decide,
-  emptyState,
-  evolve,
   findTurn,
+  isPresent,
   type RoomState,
+  replay,
   turnDeadline,
 } from '@yishi/shared';
 import { Emitter } from '@yishi/shared';
@@ -114,10 +114,8 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     for (const { state } of await this.list()) {
       this.#scheduleClock(state);
       if (!closeAttendance) continue;
-      for (const [personId, { intervals }] of Object.entries(state.attendance)) {
-        if (intervals.at(-1)?.leftAt === undefined) {
-          await this.execute(state.session.id, { type: 'participant.leave', personId }, SYSTEM);
-        }
+      for (const [personId, record] of Object.entries(state.attendance)) {
+        if (isPresent(record)) await this.execute(state.session.id, { type: 'participant.leave', personId }, SYSTEM);
       }
     }
   }
@@ -136,9 +134,9 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   ): Promise<SessionChange> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.get(sessionId);
-      const ctx: Context = { now: this.#now(), newId: randomUUID };
       const decided = typeof command === 'function' ? command(loaded.state) : command;
-      const events = decide(loaded.state, decided, actor, ctx).map((e) => ({ ...e, at: ctx.now }) as DomainEvent);
+      // applyCommand with the store between its halves: the state never shows what the store refused.
+      const events = decide(loaded.state, decided, actor, { now: this.#now(), newId: randomUUID });
       if (events.length === 0) {
         // A timer may fire a millisecond before Date.now() reaches the deadline: the tick then
         // decides nothing, and without a new wake-up the turn would never expire.
@@ -147,7 +145,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
       }
       try {
         const version = await this.#store.append(sessionId, loaded.version, events);
-        for (const event of events) evolve(loaded.state, event);
+        applyEvents(loaded.state, events);
         loaded.version = version;
         const change = { sessionId, version, events, state: loaded.state };
         this.#scheduleClock(loaded.state);
@@ -169,9 +167,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
 
   async #load(sessionId: string): Promise<Loaded> {
     const stored = await this.#store.load(sessionId);
-    const state = emptyState(sessionId);
-    for (const event of stored) evolve(state, event as DomainEvent);
-    const loaded = { state, version: stored.at(-1)?.version ?? 0 };
+    const loaded = { state: replay(sessionId, stored as DomainEvent[]), version: stored.at(-1)?.version ?? 0 };
     this.#ready.set(sessionId, loaded);
     return loaded;
   }
@@ -179,10 +175,8 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   /** Applies what the store has beyond `loaded`; the events applied, in order. */
   async #catchUp(sessionId: string, loaded: Loaded): Promise<DomainEvent[]> {
     const newer = await this.#store.readRange(sessionId, loaded.version + 1);
-    for (const event of newer) {
-      evolve(loaded.state, event as DomainEvent);
-      loaded.version = event.version;
-    }
+    applyEvents(loaded.state, newer as DomainEvent[]);
+    loaded.version = newer.at(-1)?.version ?? loaded.version;
     return newer as DomainEvent[];
   }
 

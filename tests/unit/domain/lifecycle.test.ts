@@ -1,8 +1,9 @@
-import { type Command, DEFAULT_SETTINGS, DEFAULT_TIME_ZONE, emptyState, execute, mayIssue } from '@yishi/shared';
+import { applyCommand, type Command, DEFAULT_SETTINGS, DEFAULT_TIME_ZONE, emptyState, mayIssue } from '@yishi/shared';
 import { describe, expect, it } from 'vitest';
 import {
   chair,
   createTopicCommand,
+  FakeClock,
   member1,
   member2,
   openRoom,
@@ -288,23 +289,48 @@ describe('attendance', () => {
   });
 });
 
-describe('execute', () => {
-  it('stamps every event with ctx.now and returns the same state object when nothing happens', () => {
+describe('applyCommand', () => {
+  it('evolves the state in place with the events it returns, stamped with ctx.now and ids from ctx', () => {
     const room = openRoom();
+    const entryId = room.request(member1);
     const state = room.state;
-    const { state: next, events } = execute(state, { type: 'clock.tick' }, system, room.ctx);
-    expect(events).toEqual([]);
-    expect(next).toBe(state);
+    const ctx = testContext(new FakeClock(T0 + 60_000), 'cmd');
+    const events = applyCommand(state, { type: 'floor.grant' }, chair, ctx);
+    expect(events.map((e) => [e.type, e.at])).toEqual([
+      ['session.started', T0 + 60_000],
+      ['turn.started', T0 + 60_000],
+    ]);
+    const started = events[1];
+    if (started?.type !== 'turn.started') throw new Error('no turn started');
+    expect(started.data.turn).toMatchObject({ id: 'cmd-1', entryId, startedAt: T0 + 60_000 });
+    expect(state.session).toMatchObject({ status: 'in_progress', startedAt: T0 + 60_000 });
+    expect(state.currentTurnId).toBe('cmd-1');
+    expect(state.queue).toEqual([]);
+    // The state holds a copy of the event's turn: changing one never changes the other.
+    expect(state.turns.at(-1)).toEqual(started.data.turn);
+    expect(state.turns.at(-1)).not.toBe(started.data.turn);
   });
 
-  it('never modifies its input, on success or on refusal', () => {
+  it('returns no events and changes nothing when there is nothing to do', () => {
+    const room = openRoom();
+    const before = structuredClone(room.state);
+    expect(applyCommand(room.state, { type: 'clock.tick' }, system, room.ctx)).toEqual([]);
+    expect(room.state).toEqual(before);
+  });
+
+  it('changes nothing when it refuses, on an empty state or a live one', () => {
     const ctx = testContext();
     const empty = emptyState(ROOM_ID);
     const snapshot = structuredClone(empty);
-    const { state } = execute(empty, createTopicCommand(), organiser, ctx);
+    expect(() => applyCommand(empty, { type: 'session.open' }, organiser, ctx)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
     expect(empty).toEqual(snapshot);
-    const frozen = structuredClone(state);
-    expect(() => execute(state, { type: 'session.start' }, chair, ctx)).toThrow();
-    expect(state).toEqual(frozen);
+    applyCommand(empty, createTopicCommand(), organiser, ctx);
+    const created = structuredClone(empty);
+    expect(() => applyCommand(empty, { type: 'session.start' }, chair, ctx)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
+    expect(empty).toEqual(created);
   });
 });

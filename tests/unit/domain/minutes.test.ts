@@ -79,9 +79,9 @@ describe('minutes: what the secretary writes', () => {
     expect(addedId(room, room.run({ type: 'minutes.addConsensus', id, text: '加强养老设施' }, secretary))).toBe(id);
     expect(room.run({ type: 'minutes.addConsensus', id, text: '加强养老设施' }, secretary)).toEqual([]);
     room.run({ type: 'minutes.addAction', id: other, title: '制定方案', ownerUnit: '市民政局' }, secretary);
-    expect(room.run({ type: 'minutes.addAction', id: other, title: '制定方案', ownerUnit: '市民政局' }, secretary)).toEqual(
-      [],
-    );
+    expect(
+      room.run({ type: 'minutes.addAction', id: other, title: '制定方案', ownerUnit: '市民政局' }, secretary),
+    ).toEqual([]);
     expect(room.state.minutes.consensus.map((p) => p.id)).toEqual([id]);
     expect(room.state.minutes.actions.map((a) => a.id)).toEqual([other]);
   });

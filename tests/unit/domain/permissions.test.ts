@@ -1,4 +1,13 @@
-import { AppError, type CommandType, emptyState, execute, mayIssue, PERMISSIONS, ROLES } from '@yishi/shared';
+import {
+  AppError,
+  applyCommand,
+  type CommandType,
+  decide,
+  emptyState,
+  mayIssue,
+  PERMISSIONS,
+  ROLES,
+} from '@yishi/shared';
 import { describe, expect, it } from 'vitest';
 import {
   ACTORS_BY_ROLE,
@@ -50,7 +59,7 @@ describe('permissions', () => {
       // …and in a room that does not exist yet (permission comes before existence).
       const empty = emptyState(ROOM_ID);
       const snapshot = structuredClone(empty);
-      expect(() => execute(empty, sampleCommand(type, empty), actor, testContext())).toThrow(
+      expect(() => applyCommand(empty, sampleCommand(type, empty), actor, testContext())).toThrow(
         expect.objectContaining({ code: 'NOT_ALLOWED' }),
       );
       expect(empty).toEqual(snapshot);
@@ -62,7 +71,7 @@ describe('permissions', () => {
       const room = busyRoom();
       const before = structuredClone(room.state);
       try {
-        execute(room.state, sampleCommand(type, room.state), actor, room.ctx);
+        decide(room.state, sampleCommand(type, room.state), actor, room.ctx);
       } catch (error) {
         expect(error).toBeInstanceOf(AppError);
         expect((error as AppError).message).not.toBe(tableRefusal(actor.role, type));

@@ -1,5 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AppError, execute, priorityOf, type RoomState, type SessionStatus, spokenMs } from '@yishi/shared';
+import {
+  AppError,
+  applyCommand,
+  applyEvents,
+  priorityOf,
+  type RoomState,
+  type SessionStatus,
+  spokenMs,
+} from '@yishi/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -86,7 +94,7 @@ function checkInvariants(state: RoomState, now: number, ended: Map<string, numbe
   }
 }
 
-/** Runs `steps` on a fresh room; checks purity on every command and `check` after every step. */
+/** Runs `steps` on a fresh room; checks applyCommand's contract on every command and `check` after every step. */
 function runSteps(
   steps: Step[],
   options: { fairness: boolean },
@@ -97,16 +105,14 @@ function runSteps(
   for (const step of steps) {
     room.advance(step.advance);
     const { command, actor } = stepCommand(step, room.state);
-    const input = room.state;
-    const snapshot = structuredClone(input);
+    const expected = structuredClone(room.state);
     try {
-      const { state } = execute(input, command, actor, room.ctx);
-      room.state = state;
+      applyEvents(expected, applyCommand(room.state, command, actor, room.ctx));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
     }
-    // execute never mutates its input, whether it succeeds or refuses.
-    if (!isDeepStrictEqual(input, snapshot)) expect(input).toEqual(snapshot);
+    // applyCommand changes the state by exactly the events it returns; a refusal changes nothing.
+    if (!isDeepStrictEqual(room.state, expected)) expect(room.state).toEqual(expected);
     afterStep(room.state, room.now, ended);
   }
   return room;
@@ -173,7 +179,8 @@ describe('speaking queue properties', () => {
           (a) => !spoke.has(a.id) && !room.state.queue.some((e) => e.speaker.id === a.id && e.kind === 'contribution'),
         );
         if (!newcomer || room.state.listClosed || !LIVE.includes(room.state.session.status)) return;
-        const { state } = execute(room.state, { type: 'queue.request', kind: 'contribution' }, newcomer, room.ctx);
+        room.run({ type: 'queue.request', kind: 'contribution' }, newcomer);
+        const { state } = room;
         const index = state.queue.findIndex((e) => e.speaker.id === newcomer.id && e.kind === 'contribution');
         const before = state.queue.slice(0, index);
         const next = state.queue[index + 1];

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './errors.js';
+export * from './labels.js';
 export * from './limits.js';
 export * from './roles.js';
 export * from './protocol/ack.js';
@@ -12,4 +13,5 @@ export * from './protocol/requests.js';
 export * from './protocol/views.js';
 export * from './domain/index.js';
 export * from './Emitter.js';
+export * from './zonedTime.js';
 export * from './protocol/api.js';

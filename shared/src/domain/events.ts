@@ -14,6 +14,11 @@ import type {
   TurnEndReason,
 } from './types.js';
 
+/** Whoever the event is the doing of: a person's id, or 'system'. */
+interface By {
+  by: string;
+}
+
 /**
  * Everything that can happen to a room, as stored in its event log. Events are facts: they carry
  * every value needed to apply them (ids, positions, times), so replaying a log never consults
@@ -33,11 +38,11 @@ export type DomainEventBody =
   | { type: 'topic.updated'; data: Partial<TopicFields> & { agenda?: AgendaItem[] } }
   | { type: 'topic.archived'; data: Record<string, never> }
   | { type: 'session.scheduled'; data: { scheduledAt: number } }
-  | { type: 'session.opened'; data: { by: string } }
-  | { type: 'session.started'; data: { by: string } }
-  | { type: 'session.adjourned'; data: { by: string } }
-  | { type: 'session.resumed'; data: { by: string } }
-  | { type: 'session.closed'; data: { by: string } }
+  | { type: 'session.opened'; data: By }
+  | { type: 'session.started'; data: By }
+  | { type: 'session.adjourned'; data: By }
+  | { type: 'session.resumed'; data: By }
+  | { type: 'session.closed'; data: By }
   | { type: 'settings.changed'; data: { by: string; settings: SettingsPatch } }
   | { type: 'agenda.opened'; data: { by: string; itemId: string } }
   | { type: 'participant.joined'; data: { person: Person } }
@@ -48,8 +53,8 @@ export type DomainEventBody =
   | { type: 'queue.entryRemoved'; data: { entryId: string; by: string } }
   | { type: 'queue.entryMoved'; data: { entryId: string; toIndex: number; by: string } }
   | { type: 'queue.closed'; data: { by: string; pointsOfOrderBlocked: boolean } }
-  | { type: 'queue.opened'; data: { by: string } }
-  | { type: 'queue.cleared'; data: { by: string } }
+  | { type: 'queue.opened'; data: By }
+  | { type: 'queue.cleared'; data: By }
   | { type: 'turn.started'; data: { turn: Turn } }
   | { type: 'turn.paused'; data: { turnId: string; reason: 'interposed' | 'chair' } }
   | { type: 'turn.resumed'; data: { turnId: string } }
@@ -68,9 +73,9 @@ export type DomainEventBody =
   | { type: 'minutes.actionUpdated'; data: { action: ActionItem } }
   | { type: 'minutes.actionRemoved'; data: { id: string } }
   | { type: 'minutes.commentPromoted'; data: { commentId: string } }
-  | { type: 'minutes.submitted'; data: { by: string } }
+  | { type: 'minutes.submitted'; data: By }
   | { type: 'minutes.finalized'; data: FinalizedMinutes }
-  | { type: 'minutes.reopened'; data: { by: string } };
+  | { type: 'minutes.reopened'; data: By };
 
 /** An event with the time it happened. */
 export type DomainEvent = DomainEventBody & { at: number };

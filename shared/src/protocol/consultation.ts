@@ -25,8 +25,10 @@ export const ActionStatusSchema = z.enum(['open', 'in_progress', 'done', 'droppe
 /** A calendar date as YYYY-MM-DD; impossible dates (2025-02-30) are refused, not exported as written. */
 export const DateSchema = z.iso.date('a date as YYYY-MM-DD');
 
+export const FloorModeSchema = z.enum(['moderated', 'open']);
+
 export const SettingsPatchSchema = z.strictObject({
-  mode: z.enum(['moderated', 'open']).optional(),
+  mode: FloorModeSchema.optional(),
   turnSeconds: z
     .strictObject({
       point_of_order: z.number().int().min(10).max(3600).optional(),

@@ -27,15 +27,16 @@ const RtcpFeedbackSchema = z.strictObject({
   parameter: z.string().max(64).optional(),
 });
 
-const RtpCodecCapabilitySchema = z.strictObject({
-  kind: MediaKindSchema,
+/** A codec as both sides describe it; capabilities add the payload type it prefers, parameters the one it got. */
+const codecFields = {
   mimeType: z.string().min(1).max(64),
-  preferredPayloadType: u8,
   clockRate: u32,
   channels: u8.optional(),
   parameters: CodecParametersSchema.optional(),
   rtcpFeedback: z.array(RtcpFeedbackSchema).max(16).optional(),
-});
+};
+
+const RtpCodecCapabilitySchema = z.strictObject({ kind: MediaKindSchema, preferredPayloadType: u8, ...codecFields });
 
 const RtpHeaderExtensionSchema = z.strictObject({
   kind: MediaKindSchema,
@@ -51,14 +52,7 @@ export const RtpCapabilitiesSchema = z.strictObject({
 });
 export type RtpCapabilities = z.infer<typeof RtpCapabilitiesSchema>;
 
-const RtpCodecParametersSchema = z.strictObject({
-  mimeType: z.string().min(1).max(64),
-  payloadType: u8,
-  clockRate: u32,
-  channels: u8.optional(),
-  parameters: CodecParametersSchema.optional(),
-  rtcpFeedback: z.array(RtcpFeedbackSchema).max(16).optional(),
-});
+const RtpCodecParametersSchema = z.strictObject({ payloadType: u8, ...codecFields });
 
 const RtpHeaderExtensionParametersSchema = z.strictObject({
   uri: shortString,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
-import { ActionStatusSchema, EntryKindSchema, ReactionSchema, StanceSchema } from './consultation.js';
+import { ActionStatusSchema, EntryKindSchema, FloorModeSchema, ReactionSchema, StanceSchema } from './consultation.js';
 
 /**
  * zod schemas of the views the server pushes. The domain defines the view types; the checks at
@@ -16,17 +16,6 @@ export const PersonSchema = z.strictObject({
   name: z.string().min(1).max(64),
   role: RoleSchema,
   sector: z.string().max(32).optional(),
-});
-
-const FloorModeSchema = z.enum(['moderated', 'open']);
-
-const SettingsSchema = z.strictObject({
-  mode: FloorModeSchema,
-  turnSeconds: z.strictObject({ point_of_order: z.number(), reply: z.number(), contribution: z.number() }),
-  graceSeconds: z.number(),
-  autoEnd: z.boolean(),
-  fairness: z.boolean(),
-  observersMayComment: z.boolean(),
 });
 
 export const SessionViewSchema = z.strictObject({
@@ -59,7 +48,14 @@ export const SessionViewSchema = z.strictObject({
       status: z.enum(['pending', 'current', 'done']),
     }),
   ),
-  settings: SettingsSchema,
+  settings: z.strictObject({
+    mode: FloorModeSchema,
+    turnSeconds: z.strictObject({ point_of_order: z.number(), reply: z.number(), contribution: z.number() }),
+    graceSeconds: z.number(),
+    autoEnd: z.boolean(),
+    fairness: z.boolean(),
+    observersMayComment: z.boolean(),
+  }),
 });
 
 const QueueEntrySchema = z.strictObject({

@@ -135,6 +135,19 @@ function table(widths: number[], header: string[] | null, rows: CellSpec[][]): T
   });
 }
 
+/** What a section of the document is made of. */
+type Block = Paragraph | Table;
+
+/** A section: its heading, then its content, or "none" when it has nothing to show. */
+function section(v: MinutesView, title: string, content: Block[]): Block[] {
+  return [heading(title), ...(content.length > 0 ? content : [para(v.labels.none)])];
+}
+
+/** A section of one table (with a header row), or "none" when it has no rows. */
+function tableSection(v: MinutesView, title: string, widths: number[], header: string[], rows: CellSpec[][]): Block[] {
+  return section(v, title, rows.length > 0 ? [table(widths, header, rows)] : []);
+}
+
 function titleBlock(v: MinutesView): Paragraph[] {
   const { labels: l } = v;
   return [
@@ -146,9 +159,9 @@ function titleBlock(v: MinutesView): Paragraph[] {
   ];
 }
 
-function infoBlock(v: MinutesView): Array<Paragraph | Table> {
+function infoBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  const blocks: Array<Paragraph | Table> = [
+  const blocks: Block[] = [
     table(
       [1, 4],
       null,
@@ -168,9 +181,9 @@ function infoBlock(v: MinutesView): Array<Paragraph | Table> {
 }
 
 /** Attendance as a table whose first column merges the rows of one sector (界别). */
-function attendanceBlock(v: MinutesView): Array<Paragraph | Table> {
+function attendanceBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  const blocks: Array<Paragraph | Table> = [heading(l.attendance), para(v.statistics, { indent: true })];
+  const blocks: Block[] = [heading(l.attendance), para(v.statistics, { indent: true })];
   if (v.attendance.length === 0) return [...blocks, para(l.none)];
   const rows = v.attendance.flatMap((group) =>
     group.people.map((p, i) => [
@@ -183,28 +196,28 @@ function attendanceBlock(v: MinutesView): Array<Paragraph | Table> {
   return [...blocks, table([2, 2, 2, 2], [l.sector, l.name, l.roleColumn, l.present], rows)];
 }
 
-function agendaBlock(v: MinutesView): Paragraph[] {
+function agendaBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  if (v.agenda.length === 0) return [heading(l.agenda), para(l.none)];
-  return [
-    heading(l.agenda),
-    ...v.agenda.map((a, i) =>
+  return section(
+    v,
+    l.agenda,
+    v.agenda.map((a, i) =>
       para([
         run(`${i + 1}. ${a.title}`, { bold: true }),
         run(l.paren(a.status), { size: SIZE.detail, color: '595959' }),
         ...(a.description ? [run(`${l.colon}${a.description}`)] : []),
       ]),
     ),
-  ];
+  );
 }
 
 /** Each speech: who (bold), then when/how long/what kind in small grey, then the summary as body text. */
-function speechesBlock(v: MinutesView): Paragraph[] {
+function speechesBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  if (v.speeches.length === 0) return [heading(l.speeches), para(l.none)];
-  return [
-    heading(l.speeches),
-    ...v.speeches.flatMap((s, i) => {
+  return section(
+    v,
+    l.speeches,
+    v.speeches.flatMap((s, i) => {
       const who = [s.sector, s.role].filter((x): x is string => Boolean(x)).join(l.comma);
       const facts = [
         `${l.start}${l.colon}${s.start}`,
@@ -218,60 +231,63 @@ function speechesBlock(v: MinutesView): Paragraph[] {
         para(s.summary ?? l.noSummary, { indent: true, ...(s.summary ? {} : { color: '808080' }) }),
       ];
     }),
-  ];
+  );
 }
 
-function decisionsBlock(v: MinutesView): Array<Paragraph | Table> {
+function decisionsBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  if (v.decisions.length === 0) return [heading(l.decisions), para(l.none)];
-  return [
-    heading(l.decisions),
-    table(
-      [2, 2, 3, 4],
-      [l.time, l.by, l.decision, l.detail],
-      v.decisions.map((d) => [{ text: d.time }, { text: d.by }, { text: d.kind }, { text: d.detail }]),
-    ),
-  ];
+  return tableSection(
+    v,
+    l.decisions,
+    [2, 2, 3, 4],
+    [l.time, l.by, l.decision, l.detail],
+    v.decisions.map((d) => [{ text: d.time }, { text: d.by }, { text: d.kind }, { text: d.detail }]),
+  );
 }
 
-function consensusBlock(v: MinutesView): Paragraph[] {
-  const { labels: l } = v;
-  const items = v.consensus.map((c, i) => para(`${i + 1}. ${c}`, { indent: true }));
-  return [heading(l.consensus), ...(items.length > 0 ? items : [para(l.none)])];
+function consensusBlock(v: MinutesView): Block[] {
+  return section(
+    v,
+    v.labels.consensus,
+    v.consensus.map((c, i) => para(`${i + 1}. ${c}`, { indent: true })),
+  );
 }
 
-function actionsBlock(v: MinutesView): Array<Paragraph | Table> {
+function actionsBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  if (v.actions.length === 0) return [heading(l.actions), para(l.none)];
-  return [
-    heading(l.actions),
-    table(
-      [1, 6, 3, 3, 2],
-      ['#', l.action, l.ownerUnit, l.dueDate, l.status],
-      v.actions.map((a, i) => [
-        { text: String(i + 1) },
-        { text: a.title },
-        { text: a.ownerUnit },
-        { text: a.due },
-        { text: a.status },
-      ]),
-    ),
-  ];
+  return tableSection(
+    v,
+    l.actions,
+    [1, 6, 3, 3, 2],
+    ['#', l.action, l.ownerUnit, l.dueDate, l.status],
+    v.actions.map((a, i) => [
+      { text: String(i + 1) },
+      { text: a.title },
+      { text: a.ownerUnit },
+      { text: a.due },
+      { text: a.status },
+    ]),
+  );
 }
 
-function commentsBlock(v: MinutesView): Paragraph[] {
+function commentsBlock(v: MinutesView): Block[] {
   const { labels: l } = v;
-  const items = v.comments.map((c) => {
-    const about = [c.sector, c.stance, c.time].filter((x): x is string => Boolean(x)).join(l.comma);
-    return para([run(c.author, { bold: true }), run(l.paren(about)), run(`${l.colon}${c.text}`)], { indent: true });
-  });
-  return [heading(l.promotedComments), ...(items.length > 0 ? items : [para(l.none)])];
+  return section(
+    v,
+    l.promotedComments,
+    v.comments.map((c) => {
+      const about = [c.sector, c.stance, c.time].filter((x): x is string => Boolean(x)).join(l.comma);
+      return para([run(c.author, { bold: true }), run(l.paren(about)), run(`${l.colon}${c.text}`)], { indent: true });
+    }),
+  );
 }
 
-function notesBlock(v: MinutesView): Paragraph[] {
-  const { labels: l } = v;
-  const items = v.notes.map((n) => para(n, { indent: true }));
-  return [heading(l.notes), ...(items.length > 0 ? items : [para(l.none)])];
+function notesBlock(v: MinutesView): Block[] {
+  return section(
+    v,
+    v.labels.notes,
+    v.notes.map((n) => para(n, { indent: true })),
+  );
 }
 
 /** Version, status and hash on every page, so a printed page still says which version it is. */

@@ -1,38 +1,29 @@
-import type {
-  ActionStatus,
-  AgendaStatus,
-  Decision,
-  EntryKind,
-  FloorMode,
-  MinutesStatus,
-  Role,
-  Stance,
+import {
+  type AgendaStatus,
+  type Decision,
+  type FloorMode,
+  type Locale,
+  VALUE_NAMES,
+  type ValueNames,
+  type ZonedParts,
+  zonedParts,
 } from '@yishi/shared';
 
-/** Languages the minutes export in: zh-CN is what secretaries hand on, English the second locale. */
-export type Locale = 'zh-CN' | 'en';
+/** The minutes export in the client's languages: zh-CN is what secretaries hand on. */
+export type { Locale };
 
 /** What a finalized version adds to an export: its content hash (SHA-256 hex). */
 export interface ExportMeta {
   hash?: string | undefined;
 }
 
-/** A moment's calendar fields as seen in one time zone (zero-padded, 24-hour). */
-export interface ZonedParts {
-  year: string;
-  month: string;
-  day: string;
-  hour: string;
-  minute: string;
-  second: string;
-}
-
 /**
  * Everything the renderers write that is not the document's own text. Both locales implement this
  * one interface, so a label missing (or misspelt) in either catalogue is a compile error, and the
- * per-value maps must cover every member of the domain's unions.
+ * per-value maps must cover every member of the domain's unions. The names of the values the
+ * client shows too (roles, kinds, stances, statuses) come from @yishi/shared, as the client's do.
  */
-export interface Labels {
+export interface Labels extends ValueNames {
   minutes: string;
   proposalNumber: string;
   background: string;
@@ -83,11 +74,6 @@ export interface Labels {
   fieldSeparator: string;
   paren: (text: string) => string;
   formatDate: (p: ZonedParts) => string;
-  kind: Record<EntryKind, string>;
-  role: Record<Role, string>;
-  stance: Record<Stance, string>;
-  minutesStatus: Record<MinutesStatus, string>;
-  actionStatus: Record<ActionStatus, string>;
   agendaStatus: Record<AgendaStatus, string>;
   decisionKind: Record<Decision['kind'], string>;
   floorMode: Record<FloorMode, string>;
@@ -95,6 +81,7 @@ export interface Labels {
 }
 
 const zhCN: Labels = {
+  ...VALUE_NAMES['zh-CN'],
   minutes: '会议纪要',
   proposalNumber: '提案号',
   background: '议题背景',
@@ -144,11 +131,6 @@ const zhCN: Labels = {
   paren: (text) => `（${text}）`,
   // Chinese documents write dates without leading zeros: 2025年11月6日.
   formatDate: (p) => `${p.year}年${Number(p.month)}月${Number(p.day)}日`,
-  kind: { point_of_order: '程序性发言', reply: '插话提问', contribution: '发言' },
-  role: { chair: '主持人', secretary: '秘书', member: '委员', guest: '特邀', observer: '列席' },
-  stance: { support: '赞成', neutral: '中立', oppose: '反对' },
-  minutesStatus: { draft: '草稿', under_review: '审核中', finalized: '已定稿' },
-  actionStatus: { open: '待办', in_progress: '办理中', done: '已办结', dropped: '已撤销' },
   agendaStatus: { pending: '未议', current: '进行中', done: '已议' },
   decisionKind: {
     session_opened: '开放会场',
@@ -182,6 +164,7 @@ const MONTHS = [
 ];
 
 const en: Labels = {
+  ...VALUE_NAMES.en,
   minutes: 'Minutes',
   proposalNumber: 'Proposal no.',
   background: 'Background',
@@ -230,11 +213,6 @@ const en: Labels = {
   fieldSeparator: ' · ',
   paren: (text) => ` (${text})`,
   formatDate: (p) => `${Number(p.day)} ${MONTHS[Number(p.month) - 1]} ${p.year}`,
-  kind: { point_of_order: 'Point of order', reply: 'Interposed question', contribution: 'Contribution' },
-  role: { chair: 'Chair', secretary: 'Secretary', member: 'Member', guest: 'Guest', observer: 'Observer' },
-  stance: { support: 'For', neutral: 'Neutral', oppose: 'Against' },
-  minutesStatus: { draft: 'Draft', under_review: 'Under review', finalized: 'Finalized' },
-  actionStatus: { open: 'Open', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' },
   agendaStatus: { pending: 'Not reached', current: 'In progress', done: 'Done' },
   decisionKind: {
     session_opened: 'Session opened',
@@ -268,62 +246,30 @@ export function labelOf(map: Readonly<Record<string, string>>, value: string): s
   return Object.hasOwn(map, value) ? (map[value] as string) : value;
 }
 
-// Building a DateTimeFormat is costly and a document formats dozens of times in one zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    // en-US numeric fields are plain ASCII digits whatever the output locale; h23 avoids the
-    // "24:00" some ICU versions print for midnight with hour12: false.
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /**
  * The calendar fields of an ISO instant in an IANA time zone. Throws a RangeError for an unknown
  * zone or an unparsable time: an export with silently shifted times would be worse than none.
  */
-export function zonedParts(iso: string, timeZone: string): ZonedParts {
+function isoParts(iso: string, timeZone: string): ZonedParts {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not an ISO time: ${iso}`);
-  const parts = formatterFor(timeZone).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour'),
-    minute: get('minute'),
-    second: get('second'),
-  };
+  return zonedParts(date, timeZone);
 }
 
 /** The local date of an instant, written the locale's way ("2025年11月26日", "26 November 2025"). */
 export function formatDate(iso: string, timeZone: string, locale: Locale): string {
-  return labelsFor(locale).formatDate(zonedParts(iso, timeZone));
+  return labelsFor(locale).formatDate(isoParts(iso, timeZone));
 }
 
 /** Local wall-clock time, HH:mm. */
 export function formatClock(iso: string, timeZone: string): string {
-  const p = zonedParts(iso, timeZone);
+  const p = isoParts(iso, timeZone);
   return `${p.hour}:${p.minute}`;
 }
 
 /** Local wall-clock time, HH:mm:ss (speech start times). */
 export function formatTime(iso: string, timeZone: string): string {
-  const p = zonedParts(iso, timeZone);
+  const p = isoParts(iso, timeZone);
   return `${p.hour}:${p.minute}:${p.second}`;
 }
 
@@ -334,8 +280,8 @@ export function formatDateTime(iso: string, timeZone: string, locale: Locale): s
 
 /** Whether two instants fall on the same calendar day in the zone. */
 export function sameLocalDay(a: string, b: string, timeZone: string): boolean {
-  const x = zonedParts(a, timeZone);
-  const y = zonedParts(b, timeZone);
+  const x = isoParts(a, timeZone);
+  const y = isoParts(b, timeZone);
   return x.year === y.year && x.month === y.month && x.day === y.day;
 }
 

@@ -1,12 +1,30 @@
+import { type Locale, LOCALES, VALUE_NAMES } from '@yishi/shared';
+
+export { LOCALES, type Locale };
+
+/** Catalogue entries `prefix.value` for a map of value names. */
+function keyed<P extends string, T extends string>(prefix: P, names: Record<T, string>) {
+  const entries = Object.entries<string>(names).map(([value, name]) => [`${prefix}.${value}`, name]);
+  return Object.fromEntries(entries) as { [V in T as `${P}.${V}`]: string };
+}
+
+/** Roles, kinds of request, stances and the statuses of minutes and actions: named as in the minutes. */
+function valueNames(locale: Locale) {
+  const names = VALUE_NAMES[locale];
+  return {
+    ...keyed('role', names.role),
+    ...keyed('kind', names.kind),
+    ...keyed('stance', names.stance),
+    ...keyed('minutes.status', names.minutesStatus),
+    ...keyed('minutes.action', names.actionStatus),
+  };
+}
+
 /** Every string the client shows, zh-CN first. `{name}` placeholders are filled by `t()`. */
 const zhCN = {
+  ...valueNames('zh-CN'),
   'app.title': '议事',
   'lang.switch': 'English',
-  'role.chair': '主持人',
-  'role.secretary': '秘书',
-  'role.member': '委员',
-  'role.guest': '特邀',
-  'role.observer': '列席',
   'prejoin.heading': '进入会议室',
   'prejoin.as': '您将以 {name}（{role}）身份加入',
   'prejoin.camera': '摄像头',
@@ -67,9 +85,6 @@ const zhCN = {
   'queue.empty': '暂无发言申请',
   'queue.closed': '发言名单已截止',
   'queue.pooBlocked': '程序性发言已禁止',
-  'kind.point_of_order': '程序性发言',
-  'kind.reply': '插话提问',
-  'kind.contribution': '发言',
   'queue.request.contribution': '申请发言',
   'queue.request.point_of_order': '程序性发言',
   'queue.request.reply': '插话提问',
@@ -126,16 +141,10 @@ const zhCN = {
   'comments.empty': '暂无评论',
   'comments.tooLong': '评论不能超过 {max} 字',
   'stance.none': '不表态',
-  'stance.support': '赞成',
-  'stance.neutral': '中立',
-  'stance.oppose': '反对',
   'reaction.agree': '赞同',
   'reaction.applause': '鼓掌',
   'reaction.question': '存疑',
   'minutes.heading': '会议纪要',
-  'minutes.status.draft': '草稿',
-  'minutes.status.under_review': '审核中',
-  'minutes.status.finalized': '已定稿',
   'minutes.version': '第 {n} 版',
   'minutes.turns': '发言记录',
   'minutes.summary': '发言摘要',
@@ -148,10 +157,6 @@ const zhCN = {
   'minutes.ownerUnit': '承办单位',
   'minutes.actionStatus': '状态',
   'minutes.dueDate': '完成时限',
-  'minutes.action.open': '待办',
-  'minutes.action.in_progress': '办理中',
-  'minutes.action.done': '已办结',
-  'minutes.action.dropped': '不予办理',
   'minutes.submit': '提交审核',
   'minutes.finalize': '定稿',
   'minutes.reopen': '更正（生成新版本）',
@@ -347,13 +352,9 @@ const zhCN = {
 export type MessageKey = keyof typeof zhCN;
 
 const en: Record<MessageKey, string> = {
+  ...valueNames('en'),
   'app.title': 'Yishi',
   'lang.switch': '中文',
-  'role.chair': 'Chair',
-  'role.secretary': 'Secretary',
-  'role.member': 'Member',
-  'role.guest': 'Guest',
-  'role.observer': 'Observer',
   'prejoin.heading': 'Join the consultation',
   'prejoin.as': 'You will join as {name} ({role})',
   'prejoin.camera': 'Camera',
@@ -415,9 +416,6 @@ const en: Record<MessageKey, string> = {
   'queue.empty': 'Nobody is waiting to speak',
   'queue.closed': 'The list of speakers is closed',
   'queue.pooBlocked': 'Points of order are blocked',
-  'kind.point_of_order': 'Point of order',
-  'kind.reply': 'Interposed question',
-  'kind.contribution': 'Contribution',
   'queue.request.contribution': 'Request to speak',
   'queue.request.point_of_order': 'Point of order',
   'queue.request.reply': 'Interpose a question',
@@ -474,16 +472,10 @@ const en: Record<MessageKey, string> = {
   'comments.empty': 'No comments yet',
   'comments.tooLong': 'At most {max} characters',
   'stance.none': 'No stance',
-  'stance.support': 'Support',
-  'stance.neutral': 'Neutral',
-  'stance.oppose': 'Oppose',
   'reaction.agree': 'Agree',
   'reaction.applause': 'Applause',
   'reaction.question': 'Doubt',
   'minutes.heading': 'Minutes',
-  'minutes.status.draft': 'Draft',
-  'minutes.status.under_review': 'Under review',
-  'minutes.status.finalized': 'Finalized',
   'minutes.version': 'Version {n}',
   'minutes.turns': 'Speeches',
   'minutes.summary': 'Summary',
@@ -496,10 +488,6 @@ const en: Record<MessageKey, string> = {
   'minutes.ownerUnit': 'Owner unit',
   'minutes.actionStatus': 'Status',
   'minutes.dueDate': 'Due',
-  'minutes.action.open': 'Open',
-  'minutes.action.in_progress': 'In progress',
-  'minutes.action.done': 'Done',
-  'minutes.action.dropped': 'Dropped',
   'minutes.submit': 'Submit for review',
   'minutes.finalize': 'Finalize',
   'minutes.reopen': 'Correct (new version)',
@@ -694,6 +682,4 @@ const en: Record<MessageKey, string> = {
   'minutes.presentFor': 'present {time}',
 };
 
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
 export const catalogue: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -1,3 +1,4 @@
+import { zonedParts } from '@yishi/shared';
 import { getLocale } from '../../i18n/index.js';
 
 /**
@@ -16,18 +17,9 @@ export function formatTime(ms: number, timeZone?: string): string {
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `ms`, in milliseconds. */
 function zoneOffset(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(ms);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const p = zonedParts(ms, timeZone);
+  const n = (field: keyof typeof p) => Number(p[field]);
+  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return wall - Math.floor(ms / 1000) * 1000;
 }
 

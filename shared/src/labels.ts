@@ -1,0 +1,36 @@
+import type { ActionStatus, EntryKind, MinutesStatus, Stance } from './domain/types.js';
+import type { Role } from './roles.js';
+
+/** The languages of the client and of the exported minutes; zh-CN is the default. */
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** What each of the domain's values is called in one language; every value of each union has a name. */
+export interface ValueNames {
+  role: Record<Role, string>;
+  kind: Record<EntryKind, string>;
+  stance: Record<Stance, string>;
+  minutesStatus: Record<MinutesStatus, string>;
+  actionStatus: Record<ActionStatus, string>;
+}
+
+/**
+ * The names on screen and in the minutes alike: the client's catalogue and the export both take
+ * them from here, so the two never call one thing differently.
+ */
+export const VALUE_NAMES: Record<Locale, ValueNames> = {
+  'zh-CN': {
+    role: { chair: '主持人', secretary: '秘书', member: '委员', guest: '特邀', observer: '列席' },
+    kind: { point_of_order: '程序性发言', reply: '插话提问', contribution: '发言' },
+    stance: { support: '赞成', neutral: '中立', oppose: '反对' },
+    minutesStatus: { draft: '草稿', under_review: '审核中', finalized: '已定稿' },
+    actionStatus: { open: '待办', in_progress: '办理中', done: '已办结', dropped: '已撤销' },
+  },
+  en: {
+    role: { chair: 'Chair', secretary: 'Secretary', member: 'Member', guest: 'Guest', observer: 'Observer' },
+    kind: { point_of_order: 'Point of order', reply: 'Interposed question', contribution: 'Contribution' },
+    stance: { support: 'For', neutral: 'Neutral', oppose: 'Against' },
+    minutesStatus: { draft: 'Draft', under_review: 'Under review', finalized: 'Finalized' },
+    actionStatus: { open: 'Open', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' },
+  },
+};

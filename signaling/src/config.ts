@@ -52,7 +52,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/\S+$/, 'expected redis://[user:password@]host:port[/db] or rediss://…')
     .optional(),
-  /** Prefix of every Redis key of this deployment (see store/redisKeys.ts). */
+  /** Prefix of every Redis key of this deployment (see redis/keys.ts). */
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/)

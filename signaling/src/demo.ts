@@ -1,5 +1,6 @@
 import type { Actor, Role } from '@yishi/shared';
 import { signToken, type TokenSettings } from './auth/tokens.js';
+import { joinUrl } from './invitations/joinUrl.js';
 import type { SessionService } from './sessions/SessionService.js';
 
 /** The people of the ready-made demo room whose links `npm start` prints. */
@@ -8,11 +9,6 @@ const DEMO_PEOPLE: Array<{ sub: string; name: string; role: Role; sector?: strin
   { sub: 'demo-secretary', name: '李秘书', role: 'secretary', label: 'secretary / 秘书' },
   { sub: 'demo-member', name: '张委员', role: 'member', sector: '农业界', label: 'member / 委员' },
 ];
-
-/** Join URLs of the form `<base>/r/<roomId>?token=<jwt>`. */
-export function joinUrl(base: string, roomId: string, token: string): string {
-  return `${base}/r/${encodeURIComponent(roomId)}?token=${encodeURIComponent(token)}`;
-}
 
 export function demoLinks(base: string, roomId: string, tokens: TokenSettings): Array<{ label: string; url: string }> {
   return DEMO_PEOPLE.map(({ label, ...person }) => ({

@@ -11,12 +11,13 @@ import { createMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { SessionService } from './sessions/SessionService.js';
 import { MemoryConnectLimiter, RedisConnectLimiter } from './socket/ConnectLimiter.js';
+import { socketChannels } from './socket/channels.js';
 import { createSocketServer, wireSocketServer } from './socket/createSocketServer.js';
 import type { YishiServer } from './socket/types.js';
 import { createRoomStore } from './store/index.js';
-import { redisKeys } from './store/redisKeys.js';
-import { NodeLink } from './cluster/NodeLink.js';
-import { redisSocketAdapter } from './cluster/socketAdapter.js';
+import { redisKeys } from './redis/keys.js';
+import { type Cluster, LocalCluster } from './cluster/Cluster.js';
+import { RedisCluster } from './cluster/RedisCluster.js';
 
 /** Time for the `server:draining` notice to reach clients before their connections close. */
 const DRAIN_NOTICE_MS = 200;
@@ -73,18 +74,17 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   // answer long-polling requests too, and engine.io's own answer then throws (a crash).
   let app: http.RequestListener | undefined;
   const httpServer = http.createServer((req, res) => app?.(req, res));
+  // Alone, or one of several nodes sharing a Redis: decided here, once.
   const redis = config.redis && { url: config.redis.url, keys: redisKeys(config.redis.prefix) };
-  const link = redis ? await NodeLink.open(redis.url, redis.keys, log) : undefined;
-  const adapter = redis ? await redisSocketAdapter(redis.url, redis.keys) : undefined;
-  const io = createSocketServer(httpServer, { recoveryMs: config.reconnectGraceMs, adapter: adapter?.adapter });
-  const rooms = new RoomRegistry(media, sessions, io, log, {
+  const cluster: Cluster = redis ? await RedisCluster.open(redis.url, redis.keys, log) : new LocalCluster();
+  const io = createSocketServer(httpServer, { recoveryMs: config.reconnectGraceMs, adapter: cluster.socketAdapter });
+  const rooms = new RoomRegistry(media, sessions, socketChannels(io), log, {
     commentBatchMs: config.commentBatchMs,
     reconnectGraceMs: config.reconnectGraceMs,
-    node: link?.nodeId ?? 'local',
-    link,
+    cluster,
   });
   // Other nodes see this one's load, and that it is alive, until it stops.
-  await link?.startHeartbeat(() => ({ rooms: rooms.size, peers: rooms.peerCount() }));
+  await cluster.startHeartbeat(() => ({ rooms: rooms.size, peers: rooms.peerCount() }));
   const metrics = createMetrics({
     connections: () => io.engine.clientsCount,
     rooms: () => rooms.size,
@@ -149,9 +149,8 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
         rooms.close();
         await media.close();
         // Redis may be down or hung: a connection that cannot say goodbye in time is dropped.
-        for (const part of [adapter, connects, link, bus, store]) {
-          if (part && !(await within(part.close(), REDIS_CLOSE_MS)))
-            log.warn('a Redis connection did not close in time');
+        for (const part of [cluster, connects, bus, store]) {
+          if (!(await within(part.close(), REDIS_CLOSE_MS))) log.warn('a Redis connection did not close in time');
         }
         sessions.close();
         log.info('yishi stopped');

@@ -10,7 +10,7 @@ import { createRoomStore, SQLITE_FILE } from '../../signaling/src/store/index.js
 import { MemoryRoomStore } from '../../signaling/src/store/MemoryRoomStore.js';
 import { RedisEventBus } from '../../signaling/src/store/EventBus.js';
 import { RedisRoomStore } from '../../signaling/src/store/RedisRoomStore.js';
-import { redisKeys } from '../../signaling/src/store/redisKeys.js';
+import { redisKeys } from '../../signaling/src/redis/keys.js';
 import { SqliteRoomStore } from '../../signaling/src/store/SqliteRoomStore.js';
 import { RedisServer } from '../support/redis.js';
 import { roomStoreContract } from './roomStore.contract.js';

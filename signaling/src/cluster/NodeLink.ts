@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PipeOffer } from '@yishi/sfu';
 import { AppError, type ErrorCode, type PeerInfo, type ProducerInfo } from '@yishi/shared';
-import { type RedisClient, redisClient } from '../store/redisClient.js';
-import type { RedisKeys } from '../store/redisKeys.js';
+import { type RedisClient, redisClient } from '../redis/client.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 /** What one node tells the others about the media of a session it hosts participants of. */
 export type MediaNotice =

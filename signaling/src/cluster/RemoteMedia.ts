@@ -1,15 +1,8 @@
 import type { Logger } from 'pino';
 import type { MediaRoomApi, PipeOffer } from '@yishi/sfu';
-import {
-  NotFound,
-  type NotificationName,
-  type NotificationPayload,
-  type PeerInfo,
-  type ProducerInfo,
-} from '@yishi/shared';
+import { NotFound, type PeerInfo, type ProducerInfo } from '@yishi/shared';
+import type { RemoteRoom, RoomHooks } from './Cluster.js';
 import type { Directory, MediaNotice, NodeLink, Notice, PipeCall } from './NodeLink.js';
-
-type Broadcast = <K extends NotificationName>(event: K, payload: NotificationPayload<K>) => void;
 
 /** Retrying a notice that could not be sent (Redis unreachable): from this, doubling, up to the cap. */
 const RETRY_MS = 250;
@@ -21,11 +14,13 @@ const RETRY_MAX_MS = 2_000;
  * as soon as this node hosts the room, so local clients consume it like any other. Floor control
  * needs nothing here: a gated microphone is paused at its own node, so no packet enters the pipe.
  */
-export class RemoteMedia {
+export class RemoteMedia implements RemoteRoom {
   readonly #sessionId: string;
   readonly #media: MediaRoomApi;
   readonly #link: NodeLink;
-  readonly #broadcast: Broadcast;
+  readonly #room: RoomHooks;
+  /** The node's started rooms, by session id: this one is listed from `start` to `close`. */
+  readonly #open: Map<string, RemoteMedia>;
   readonly #log: Logger;
   /** Participants on other nodes, and which node. */
   readonly #peers = new Map<string, { node: string; peer: PeerInfo }>();
@@ -37,22 +32,19 @@ export class RemoteMedia {
   #announced: Promise<void> = Promise.resolve();
   #closed = false;
 
-  /** Told who was on a node that stopped heartbeating (this node removed them from the directory). */
-  readonly #gone: (peerIds: string[]) => void;
-
   constructor(
     sessionId: string,
     media: MediaRoomApi,
     link: NodeLink,
-    broadcast: Broadcast,
-    gone: (peerIds: string[]) => void,
+    room: RoomHooks,
+    open: Map<string, RemoteMedia>,
     log: Logger,
   ) {
-    this.#gone = gone;
     this.#sessionId = sessionId;
     this.#media = media;
     this.#link = link;
-    this.#broadcast = broadcast;
+    this.#room = room;
+    this.#open = open;
     this.#log = log.child({ module: 'remote-media' });
   }
 
@@ -64,6 +56,7 @@ export class RemoteMedia {
     // timeout. Each piped producer is announced here as it arrives (producer:new), and a join
     // lists those already in.
     for (const { node, producer } of producers) void this.#pipeIn(node, producer);
+    if (!this.#closed) this.#open.set(this.#sessionId, this);
   }
 
   /** Participants on other nodes, for someone joining here. */
@@ -114,14 +107,15 @@ export class RemoteMedia {
     if (this.#closed) return;
     switch (notice.type) {
       case 'peer':
+        this.#room.joinedElsewhere(notice.peer);
         this.#peers.set(notice.peer.id, { node: notice.node, peer: notice.peer });
-        this.#broadcast('peer:joined', notice.peer);
+        this.#room.broadcast('peer:joined', notice.peer);
         break;
       case 'peer-left':
         // Only from the node they were on: they may already be back, here or at a third node.
         if (this.#peers.get(notice.peerId)?.node !== notice.node) break;
         this.#peers.delete(notice.peerId);
-        this.#broadcast('peer:left', { peerId: notice.peerId });
+        this.#room.broadcast('peer:left', { peerId: notice.peerId });
         break;
       case 'producer':
         void this.#pipeIn(notice.node, notice.producer);
@@ -158,12 +152,12 @@ export class RemoteMedia {
     for (const [peerId, entry] of this.#peers) {
       if (listed.get(peerId)?.node === entry.node) continue;
       this.#peers.delete(peerId);
-      this.#broadcast('peer:left', { peerId });
+      this.#room.broadcast('peer:left', { peerId });
     }
     for (const [peerId, entry] of listed) {
       if (this.#peers.get(peerId)?.node === entry.node) continue;
       this.#peers.set(peerId, entry);
-      this.#broadcast('peer:joined', entry.peer);
+      this.#room.broadcast('peer:joined', entry.peer);
     }
     const published = new Set(producers.map((entry) => entry.producer.producerId));
     for (const [producerId, { pipeId }] of this.#pipedIn) {
@@ -189,7 +183,7 @@ export class RemoteMedia {
       const producers = [...this.#pipedIn].filter(([, e]) => e.node === node);
       for (const peerId of peers) {
         this.#peers.delete(peerId);
-        this.#broadcast('peer:left', { peerId });
+        this.#room.broadcast('peer:left', { peerId });
       }
       for (const [, { pipeId }] of producers) this.#media.pipes.closePipe(pipeId);
       this.#closePipesTo(node); // nobody there to receive them
@@ -198,7 +192,7 @@ export class RemoteMedia {
         producers: producers.map(([id]) => id),
       });
       // Their connections died with that node: they have left, unless back elsewhere (their row rewritten).
-      if (forgotten.peers.length > 0) this.#gone(forgotten.peers);
+      if (forgotten.peers.length > 0) this.#room.gone(forgotten.peers);
     }
   }
 
@@ -212,6 +206,7 @@ export class RemoteMedia {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#open.get(this.#sessionId) === this) this.#open.delete(this.#sessionId);
     this.#link.release(this.#sessionId);
     this.#announce({ type: 'room-closed' });
   }
@@ -232,7 +227,7 @@ export class RemoteMedia {
       });
       if (this.#closed || !this.#pipedIn.has(producer.producerId)) throw new NotFound('no longer wanted');
       const info = await pipes.completePipeIn(pipeId, offer);
-      this.#broadcast('producer:new', info);
+      this.#room.broadcast('producer:new', info);
     } catch (err) {
       this.#pipedIn.delete(producer.producerId);
       if (pipeId) pipes.closePipe(pipeId);

@@ -1,6 +1,6 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { redisClient } from '../store/redisClient.js';
-import type { RedisKeys } from '../store/redisKeys.js';
+import { redisClient } from '../redis/client.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 /**
  * Packets kept in the stream: what a reconnecting client can be sent is bounded by it. At a

@@ -25,13 +25,13 @@ import {
   type WhoAmI,
 } from '@yishi/shared';
 import { signToken, type TokenSettings, tokenExpiresAt, verifyToken } from '../auth/tokens.js';
-import { joinUrl } from '../demo.js';
 import { minutesDocx } from '../export/docx.js';
 import type { Locale } from '../export/format.js';
 import { minutesJson } from '../export/json.js';
 import { minutesMarkdown } from '../export/markdown.js';
 import type { SessionService } from '../sessions/SessionService.js';
-import { describeZodError, toErrorBody } from '../socket/errors.js';
+import { describeZodError, toErrorBody } from '../errors.js';
+import { joinUrl } from '../invitations/joinUrl.js';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,

@@ -2,14 +2,12 @@ import type { Logger } from 'pino';
 import type { MediaRoomApi } from '@yishi/sfu';
 import {
   type Actor,
-  AppError,
   type Command,
   type CommentView,
   canPublish,
   commentPage,
   commentView,
   Conflict,
-  type DomainEvent,
   type JoinResult,
   minutesView,
   mayUseMicrophone,
@@ -23,29 +21,13 @@ import {
   type RtpCapabilities,
   type SessionSnapshot,
   sessionView,
-  type TokenClaims,
 } from '@yishi/shared';
-import { type SessionChange, type SessionService, SYSTEM } from '../sessions/SessionService.js';
-import type { YishiServer, YishiSocket } from '../socket/types.js';
-import type { PipeOffer } from '@yishi/sfu';
-import type { NodeLink, Notice, PipeCall } from '../cluster/NodeLink.js';
-import { RemoteMedia } from '../cluster/RemoteMedia.js';
+import type { Cluster, RemoteRoom } from '../cluster/Cluster.js';
+import type { SessionChange, SessionService } from '../sessions/SessionService.js';
 import { Batcher } from './Batcher.js';
-
-interface Participant {
-  info: PeerInfo;
-  socket: YishiSocket;
-  /** What the floor allowed this participant's microphone when last checked. */
-  micAllowed: boolean;
-  /** The page they joined from (see `room:join`): the same page coming back resumes. */
-  instanceId: string | undefined;
-  /** While their connection is lost: they go when the timer fires, or come back first. */
-  away?: { timer: NodeJS.Timeout; release: () => void } | undefined;
-}
-
-/** Recording a departure while the store is unreachable: tried again every 2 s for 5 minutes. */
-const LEAVE_RETRY_MS = 2_000;
-const LEAVE_ATTEMPTS = 150;
+import type { Channels, Connection } from './channels.js';
+import { notificationsFor } from './notifications.js';
+import { type Participant, Presence } from './Presence.js';
 
 /** Comments a (re)joining client gets at once; older ones are paged. */
 const SNAPSHOT_COMMENTS = 50;
@@ -55,147 +37,127 @@ export interface RoomOptions {
   commentBatchMs: number;
   /** See RECONNECT_GRACE_SECONDS in config.ts. */
   reconnectGraceMs: number;
-  /** This node's id (any fixed name when alone): it scopes the room's broadcast channels. */
-  node: string;
-  /** Set when this node is one of several: the room's media then spans them. */
-  link?: NodeLink | undefined;
+  /** The other nodes: the room's media spans those hosting its participants. */
+  cluster: Cluster;
 }
 
 const isModerator = (role: PeerInfo['role']) => role === 'chair' || role === 'secretary';
 
 /**
- * A room as the signaling layer sees it: who has joined (one connection per identity), its media,
- * and its consultation session. Media and session changes are fanned out to the room's sockets
- * here, in one place; so is floor control — after every change of the session, each
- * participant's microphone is allowed or gated in the SFU. Each node tells its own clients,
- * through Socket.IO rooms scoped to the node (`<room>@<node>`): with several nodes each applies
- * the session's log in order, so every client sees one order whichever node made a change. The
- * broadcasts still go through the adapter (a Redis stream with several nodes), which is what lets
- * a client that reconnects — to this node or another — be sent what it missed
- * (connection-state recovery).
+ * A room as the signaling layer sees it: who has joined (one connection per identity, see
+ * Presence), its media, and its consultation session. Media and session changes are fanned out
+ * to the room's connections here, in one place (what an event tells whom: notificationsFor); so
+ * is floor control — after every change of the session, each participant's microphone is
+ * allowed or gated in the SFU. Each node tells its own clients, through channels scoped to the
+ * node (`<room>@<node>`): with several nodes each applies the session's log in order, so every
+ * client sees one order whichever node made a change. The broadcasts still go through the
+ * Socket.IO adapter (a Redis stream with several nodes), which is what lets a client that
+ * reconnects — to this node or another — be sent what it missed (connection-state recovery).
  */
 export class Room {
   readonly id: string;
   readonly media: MediaRoomApi;
   readonly #sessions: SessionService;
-  readonly #io: YishiServer;
+  readonly #send: Channels['send'];
   readonly #log: Logger;
-  readonly #graceMs: number;
-  /** Socket.IO rooms this node broadcasts to: everyone here, and the two audiences. */
+  /** The channels this node broadcasts to: everyone here, and the two audiences. */
   readonly #channels: Record<'all' | 'moderators' | 'participants', string>;
-  readonly #participants = new Map<string, Participant>();
+  readonly #presence: Presence;
   /** Ids of new comments, sent in batches under a burst. */
   readonly #newComments: Batcher<string>;
-  /** The room's participants and media on other nodes (several nodes only). */
-  readonly #remote: RemoteMedia | undefined;
+  /** The room's participants and media on other nodes. */
+  readonly #remote: RemoteRoom;
   readonly #onChange = (change: SessionChange) => {
     if (change.sessionId === this.id) this.#publish(change);
   };
+  #closed = false;
 
   constructor(
     id: string,
     media: MediaRoomApi,
     sessions: SessionService,
-    io: YishiServer,
+    channels: Channels,
     log: Logger,
     options: RoomOptions,
   ) {
     this.id = id;
-    this.#newComments = new Batcher(options.commentBatchMs, (ids) => this.#sendNewComments(ids));
     this.media = media;
     this.#sessions = sessions;
-    this.#io = io;
-    this.#graceMs = options.reconnectGraceMs;
+    this.#send = channels.send.bind(channels);
+    const node = options.cluster.nodeId;
     this.#channels = {
-      all: `${id}@${options.node}`,
-      moderators: `${id}:moderators@${options.node}`,
-      participants: `${id}:participants@${options.node}`,
+      all: `${id}@${node}`,
+      moderators: `${id}:moderators@${node}`,
+      participants: `${id}:participants@${node}`,
     };
     this.#log = log.child({ module: 'room', roomId: id });
-    this.#remote =
-      options.link &&
-      new RemoteMedia(
-        id,
-        media,
-        options.link,
-        (event, payload) => this.#broadcast(event, payload),
-        (peerIds) => {
-          for (const peerId of peerIds) if (!this.#participants.has(peerId)) this.#recordLeave(peerId);
+    this.#presence = new Presence(id, sessions, options.reconnectGraceMs, this.#log);
+    this.#newComments = new Batcher(options.commentBatchMs, (ids) => this.#sendNewComments(ids));
+    this.#remote = options.cluster.remote(
+      id,
+      media,
+      {
+        broadcast: (event, payload) => this.#broadcast(event, payload),
+        joinedElsewhere: (peer) => this.#joinedElsewhere(peer),
+        gone: (peerIds) => {
+          for (const peerId of peerIds) if (!this.#presence.has(peerId)) this.#presence.recordLeave(peerId);
         },
-        this.#log,
-      );
+      },
+      this.#log,
+    );
     sessions.on('changed', this.#onChange);
     media.on('producerClosed', (info) => {
       this.#broadcast('producer:closed', info);
-      this.#remote?.producerClosed(info.producerId);
+      this.#remote.producerClosed(info.producerId);
     });
     media.on('producerPaused', (info) => {
       this.#broadcast('producer:paused', info);
-      this.#remote?.producerPaused(info.producerId, true);
+      this.#remote.producerPaused(info.producerId, true);
     });
     media.on('producerResumed', (info) => {
       this.#broadcast('producer:resumed', info);
-      this.#remote?.producerPaused(info.producerId, false);
+      this.#remote.producerPaused(info.producerId, false);
     });
     media.on('consumerClosed', ({ peerId, consumerId }) => {
-      this.#participants.get(peerId)?.socket.emit('consumer:closed', { consumerId });
+      this.#presence.get(peerId)?.connection.send('consumer:closed', { consumerId });
     });
     media.on('activeSpeaker', (peerId) => this.#broadcast('speaker:active', { peerId }));
     media.on('reset', (reason) => this.#broadcast('media:reset', { reason }));
   }
 
   /** Before first use: learns what other nodes have in the room and pipes their media in. */
-  async start(): Promise<void> {
-    await this.#remote?.start();
-  }
-
-  /** Drops participants and media of nodes that stopped heartbeating. */
-  sweepRemote(): Promise<void> {
-    return this.#remote?.sweep() ?? Promise.resolve();
-  }
-
-  /** A media notice from another node about this room. */
-  hear(notice: Notice): void {
-    if (notice.type === 'peer') this.#joinedElsewhere(notice.peer);
-    this.#remote?.hear(notice);
-  }
-
-  /** Another node asks for one of this node's producers. */
-  pipeOut(call: PipeCall, from: string): Promise<PipeOffer & { pipeId: string }> {
-    if (!this.#remote) throw new NotFound('this node is alone');
-    return this.#remote.pipeOut(call, from);
+  start(): Promise<void> {
+    return this.#remote.start();
   }
 
   get size(): number {
-    return this.#participants.size;
+    return this.#presence.size;
   }
 
   /**
-   * Joins `socket` as `identity`: counted present in the session, given media, told the state
-   * of the consultation. The same page (`instanceId`) coming back after a lost connection
+   * Joins `connection` as its identity: counted present in the session, given media, told the
+   * state of the consultation. The same page (`instanceId`) coming back after a lost connection
    * resumes its participant and media. Otherwise the newest connection of an identity wins: an
    * older one is told `session:replaced` and disconnected.
    */
-  async join(
-    socket: YishiSocket,
-    identity: TokenClaims,
-    rtpCapabilities: RtpCapabilities,
-    instanceId?: string,
-  ): Promise<JoinResult> {
-    const current = this.#participants.get(identity.sub);
-    if (current?.socket === socket) throw new Conflict('already joined');
-    if (current && instanceId !== undefined && current.instanceId === instanceId) return this.#resume(current, socket);
+  async join(connection: Connection, rtpCapabilities: RtpCapabilities, instanceId?: string): Promise<JoinResult> {
+    const { identity } = connection;
+    const current = this.#presence.get(identity.sub);
+    if (current?.connection === connection) throw new Conflict('already joined');
+    if (current && instanceId !== undefined && current.instanceId === instanceId) {
+      return this.#resume(current, connection);
+    }
     const person = { id: identity.sub, name: identity.name, role: identity.role, sector: identity.sector };
     const { state } = await this.#sessions.get(this.id);
     // After the session closed, chair and secretary still come in to finish the minutes; that is not attendance.
     const attending = state.session.status !== 'closed';
-    if (attending) await this.#sessions.execute(this.id, { type: 'participant.join', person }, SYSTEM);
-    if (!socket.connected) {
+    if (attending) await this.#presence.recordArrival(person);
+    if (!connection.connected) {
       // Gone while we recorded the arrival: record the departure too, unless they are here on another connection.
-      if (attending && !this.#participants.has(identity.sub)) this.#recordLeave(identity.sub);
+      if (attending && !this.#presence.has(identity.sub)) this.#presence.recordLeave(identity.sub);
       throw new NotFound('connection closed while joining');
     }
-    const replaced = this.#participants.get(identity.sub);
+    const replaced = this.#presence.get(identity.sub);
     if (replaced) {
       this.#log.info({ peerId: identity.sub }, 'identity joined again; replacing the older connection');
       // The person stays present (on the new connection): their attendance goes on unbroken.
@@ -210,21 +172,21 @@ export class Room {
     };
     const micAllowed = mayUseMicrophone(state, info);
     this.media.addPeer(info.id, { rtpCapabilities, canProduce: canPublish(info.role), micAllowed });
-    this.#participants.set(info.id, { info, socket, micAllowed, instanceId });
-    this.#enter(socket, info.role);
-    this.notifyOthers(socket, 'peer:joined', info);
-    this.#remote?.peerJoined(info);
+    this.#presence.add({ info, connection, micAllowed, instanceId });
+    this.#listen(connection, info.role);
+    this.notifyOthers(connection, 'peer:joined', info);
+    this.#remote.peerJoined(info);
     return this.#joinResult(info, micAllowed, false);
   }
 
   /** The page of `participant` is back on a new connection: same participant, same media. */
-  #resume(participant: Participant, socket: YishiSocket): JoinResult {
-    const old = participant.socket;
-    this.#back(participant);
-    participant.socket = socket;
-    this.#enter(socket, participant.info.role);
+  #resume(participant: Participant, connection: Connection): JoinResult {
+    const old = participant.connection;
+    this.#presence.back(participant);
+    participant.connection = connection;
+    this.#listen(connection, participant.info.role);
     // The server may not have noticed yet that the old connection is dead.
-    if (old.connected) old.disconnect(true);
+    if (old.connected) old.disconnect();
     this.#log.info({ peerId: participant.info.id }, 'participant resumed on a new connection');
     return this.#joinResult(participant.info, participant.micAllowed, true);
   }
@@ -232,7 +194,7 @@ export class Room {
   #joinResult(info: PeerInfo, micAllowed: boolean, resumed: boolean): JoinResult {
     return {
       self: info,
-      peers: [...this.peers(), ...(this.#remote?.peers() ?? [])].filter((p) => p.id !== info.id),
+      peers: [...this.#presence.peers(), ...this.#remote.peers()].filter((p) => p.id !== info.id),
       producers: this.media.producers().filter((p) => p.peerId !== info.id),
       snapshot: this.snapshot(isModerator(info.role)),
       micAllowed,
@@ -241,44 +203,30 @@ export class Room {
     };
   }
 
-  /** Removes the socket's participant, if it is the current one. Safe to call more than once. */
-  leave(socket: YishiSocket): void {
-    const participant = this.#participants.get(socket.data.identity.sub);
-    if (participant?.socket !== socket) return;
-    this.#remove(participant);
+  /** Removes the connection's participant, if it is the current one. Safe to call more than once. */
+  leave(connection: Connection): void {
+    const participant = this.#presence.of(connection);
+    if (participant) this.#remove(participant);
   }
 
   /**
-   * The socket's connection ended. When the client left on purpose (`clean`), its participant
-   * goes now; when the connection was lost, participant and media wait for the page to come
-   * back (`join` with the same instanceId) for the reconnect grace. Resolves when the connection
-   * no longer holds the room open.
+   * The connection ended. When the client left on purpose (`clean`), its participant goes now;
+   * when the connection was lost, participant and media wait for the page to come back (`join`
+   * with the same instanceId) for the reconnect grace. Resolves when the connection no longer
+   * holds the room open.
    */
-  disconnected(socket: YishiSocket, clean: boolean): Promise<void> {
-    const participant = this.#participants.get(socket.data.identity.sub);
-    if (participant?.socket !== socket) return Promise.resolve();
-    if (clean || this.#graceMs === 0) {
-      this.#remove(participant);
-      return Promise.resolve();
-    }
-    this.#log.info({ peerId: participant.info.id }, 'connection lost; keeping the participant for the grace');
-    return new Promise((release) => {
-      const timer = setTimeout(() => this.#remove(participant), this.#graceMs).unref();
-      participant.away = { timer, release };
-    });
-  }
-
-  /** Ends the participant's away time (they came back, or go now) and lets go of the room. */
-  #back(participant: Participant): void {
-    if (!participant.away) return;
-    clearTimeout(participant.away.timer);
-    participant.away.release();
-    participant.away = undefined;
+  disconnected(connection: Connection, clean: boolean): Promise<void> {
+    const participant = this.#presence.of(connection);
+    if (!participant) return Promise.resolve();
+    const remove = () => this.#remove(participant);
+    if (!clean) return this.#presence.away(participant, remove);
+    remove();
+    return Promise.resolve();
   }
 
   /** The same person joined on another node after joining here: the newest wins there too. */
   #joinedElsewhere(peer: PeerInfo): void {
-    const local = this.#participants.get(peer.id);
+    const local = this.#presence.get(peer.id);
     if (!local || local.info.joinedAt > peer.joinedAt) return;
     this.#log.info({ peerId: peer.id }, 'identity joined on another node; replacing the connection here');
     this.#dismiss(local, 'session:replaced', {});
@@ -294,28 +242,23 @@ export class Room {
     event: K,
     payload: NotificationPayload<K>,
   ): void {
-    const { socket } = participant;
-    // Delivered at once, not through the adapter (which would only send it after the disconnect).
-    send(this.#io.local.to(socket.id), event, payload);
+    const { connection } = participant;
+    // At once: through the adapter it would only arrive after the disconnect.
+    connection.sendAtOnce(event, payload);
     this.#remove(participant, false);
-    socket.disconnect(true);
+    connection.disconnect();
   }
 
-  /** The peer id of a joined socket; refuses sockets that have not joined (or were replaced). */
-  peerIdOf(socket: YishiSocket): string {
-    const peerId = socket.data.identity.sub;
-    if (this.#participants.get(peerId)?.socket !== socket) throw new NotFound('join the room first');
-    return peerId;
+  /** The peer id of a joined connection; refuses connections that have not joined (or were replaced). */
+  peerIdOf(connection: Connection): string {
+    if (!this.#presence.of(connection)) throw new NotFound('join the room first');
+    return connection.identity.sub;
   }
 
-  peers(): PeerInfo[] {
-    return [...this.#participants.values()].map((p) => p.info);
-  }
-
-  /** Runs a command of the joined participant behind `socket` (see SessionService.execute). */
-  execute(socket: YishiSocket, command: Command | ((state: RoomState) => Command)): Promise<SessionChange> {
-    this.peerIdOf(socket);
-    const { sub, name, role, sector } = socket.data.identity;
+  /** Runs a command of the participant joined on `connection` (see SessionService.execute). */
+  execute(connection: Connection, command: Command | ((state: RoomState) => Command)): Promise<SessionChange> {
+    this.peerIdOf(connection);
+    const { sub, name, role, sector } = connection.identity;
     const actor: Actor = { id: sub, name, role, sector };
     return this.#sessions.execute(this.id, command, actor);
   }
@@ -334,15 +277,15 @@ export class Room {
     };
   }
 
-  /** Older comments for `socket`'s participant (hidden text only for moderators). */
+  /** Older comments for `connection`'s participant (hidden text only for moderators). */
   commentPage(
-    socket: YishiSocket,
+    connection: Connection,
     before: string | undefined,
     limit: number,
   ): { comments: CommentView[]; hasMore: boolean } {
     const state = this.#state();
     const page = commentPage(state, { before, limit });
-    const moderator = isModerator(socket.data.identity.role);
+    const moderator = isModerator(connection.identity.role);
     const first = page[0];
     return {
       comments: page.map((c) => commentView(c, moderator)),
@@ -352,61 +295,45 @@ export class Room {
 
   /** The chair mutes `peerId`'s microphone; they are told, and may unmute when the floor allows. */
   async muteMic(peerId: string): Promise<void> {
-    const participant = this.#participants.get(peerId);
+    const participant = this.#presence.get(peerId);
     if (!participant) throw new NotFound(`participant ${peerId} is not in the room`);
     await this.media.muteMic(peerId);
-    participant.socket.emit('mic:state', { allowed: participant.micAllowed, mutedByChair: true });
+    participant.connection.send('mic:state', { allowed: participant.micAllowed, mutedByChair: true });
   }
 
   /** A participant started publishing: everyone else here, and the other nodes, are told. */
-  produced(socket: YishiSocket, producer: ProducerInfo): void {
-    this.notifyOthers(socket, 'producer:new', producer);
-    this.#remote?.producerAdded(producer);
+  produced(connection: Connection, producer: ProducerInfo): void {
+    this.notifyOthers(connection, 'producer:new', producer);
+    this.#remote.producerAdded(producer);
   }
 
-  /** Sends a notification to everyone joined except `socket`. */
-  notifyOthers<K extends NotificationName>(socket: YishiSocket, event: K, payload: NotificationPayload<K>): void {
-    send(this.#io.to(this.#channels.all).except(socket.id), event, payload);
+  /** Sends a notification to everyone joined except `connection`. */
+  notifyOthers<K extends NotificationName>(connection: Connection, event: K, payload: NotificationPayload<K>): void {
+    this.#send(this.#channels.all, event, payload, connection);
   }
 
-  /** Stops listening to the session; the registry calls it when the last connection is gone. */
+  /** Stops listening to the session and closes the media; the registry calls it when the last connection is gone. Idempotent. */
   close(): void {
-    for (const participant of this.#participants.values()) this.#back(participant);
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#presence.close();
     this.#sessions.off('changed', this.#onChange);
     this.#newComments.close();
-    this.#remote?.close();
+    this.#remote.close();
     this.media.close();
   }
 
   /** Drops a participant; `left` records that the person left the session (not so when replaced). */
   #remove(participant: Participant, left = true): void {
-    const { info, socket } = participant;
-    this.#back(participant);
-    this.#participants.delete(info.id);
-    socket.leave(this.#channels.all);
-    socket.leave(this.#audience(info.role));
+    const { info, connection } = participant;
+    this.#presence.delete(participant);
+    connection.stopListening([this.#channels.all, this.#audience(info.role)]);
     this.media.removePeer(info.id);
     this.#broadcast('peer:left', { peerId: info.id });
     if (left) {
-      this.#recordLeave(info.id);
-      this.#remote?.peerLeft(info.id);
+      this.#presence.recordLeave(info.id);
+      this.#remote.peerLeft(info.id);
     }
-  }
-
-  /**
-   * Records that `personId` left. While the store cannot be reached (Redis restarting) it tries
-   * again, for a while, unless they are back here meanwhile.
-   */
-  #recordLeave(personId: string, attempt = 1): void {
-    this.#sessions.execute(this.id, { type: 'participant.leave', personId }, SYSTEM).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'UNAVAILABLE' && attempt < LEAVE_ATTEMPTS) {
-        setTimeout(() => {
-          if (!this.#participants.has(personId)) this.#recordLeave(personId, attempt + 1);
-        }, LEAVE_RETRY_MS).unref();
-        return;
-      }
-      this.#log.error({ err, peerId: personId }, 'could not record leaving');
-    });
   }
 
   /** Chair and secretary form one audience (they see hidden comments and the minutes), everyone else another. */
@@ -414,13 +341,9 @@ export class Room {
     return isModerator(role) ? this.#channels.moderators : this.#channels.participants;
   }
 
-  /**
-   * Puts a joined socket in this node's channels of the room. A socket recovered from another
-   * node arrives in that node's channels (they carried what it missed): it leaves them now.
-   */
-  #enter(socket: YishiSocket, role: PeerInfo['role']): void {
-    for (const channel of socket.rooms) if (channel !== socket.id) socket.leave(channel);
-    socket.join([this.#channels.all, this.#audience(role)]);
+  /** Puts a joined connection in this node's channels of the room (and out of any other node's). */
+  #listen(connection: Connection, role: PeerInfo['role']): void {
+    connection.listen([this.#channels.all, this.#audience(role)]);
   }
 
   /** The session as last stored; loaded before the room was opened (the handshake reads it). */
@@ -433,32 +356,25 @@ export class Room {
     return this.#sessions.current(this.id).version;
   }
 
-  /** Tells every socket what changed, in the slices they render, and re-applies floor control. */
+  /** Tells every connection what changed, in the slices they render, and re-applies floor control. */
   #publish({ state, version, events }: SessionChange): void {
-    const has = (test: (e: DomainEvent) => boolean) => events.some(test);
-    const prefix =
-      (...p: string[]) =>
-      (e: DomainEvent) =>
-        p.some((x) => e.type.startsWith(x));
-    if (has(prefix('topic.', 'session.', 'agenda.', 'settings.'))) {
-      this.#broadcast('session:state', sessionView(state, version));
-    }
-    if (has(prefix('queue.', 'turn.', 'agenda.', 'settings.', 'session.'))) {
-      this.#broadcast('queue:state', queueView(state, version, Date.now()));
-    }
-    for (const event of events) {
-      if (event.type === 'participant.removed') {
-        const removed = this.#participants.get(event.data.personId);
-        if (removed) this.#dismiss(removed, 'session:removed', { reason: event.data.reason });
-      }
-      if (event.type === 'comment.posted') this.#newComments.push(event.data.comment.id);
-      if (event.type === 'comment.reacted' || event.type === 'comment.hidden') {
+    const notifications = events.flatMap(notificationsFor);
+    const has = (name: NotificationName) => notifications.some((n) => n.name === name);
+    if (has('session:state')) this.#broadcast('session:state', sessionView(state, version));
+    if (has('queue:state')) this.#broadcast('queue:state', queueView(state, version, Date.now()));
+    for (const notification of notifications) {
+      if (notification.name === 'session:removed') {
+        const removed = this.#presence.get(notification.personId);
+        if (removed) this.#dismiss(removed, 'session:removed', { reason: notification.reason });
+      } else if (notification.name === 'comments:added') {
+        this.#newComments.push(notification.commentId);
+      } else if (notification.name === 'comment:updated') {
         this.#newComments.flush(); // an update never overtakes the comment it changes
-        this.#sendUpdatedComment(event.data.commentId, state);
+        this.#sendUpdatedComment(notification.commentId, state);
       }
     }
-    if (has(prefix('minutes.', 'turn.'))) {
-      send(this.#io.to(this.#channels.moderators), 'minutes:state', minutesView(state, version, Date.now()));
+    if (has('minutes:state')) {
+      this.#send(this.#channels.moderators, 'minutes:state', minutesView(state, version, Date.now()));
     }
     this.#applyFloor(state);
   }
@@ -468,10 +384,8 @@ export class Room {
     const state = this.#state();
     const comments = ids.map((id) => state.comments[state.commentIndex[id] ?? -1]).filter((c) => c !== undefined);
     if (comments.length === 0) return;
-    send(this.#io.to(this.#channels.moderators), 'comments:added', {
-      comments: comments.map((c) => commentView(c, true)),
-    });
-    send(this.#io.to(this.#channels.participants), 'comments:added', {
+    this.#send(this.#channels.moderators, 'comments:added', { comments: comments.map((c) => commentView(c, true)) });
+    this.#send(this.#channels.participants, 'comments:added', {
       comments: comments.map((c) => commentView(c, false)),
     });
   }
@@ -479,17 +393,17 @@ export class Room {
   #sendUpdatedComment(commentId: string, state: RoomState): void {
     const comment = state.comments[state.commentIndex[commentId] ?? -1];
     if (!comment) return;
-    send(this.#io.to(this.#channels.moderators), 'comment:updated', commentView(comment, true));
-    send(this.#io.to(this.#channels.participants), 'comment:updated', commentView(comment, false));
+    this.#send(this.#channels.moderators, 'comment:updated', commentView(comment, true));
+    this.#send(this.#channels.participants, 'comment:updated', commentView(comment, false));
   }
 
   /** Floor control in the media: whoever may not speak now has their microphone paused in the SFU. */
   #applyFloor(state: RoomState): void {
-    for (const participant of this.#participants.values()) {
+    for (const participant of this.#presence.all()) {
       const allowed = mayUseMicrophone(state, participant.info);
       if (allowed === participant.micAllowed) continue;
       participant.micAllowed = allowed;
-      participant.socket.emit('mic:state', { allowed, mutedByChair: false });
+      participant.connection.send('mic:state', { allowed, mutedByChair: false });
       this.media.setMicAllowed(participant.info.id, allowed).catch((err: unknown) => {
         this.#log.error({ err, peerId: participant.info.id }, 'could not apply floor control');
       });
@@ -497,15 +411,6 @@ export class Room {
   }
 
   #broadcast<K extends NotificationName>(event: K, payload: NotificationPayload<K>): void {
-    send(this.#io.to(this.#channels.all), event, payload);
+    this.#send(this.#channels.all, event, payload);
   }
-}
-
-/** Socket.IO's typed emit cannot take a generic event name; this narrows it once. */
-function send<K extends NotificationName>(
-  target: { emit: (...args: never[]) => unknown },
-  event: K,
-  payload: NotificationPayload<K>,
-): void {
-  (target.emit as (event: K, payload: NotificationPayload<K>) => unknown).call(target, event, payload);
 }

@@ -1,12 +1,9 @@
-import { NotFound, Unavailable } from '@yishi/shared';
+import { Unavailable } from '@yishi/shared';
 import type { Logger } from 'pino';
 import type { MediaGateway } from '@yishi/sfu';
 import type { SessionService } from '../sessions/SessionService.js';
-import type { YishiServer } from '../socket/types.js';
+import type { Channels } from './channels.js';
 import { Room, type RoomOptions } from './Room.js';
-
-/** How often open rooms look for nodes that stopped heartbeating (see NodeLink). */
-const SWEEP_MS = 3_000;
 
 interface Entry {
   room: Promise<Room>;
@@ -19,34 +16,19 @@ interface Entry {
 export class RoomRegistry {
   readonly #gateway: MediaGateway;
   readonly #sessions: SessionService;
-  readonly #io: YishiServer;
+  readonly #channels: Channels;
   readonly #log: Logger;
   readonly #options: RoomOptions;
   readonly #entries = new Map<string, Entry>();
-  #sweeper: NodeJS.Timeout | undefined;
   #draining = false;
+  #closed = false;
 
-  constructor(gateway: MediaGateway, sessions: SessionService, io: YishiServer, log: Logger, options: RoomOptions) {
+  constructor(gateway: MediaGateway, sessions: SessionService, channels: Channels, log: Logger, options: RoomOptions) {
     this.#gateway = gateway;
-    this.#options = options;
-    // Other nodes' media notices reach the room here if it is open; their pipe requests too.
-    options.link?.onNotice((notice) => this.#entries.get(notice.sessionId)?.opened?.hear(notice));
-    options.link?.serve(async (call, from) => {
-      const room = this.#entries.get(call.sessionId)?.opened;
-      if (!room) throw new NotFound(`room ${call.sessionId} is not open on this node`);
-      return room.pipeOut(call, from);
-    });
-    if (options.link) {
-      this.#sweeper = setInterval(() => {
-        for (const entry of this.#entries.values()) {
-          entry.opened?.sweepRemote().catch((err: unknown) => this.#log.warn({ err }, 'could not sweep gone nodes'));
-        }
-      }, SWEEP_MS);
-      this.#sweeper.unref();
-    }
     this.#sessions = sessions;
-    this.#io = io;
+    this.#channels = channels;
     this.#log = log;
+    this.#options = options;
   }
 
   get size(): number {
@@ -75,13 +57,15 @@ export class RoomRegistry {
     let entry = this.#entries.get(roomId);
     if (!entry) {
       const room = Promise.all([this.#gateway.openRoom(roomId), this.#sessions.get(roomId)]).then(async ([media]) => {
-        const opened = new Room(roomId, media, this.#sessions, this.#io, this.#log, this.#options);
+        const opened = new Room(roomId, media, this.#sessions, this.#channels, this.#log, this.#options);
         try {
           await opened.start();
         } catch (err) {
           opened.close();
           throw err;
         }
+        // Closed meanwhile (the server is stopping): nobody will detach it.
+        if (this.#closed) opened.close();
         return opened;
       });
       const created: Entry = { room, connections: 0 };
@@ -100,11 +84,6 @@ export class RoomRegistry {
     return entry.room;
   }
 
-  /** Stops looking for gone nodes (the server is closing). */
-  close(): void {
-    clearInterval(this.#sweeper);
-  }
-
   /** Counts a connection out; the last one out closes the room and its media. */
   detach(room: Room): void {
     const entry = this.#entries.get(room.id);
@@ -114,5 +93,14 @@ export class RoomRegistry {
     this.#entries.delete(room.id);
     room.close();
     this.#log.debug({ roomId: room.id }, 'room closed (no connections left)');
+  }
+
+  /** Refuses new connections and closes every room still open (the server is stopping). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.drain();
+    for (const entry of this.#entries.values()) entry.opened?.close();
+    this.#entries.clear();
   }
 }

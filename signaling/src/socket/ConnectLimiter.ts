@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { type RedisClient, redisClient } from '../store/redisClient.js';
-import type { RedisKeys } from '../store/redisKeys.js';
+import { type RedisClient, redisClient } from '../redis/client.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 /** The window connections are counted in. */
 const WINDOW_MS = 60_000;

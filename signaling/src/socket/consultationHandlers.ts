@@ -9,9 +9,10 @@ import {
   minutesDocument,
   type RoomState,
 } from '@yishi/shared';
+import type { Connection } from '../rooms/channels.js';
+import type { Room } from '../rooms/Room.js';
 import type { SessionChange } from '../sessions/SessionService.js';
 import type { Handler } from './registerHandler.js';
-import type { YishiSocket } from './types.js';
 
 type Handlers = { [K in ConsultationRequestName]: Handler<K> };
 
@@ -51,15 +52,14 @@ const SESSION_ACTIONS = {
 } as const;
 
 /** The consultation's requests: each becomes one domain command run by the room's session. */
-export function consultationHandlers(socket: YishiSocket): Handlers {
-  const { room } = socket.data;
+export function consultationHandlers(room: Room, connection: Connection): Handlers {
   const run = async (command: Command | ((state: RoomState) => Command), requestedId?: string) =>
-    result(await room.execute(socket, command), requestedId);
-  const moderator = () => ['chair', 'secretary'].includes(socket.data.identity.role);
+    result(await room.execute(connection, command), requestedId);
+  const moderator = () => ['chair', 'secretary'].includes(connection.identity.role);
 
   return {
     'session:snapshot': () => {
-      room.peerIdOf(socket);
+      room.peerIdOf(connection);
       return room.snapshot(moderator());
     },
     'session:configure': ({ settings }) => run({ type: 'settings.update', settings }),
@@ -83,8 +83,8 @@ export function consultationHandlers(socket: YishiSocket): Handlers {
     'floor:extend': ({ seconds }) => run({ type: 'floor.extend', seconds }),
     // A media action, not a fact of the session: nothing is stored, so the version is unchanged.
     'participant:mute': async ({ peerId }) => {
-      room.peerIdOf(socket);
-      if (socket.data.identity.role !== 'chair') throw new Forbidden('only the chair may mute others');
+      room.peerIdOf(connection);
+      if (connection.identity.role !== 'chair') throw new Forbidden('only the chair may mute others');
       await room.muteMic(peerId);
       return { version: room.version() };
     },
@@ -94,8 +94,8 @@ export function consultationHandlers(socket: YishiSocket): Handlers {
     'comment:react': ({ commentId, reaction, on }) => run({ type: 'comment.react', commentId, reaction, on }),
     'comment:hide': ({ commentId, reason }) => run({ type: 'comment.hide', commentId, reason }),
     'comments:page': ({ before, limit }) => {
-      room.peerIdOf(socket);
-      return room.commentPage(socket, before, limit);
+      room.peerIdOf(connection);
+      return room.commentPage(connection, before, limit);
     },
 
     'minutes:setSummary': ({ turnId, text }) => run({ type: 'minutes.setSummary', turnId, text }),

@@ -6,6 +6,7 @@ import type { TokenSettings } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
+import { socketConnection } from './channels.js';
 import type { ConnectLimiter } from './ConnectLimiter.js';
 import { handshake, type OriginPolicy } from './handshake.js';
 import { consultationHandlers } from './consultationHandlers.js';
@@ -64,15 +65,16 @@ export function createSocketServer(httpServer: http.Server, options: SocketServe
 /** Wires authentication and every request handler onto `io`. */
 export function wireSocketServer(io: YishiServer, deps: SocketDeps): void {
   io.use(handshake(deps));
-  io.on('connection', (socket) => onConnection(socket, deps));
+  io.on('connection', (socket) => onConnection(io, socket, deps));
 }
 
-function onConnection(socket: YishiSocket, deps: SocketDeps): void {
+function onConnection(io: YishiServer, socket: YishiSocket, deps: SocketDeps): void {
   const { identity, room } = socket.data;
   const log = deps.log.child({ module: 'socket', roomId: room.id, peerId: identity.sub, socketId: socket.id });
   log.info({ role: identity.role }, 'connected');
 
-  const handlers = { ...mediaHandlers(socket), ...consultationHandlers(socket) };
+  const connection = socketConnection(io, socket);
+  const handlers = { ...mediaHandlers(room, connection), ...consultationHandlers(room, connection) };
   for (const name of Object.keys(handlers) as RequestName[]) {
     registerHandler(socket, name, handlers[name] as Handler<typeof name>, { log, metrics: deps.metrics });
   }
@@ -99,6 +101,6 @@ function onConnection(socket: YishiSocket, deps: SocketDeps): void {
     log.info({ reason }, 'disconnected');
     // A draining node's clients move to another node: nothing to wait for here.
     const clean = CLEAN_DISCONNECTS.has(reason) || deps.rooms.draining;
-    void room.disconnected(socket, clean).then(() => deps.rooms.detach(room));
+    void room.disconnected(connection, clean).then(() => deps.rooms.detach(room));
   });
 }

@@ -1,6 +1,7 @@
 import {
   AppError,
   Forbidden,
+  type ErrorBody,
   HandshakeAuthSchema,
   InvalidRequest,
   NotFound,
@@ -16,10 +17,15 @@ import { type TokenSettings, verifyToken } from '../auth/tokens.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
 import type { ConnectLimiter } from './ConnectLimiter.js';
-import { describeZodError, refusal } from './errors.js';
+import { describeZodError } from '../errors.js';
 import type { YishiSocket } from './types.js';
 
 type Next = (err?: Error) => void;
+
+/** A handshake refusal: Socket.IO hands `data` to the client's `connect_error` listener. */
+function refusal(err: AppError): Error & { data: ErrorBody } {
+  return Object.assign(new Error(err.message), { data: err.toBody() });
+}
 
 /** Statuses in which a session takes participants. */
 const JOINABLE = ['open', 'in_progress', 'adjourned'];

@@ -1,23 +1,36 @@
-import type { Handler } from './registerHandler.js';
 import type { MediaRequestName } from '@yishi/shared';
-import type { YishiSocket } from './types.js';
+import type { Connection } from '../rooms/channels.js';
+import type { Room } from '../rooms/Room.js';
+import type { Handler } from './registerHandler.js';
 
 type Handlers = { [K in MediaRequestName]: Handler<K> };
 
 /** The requests of the media core: join/leave and the mediasoup transport, producer and consumer calls. */
-export function mediaHandlers(socket: YishiSocket): Handlers {
-  const { room, identity } = socket.data;
+export function mediaHandlers(room: Room, connection: Connection): Handlers {
   const media = room.media;
-  const me = () => room.peerIdOf(socket);
+  const me = () => room.peerIdOf(connection);
+  // Everyone (the owner too) learns a producer's new state from the media room's producerPaused/Resumed.
+  const producerPaused =
+    (paused: boolean) =>
+    async ({ producerId }: { producerId: string }) => {
+      await media.setProducerPaused(me(), producerId, paused);
+      return {};
+    };
+  const consumerPaused =
+    (paused: boolean) =>
+    async ({ consumerId }: { consumerId: string }) => {
+      await media.setConsumerPaused(me(), consumerId, paused);
+      return {};
+    };
 
   return {
     'media:routerCapabilities': async () => ({ rtpCapabilities: await media.rtpCapabilities() }),
 
-    'room:join': ({ rtpCapabilities, instanceId }) => room.join(socket, identity, rtpCapabilities, instanceId),
+    'room:join': ({ rtpCapabilities, instanceId }) => room.join(connection, rtpCapabilities, instanceId),
 
     'room:leave': () => {
       me();
-      room.leave(socket);
+      room.leave(connection);
       return {};
     },
 
@@ -34,20 +47,12 @@ export function mediaHandlers(socket: YishiSocket): Handlers {
 
     'producer:create': async (request) => {
       const info = await media.produce(me(), request);
-      room.produced(socket, info);
+      room.produced(connection, info);
       return { producerId: info.producerId };
     },
 
-    // Everyone (the owner too) learns the new state from the media room's producerPaused/Resumed.
-    'producer:pause': async ({ producerId }) => {
-      await media.setProducerPaused(me(), producerId, true);
-      return {};
-    },
-
-    'producer:resume': async ({ producerId }) => {
-      await media.setProducerPaused(me(), producerId, false);
-      return {};
-    },
+    'producer:pause': producerPaused(true),
+    'producer:resume': producerPaused(false),
 
     // Others learn of the closing through the media room's `producerClosed` event.
     'producer:close': ({ producerId }) => {
@@ -57,15 +62,8 @@ export function mediaHandlers(socket: YishiSocket): Handlers {
 
     'consumer:create': (request) => media.consume(me(), request),
 
-    'consumer:resume': async ({ consumerId }) => {
-      await media.setConsumerPaused(me(), consumerId, false);
-      return {};
-    },
-
-    'consumer:pause': async ({ consumerId }) => {
-      await media.setConsumerPaused(me(), consumerId, true);
-      return {};
-    },
+    'consumer:resume': consumerPaused(false),
+    'consumer:pause': consumerPaused(true),
 
     'consumer:setPreferredLayers': async ({ consumerId, spatialLayer, temporalLayer }) => {
       await media.setPreferredLayers(me(), consumerId, {

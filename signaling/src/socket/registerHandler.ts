@@ -10,7 +10,7 @@ import {
   type ResponseMap,
 } from '@yishi/shared';
 import type { Metrics } from '../metrics.js';
-import { describeZodError, toErrorBody } from './errors.js';
+import { describeZodError, toErrorBody } from '../errors.js';
 import type { YishiSocket } from './types.js';
 
 export type Handler<K extends RequestName> = (payload: RequestPayload<K>) => Promise<ResponseMap[K]> | ResponseMap[K];

@@ -1,5 +1,5 @@
-import { type RedisClient, redisClient } from './redisClient.js';
-import type { RedisKeys } from './redisKeys.js';
+import { type RedisClient, redisClient } from '../redis/client.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 /** Tells a node that a session's log grew, wherever the append happened. */
 export interface EventBus {

@@ -1,7 +1,7 @@
 import { checkInteger, checkStreamId, decodeEvent, encodeEvent, versionConflict } from './events.js';
 import type { NewEvent, RoomStore, StoredEvent } from './RoomStore.js';
-import { type RedisClient, redisClient, unavailable } from './redisClient.js';
-import { type RedisKeys, redisKeys } from './redisKeys.js';
+import { type RedisClient, redisClient, unavailable } from '../redis/client.js';
+import { type RedisKeys, redisKeys } from '../redis/keys.js';
 
 /**
  * Compare-and-append, atomic because Redis runs a script alone: if the session is at the

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type EventBus, LocalEventBus, RedisEventBus } from './EventBus.js';
 import { RedisRoomStore } from './RedisRoomStore.js';
-import { redisKeys } from './redisKeys.js';
+import { redisKeys } from '../redis/keys.js';
 import type { RoomStore } from './RoomStore.js';
 import { SqliteRoomStore } from './SqliteRoomStore.js';
 

@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import { AppError, type ErrorBody } from '@yishi/shared';
 
 /**
- * The one place a thrown value becomes an error body. AppErrors carry their own code and message;
- * anything else is a bug: logged in full, and answered as INTERNAL without details.
+ * The one place a thrown value becomes an error body, for a request's ack and the REST API alike.
+ * AppErrors carry their own code and message; anything else is a bug: logged in full, and
+ * answered as INTERNAL without details.
  */
 export function toErrorBody(err: unknown, log: Logger): ErrorBody {
   if (err instanceof AppError) return err.toBody();
@@ -19,9 +20,4 @@ export function describeZodError(error: z.ZodError): string {
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
     .join('; ');
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
-}
-
-/** A handshake refusal: Socket.IO hands `data` to the client's `connect_error` listener. */
-export function refusal(err: AppError): Error & { data: ErrorBody } {
-  return Object.assign(new Error(err.message), { data: err.toBody() });
 }

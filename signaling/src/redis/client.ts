@@ -4,7 +4,7 @@ import { AppError, Unavailable } from '@yishi/shared';
 export type RedisClient = ReturnType<typeof createClient>;
 
 /**
- * A Redis connection as every part of a node uses it (store, bus, node link). When Redis goes
+ * A Redis connection as every part of a node uses it (store, bus, cluster, connection limit). When Redis goes
  * away (crash, restart) it reconnects by itself — node-redis's back-off, at most ~2.2 s apart —
  * and subscribes again to its channels. Meanwhile its commands fail at once
  * (`disableOfflineQueue`) rather than wait in a queue for as long as Redis is down: a request

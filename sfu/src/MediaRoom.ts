@@ -13,78 +13,56 @@ import {
   type RtpParameters,
   type TransportOptions,
 } from '@yishi/shared';
-import { MEDIA_CODECS, type MediaConfig } from './config.js';
+import type { MediaConfig } from './config.js';
 import { Emitter } from '@yishi/shared';
-import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaGateway.js';
+import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaRoomApi.js';
 import { type Direction, MediaPeer, producerInfo } from './MediaPeer.js';
 import { RoomPipes } from './RoomPipes.js';
 import { clientCall } from './mediasoupErrors.js';
-import type { WorkerPool, WorkerSlot } from './WorkerPool.js';
+import { type Placement, RouterSet } from './RouterSet.js';
+import type { WorkerPool } from './WorkerPool.js';
 
 /** A client holds at most this many transports per direction (one is normal, two covers a restart). */
 const MAX_TRANSPORTS_PER_DIRECTION = 2;
 
 const SOURCE_KIND: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video' };
 
-interface RouterHome {
-  slot: WorkerSlot;
-  router: types.Router;
-  speakerObserver: types.ActiveSpeakerObserver;
-}
-
-/** A router of the room and the worker it is on; a peer's transports all live on one. */
-interface Placement {
-  slot: WorkerSlot;
-  router: types.Router;
-}
-
-/** A router added when the room outgrew its first, and how many peers it holds. */
-type Spread = Placement & { peers: number };
-
 /**
- * The media of one room: a router on one worker, and per peer its transports, producers and
- * consumers. A room with more than `peersPerRouter` peers spreads over more routers (on the
- * least-loaded workers), joined with `pipeToRouter`: a producer is piped to another router when
- * a peer there first consumes it; audio is also piped to the first router, where the active
+ * The media of one room: per peer its transports, producers and consumers, on the room's routers
+ * (see RouterSet: one router per `peersPerRouter` peers, a producer piped to another router when
+ * a peer there first consumes it). Audio is also piped to the first router, where the active
  * speaker is observed. When a worker dies the room moves to live workers and tells its peers to
  * re-create their media (event `reset`); the peers themselves stay.
  */
 export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi {
   readonly id: string;
-  readonly #pool: WorkerPool;
   readonly #config: MediaConfig;
   readonly #log: Logger;
   readonly #onClose: () => void;
   readonly #peers = new Map<string, MediaPeer>();
+  readonly #routers: RouterSet;
   readonly pipes: RoomPipes;
-  #home: Promise<RouterHome>;
-  /** Peers placed on the first router. */
-  #homePeers = 0;
-  /** Routers added when the room outgrew the first, with how many peers each holds. */
-  #extra: Spread[] = [];
-  #placing: Promise<unknown> = Promise.resolve();
-  #placements = new Map<string, Promise<Placement>>();
-  /** The router each producer was made on (piped copies elsewhere are made on demand). */
-  #sourceRouter = new Map<string, types.Router>();
-  /** Producer-to-router pipes made so far, by `${producerId} ${routerId}`. */
-  #piped = new Map<string, Promise<unknown>>();
-  /** Bumped by every reset, so late events of routers from before it are ignored. */
-  #generation = 0;
   #dominantPeerId: string | null = null;
   #closed = false;
 
   private constructor(id: string, pool: WorkerPool, config: MediaConfig, log: Logger, onClose: () => void) {
     super();
     this.id = id;
-    this.#pool = pool;
     this.#config = config;
     this.#log = log.child({ module: 'media-room', roomId: id });
     this.#onClose = onClose;
-    this.#home = this.#createHome();
+    this.#routers = new RouterSet(pool, config, this.#log, {
+      dominantSpeaker: (peerId) => this.#setDominant(peerId),
+      lost: () => {
+        for (const peer of this.#peers.values()) peer.forget();
+        this.#dominantPeerId = null;
+      },
+      rehomed: () => this.emit('reset', 'media worker restarted'),
+    });
     this.pipes = new RoomPipes(config, {
       router: async (producerId) => {
-        const { router } = await this.#home;
-        if (producerId) await this.#ensureOn(producerId, router);
+        const { router } = await this.#routers.home;
+        if (producerId) await this.#routers.ensureOn(producerId, router);
         return router;
       },
       localProducer: (producerId) => this.#localProducer(producerId),
@@ -100,7 +78,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     onClose: () => void,
   ): Promise<MediaRoom> {
     const room = new MediaRoom(id, pool, config, log, onClose);
-    await room.#home;
+    await room.#routers.home;
     return room;
   }
 
@@ -110,11 +88,11 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
 
   /** Which worker hosts the room now (tests and metrics). */
   async workerPid(): Promise<number> {
-    return (await this.#home).slot.worker.pid;
+    return (await this.#routers.home).slot.worker.pid;
   }
 
   async rtpCapabilities(): Promise<RtpCapabilities> {
-    return (await this.#home).router.rtpCapabilities as RtpCapabilities;
+    return (await this.#routers.home).router.rtpCapabilities as RtpCapabilities;
   }
 
   addPeer(peerId: string, { rtpCapabilities, canProduce, micAllowed = true }: PeerMediaOptions): void {
@@ -131,18 +109,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     if (!peer) return;
     this.#peers.delete(peerId);
     peer.closeAll();
-    const placement = this.#placements.get(peerId);
-    this.#placements.delete(peerId);
-    const generation = this.#generation;
-    void placement?.then(
-      ({ router }) => {
-        if (generation !== this.#generation) return; // counts were reset since
-        const extra = this.#extra.find((e) => e.router === router);
-        if (extra) extra.peers--;
-        else this.#homePeers--;
-      },
-      () => undefined,
-    );
+    this.#routers.release(peerId);
   }
 
   /** Every producer here: this node's peers', and those piped in from other nodes. */
@@ -226,7 +193,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     if (sameDirection.length >= MAX_TRANSPORTS_PER_DIRECTION) {
       throw new Conflict(`at most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per participant`);
     }
-    const transport = await create(await this.#placementOf(peerId));
+    const transport = await create(await this.#routers.placementOf(peerId));
     // The peer may have left, or the room been reset, while the transport was being created.
     if (this.#peers.get(peerId) !== peer || transport.closed) {
       transport.close();
@@ -257,8 +224,8 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
       throw new Conflict(`already publishing ${source}; close it first`);
     }
     const transport = peer.transport(transportId, 'send');
-    const { router: primary, speakerObserver } = await this.#home;
-    const { router } = await this.#placementOf(peerId);
+    const { router: primary, speakerObserver } = await this.#routers.home;
+    const { router } = await this.#routers.placementOf(peerId);
     const producer = await clientCall('produce', () =>
       transport.produce<{ peerId: string; source: MediaSource }>({
         kind,
@@ -270,16 +237,16 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     );
     if (source === 'mic') peer.micMuted = false;
     peer.producers.set(producer.id, producer);
-    this.#sourceRouter.set(producer.id, router);
+    this.#routers.addSource(producer, router);
     producer.observer.on('close', () => {
       peer.producers.delete(producer.id);
-      this.#sourceRouter.delete(producer.id);
       if (this.#dominantPeerId === peerId && source === 'mic') this.#setDominant(null);
       // A lost router is reported once, as `reset`, not producer by producer.
       if (!this.#closed && !router.closed) this.emit('producerClosed', { peerId, producerId: producer.id });
     });
     if (kind === 'audio') {
-      await this.#ensureOn(producer.id, primary)
+      await this.#routers
+        .ensureOn(producer.id, primary)
         .then(() => speakerObserver.addProducer({ producerId: producer.id }))
         .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe audio producer'));
     }
@@ -344,8 +311,8 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     const transport = peer.transport(transportId, 'recv');
     const producer = this.#findProducer(producerId);
     if (producer.appData.peerId === peerId) throw new InvalidRequest('cannot consume your own producer');
-    const { router } = await this.#placementOf(peerId);
-    await this.#ensureOn(producerId, router);
+    const { router } = await this.#routers.placementOf(peerId);
+    await this.#routers.ensureOn(producerId, router);
     if (!router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities })) {
       throw new InvalidRequest('your device cannot receive this stream (no common codec)');
     }
@@ -403,14 +370,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.forget();
     this.#peers.clear();
-    this.#closeExtra();
-    this.#home.then(
-      ({ slot, router }) => {
-        if (!router.closed) slot.routers--;
-        router.close();
-      },
-      () => undefined,
-    );
+    this.#routers.close();
     this.removeAllListeners();
     this.#onClose();
   }
@@ -451,7 +411,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
       if (!this.#closed) this.emit('producerClosed', info);
     });
     if (producer.kind === 'audio') {
-      this.#home
+      this.#routers.home
         .then(({ speakerObserver }) => speakerObserver.addProducer({ producerId: producer.id }))
         .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe piped audio producer'));
     }
@@ -461,142 +421,5 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     if (this.#dominantPeerId === peerId) return;
     this.#dominantPeerId = peerId;
     this.emit('activeSpeaker', peerId);
-  }
-
-  /** The router `peerId`'s transports live on: chosen at its first transport, for good. */
-  #placementOf(peerId: string): Promise<Placement> {
-    let placement = this.#placements.get(peerId);
-    if (!placement) {
-      placement = this.#place();
-      this.#placements.set(peerId, placement);
-      placement.catch(() => this.#placements.delete(peerId));
-    }
-    return placement;
-  }
-
-  /**
-   * The first router while it has room, then an added one with room, else a new router on a
-   * worker the room is not on yet (spreading onto the same worker gains nothing, and mediasoup
-   * refuses to pipe between routers of one worker); with every worker in use, the least-loaded
-   * router of the room takes the peer. One placement at a time, so two never race to spread.
-   */
-  #place(): Promise<Placement> {
-    const placed = this.#placing.then(async () => {
-      const home = await this.#home;
-      const limit = this.#config.peersPerRouter;
-      let spread = this.#homePeers < limit ? undefined : this.#extra.find((e) => e.peers < limit);
-      if (this.#homePeers >= limit && !spread) {
-        const used = new Set([home.slot, ...this.#extra.map((e) => e.slot)]);
-        const free = this.#pool.slots
-          .filter((s) => !used.has(s) && !s.worker.closed)
-          .sort((a, b) => a.routers - b.routers)[0];
-        spread = free ? await this.#spreadTo(free) : this.#leastLoadedExtra(this.#homePeers);
-      }
-      if (!spread) {
-        this.#homePeers++;
-        return home;
-      }
-      spread.peers++;
-      return spread;
-    });
-    this.#placing = placed.catch(() => undefined);
-    return placed;
-  }
-
-  /** The added router with the fewest peers, if it has fewer than `than`. */
-  #leastLoadedExtra(than: number): Spread | undefined {
-    const least = this.#extra.reduce<Spread | undefined>(
-      (a, e) => (a === undefined || e.peers < a.peers ? e : a),
-      undefined,
-    );
-    return least && least.peers < than ? least : undefined;
-  }
-
-  async #spreadTo(slot: WorkerSlot): Promise<Spread> {
-    const generation = this.#generation;
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-    slot.routers++;
-    router.on('workerclose', () => this.#onRouterLost(slot, generation));
-    if (generation !== this.#generation || this.#closed) {
-      router.close();
-      slot.routers--;
-      throw new NotFound('the room was reset while it grew');
-    }
-    const spread = { slot, router, peers: 0 };
-    this.#extra.push(spread);
-    this.#log.info({ slot: slot.index, routers: this.#extra.length + 1 }, 'room spread to another worker');
-    return spread;
-  }
-
-  /** Makes `producerId` available on `router`, piping it from the router it lives on once. */
-  async #ensureOn(producerId: string, router: types.Router): Promise<void> {
-    const source = this.#sourceRouter.get(producerId) ?? (await this.#home).router;
-    if (source === router) return;
-    const key = `${producerId} ${router.id}`;
-    let piped = this.#piped.get(key);
-    if (!piped) {
-      // Forgotten when the piped copy closes (with its producer, piped in or local): asked again,
-      // it is piped anew rather than served from a dead entry.
-      piped = source.pipeToRouter({ producerId, router }).then(({ pipeProducer }) => {
-        pipeProducer?.observer.once('close', () => this.#piped.delete(key));
-      });
-      this.#piped.set(key, piped);
-      piped.catch(() => this.#piped.delete(key));
-    }
-    await piped;
-  }
-
-  #closeExtra(): void {
-    for (const { slot, router } of this.#extra) {
-      if (!router.closed) slot.routers--;
-      router.close();
-    }
-    this.#extra = [];
-    this.#homePeers = 0;
-    this.#placements.clear();
-    this.#sourceRouter.clear();
-    this.#piped.clear();
-  }
-
-  async #createHome(): Promise<RouterHome> {
-    const slot = await this.#pool.pick();
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-    slot.routers++;
-    const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
-    speakerObserver.on('dominantspeaker', ({ producer }) => {
-      const peerId = (producer.appData as { peerId?: string }).peerId;
-      if (peerId) this.#setDominant(peerId);
-    });
-    const generation = this.#generation;
-    router.on('workerclose', () => this.#onRouterLost(slot, generation));
-    this.#log.debug({ slot: slot.index, routerId: router.id }, 'room router created');
-    return { slot, router, speakerObserver };
-  }
-
-  /**
-   * A worker under the room died: start again on live workers (one router, spreading again as
-   * peers come back) and ask every peer to reconnect its media. Routers of the room on other
-   * workers are closed too, so that no peer is left with half its media.
-   */
-  #onRouterLost(slot: WorkerSlot, generation: number): void {
-    slot.routers--;
-    if (this.#closed || generation !== this.#generation) return;
-    this.#generation++;
-    for (const peer of this.#peers.values()) peer.forget();
-    this.#dominantPeerId = null;
-    const extra = this.#extra.filter((e) => e.slot !== slot);
-    this.#extra = extra;
-    this.#closeExtra();
-    const lostHome = this.#home;
-    void lostHome.then(({ slot: homeSlot, router }) => {
-      if (homeSlot !== slot && !router.closed) {
-        homeSlot.routers--;
-        router.close();
-      }
-    });
-    this.#home = this.#createHome();
-    this.#home.catch((err: unknown) => this.#log.error({ err }, 'could not re-home room after worker death'));
-    this.#log.warn({ slot: slot.index }, 'room lost its worker; re-homed, peers must reconnect media');
-    this.emit('reset', 'media worker restarted');
   }
 }

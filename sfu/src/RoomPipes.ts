@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { types } from 'mediasoup';
 import { type MediaSource, NotFound, type ProducerInfo, type RtpParameters } from '@yishi/shared';
 import type { MediaConfig } from './config.js';
-import type { MediaPipes, PipeEnd, PipeOffer } from './MediaGateway.js';
+import type { MediaPipes, PipeEnd, PipeOffer } from './MediaPipes.js';
 import { producerInfo } from './MediaPeer.js';
 
 type Producer = types.Producer<{ peerId: string; source: MediaSource }>;

@@ -1,9 +1,16 @@
 import type { types } from 'mediasoup';
-import { NotFound, type MediaSource, type ProducerInfo, type RtpCapabilities } from '@yishi/shared';
+import { Conflict, NotFound, type MediaSource, type ProducerInfo, type RtpCapabilities } from '@yishi/shared';
+import { MAX_CONSUMERS_PER_PEER, MAX_TRANSPORTS_PER_DIRECTION } from './limits.js';
 
 export type Direction = 'send' | 'recv';
 
-/** One participant's mediasoup objects inside a room. Plain bookkeeping; MediaRoom owns the rules. */
+/** Gives back a slot taken before its object was made (made and recorded, or failed). */
+export type Release = () => void;
+
+/**
+ * One participant's mediasoup objects inside a room, and the limits on how many (see limits.ts).
+ * Bookkeeping; MediaRoom owns the other rules.
+ */
 export class MediaPeer {
   readonly id: string;
   readonly canProduce: boolean;
@@ -17,11 +24,51 @@ export class MediaPeer {
   micMuted = false;
   /** The last change of the microphone's paused state in the SFU; changes are applied one at a time. */
   micApplied: Promise<void> = Promise.resolve();
+  /** Slots taken by requests still being carried out (see `reserve…`). */
+  readonly #makingTransports: Record<Direction, number> = { send: 0, recv: 0 };
+  readonly #publishing = new Set<MediaSource>();
+  readonly #consuming = new Set<string>();
 
   constructor(id: string, canProduce: boolean, rtpCapabilities: RtpCapabilities) {
     this.id = id;
     this.canProduce = canProduce;
     this.rtpCapabilities = rtpCapabilities;
+  }
+
+  /**
+   * Takes a transport slot in `direction` before the first await of making it, or refuses
+   * (CONFLICT): transports held and being made count alike.
+   */
+  reserveTransport(direction: Direction): Release {
+    const held = [...this.transports.values()].filter((t) => t.appData.direction === direction).length;
+    if (held + this.#makingTransports[direction] >= MAX_TRANSPORTS_PER_DIRECTION) {
+      throw new Conflict(`at most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per participant`);
+    }
+    this.#makingTransports[direction]++;
+    return () => {
+      this.#makingTransports[direction]--;
+    };
+  }
+
+  /** One producer per source, counting one being made; a second is refused (CONFLICT). */
+  reserveSource(source: MediaSource): Release {
+    if (this.#publishing.has(source) || [...this.producers.values()].some((p) => p.appData.source === source)) {
+      throw new Conflict(`already publishing ${source}; close it first`);
+    }
+    this.#publishing.add(source);
+    return () => this.#publishing.delete(source);
+  }
+
+  /** One consumer per producer, and `MAX_CONSUMERS_PER_PEER` in all, counting those being made. */
+  reserveConsumer(producerId: string): Release {
+    if (this.#consuming.has(producerId) || [...this.consumers.values()].some((c) => c.producerId === producerId)) {
+      throw new Conflict('already consuming this producer');
+    }
+    if (this.consumers.size + this.#consuming.size >= MAX_CONSUMERS_PER_PEER) {
+      throw new Conflict(`at most ${MAX_CONSUMERS_PER_PEER} consumers per participant`);
+    }
+    this.#consuming.add(producerId);
+    return () => this.#consuming.delete(producerId);
   }
 
   transport(transportId: string, direction?: Direction): types.Transport<{ direction: Direction }> {

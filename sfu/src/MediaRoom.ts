@@ -1,7 +1,6 @@
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import {
-  Conflict,
   type ConsumerOptions,
   type DtlsParameters,
   Forbidden,
@@ -18,12 +17,10 @@ import { Emitter } from '@yishi/shared';
 import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaRoomApi.js';
 import { type Direction, MediaPeer, producerInfo } from './MediaPeer.js';
 import { RoomPipes } from './RoomPipes.js';
+import { MAX_OUTGOING_BITRATE } from './limits.js';
 import { clientCall } from './mediasoupErrors.js';
 import { type Placement, RouterSet } from './RouterSet.js';
 import type { WorkerPool } from './WorkerPool.js';
-
-/** A client holds at most this many transports per direction (one is normal, two covers a restart). */
-const MAX_TRANSPORTS_PER_DIRECTION = 2;
 
 const SOURCE_KIND: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video' };
 
@@ -136,6 +133,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
       }),
     );
     if (direction === 'send') await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate);
+    else await transport.setMaxOutgoingBitrate(MAX_OUTGOING_BITRATE);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -189,19 +187,20 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
   ): Promise<T> {
     const peer = this.#peer(peerId);
     if (direction === 'send' && !peer.canProduce) throw new Forbidden('this role may not send media');
-    const sameDirection = [...peer.transports.values()].filter((t) => t.appData.direction === direction);
-    if (sameDirection.length >= MAX_TRANSPORTS_PER_DIRECTION) {
-      throw new Conflict(`at most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per participant`);
+    const release = peer.reserveTransport(direction);
+    try {
+      const transport = await create(await this.#routers.placementOf(peerId));
+      // The peer may have left, or the room been reset, while the transport was being created.
+      if (this.#peers.get(peerId) !== peer || transport.closed) {
+        transport.close();
+        throw new NotFound('participant left the room');
+      }
+      peer.transports.set(transport.id, transport);
+      transport.observer.on('close', () => peer.transports.delete(transport.id));
+      return transport;
+    } finally {
+      release();
     }
-    const transport = await create(await this.#routers.placementOf(peerId));
-    // The peer may have left, or the room been reset, while the transport was being created.
-    if (this.#peers.get(peerId) !== peer || transport.closed) {
-      transport.close();
-      throw new NotFound('participant left the room');
-    }
-    peer.transports.set(transport.id, transport);
-    transport.observer.on('close', () => peer.transports.delete(transport.id));
-    return transport;
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
@@ -220,39 +219,42 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     const peer = this.#peer(peerId);
     if (!peer.canProduce) throw new Forbidden('this role may not send media');
     if (SOURCE_KIND[source] !== kind) throw new InvalidRequest(`a ${source} producer must be ${SOURCE_KIND[source]}`);
-    if ([...peer.producers.values()].some((p) => p.appData.source === source)) {
-      throw new Conflict(`already publishing ${source}; close it first`);
-    }
     const transport = peer.transport(transportId, 'send');
-    const { router: primary, speakerObserver } = await this.#routers.home;
-    const { router } = await this.#routers.placementOf(peerId);
-    const producer = await clientCall('produce', () =>
-      transport.produce<{ peerId: string; source: MediaSource }>({
-        kind,
-        rtpParameters: rtpParameters as types.RtpParameters,
-        // A gated microphone starts paused: not one packet reaches others before the floor allows it.
-        paused: source === 'mic' && !peer.micAllowed,
-        appData: { peerId, source },
-      }),
-    );
-    if (source === 'mic') peer.micMuted = false;
-    peer.producers.set(producer.id, producer);
-    this.#routers.addSource(producer, router);
-    producer.observer.on('close', () => {
-      peer.producers.delete(producer.id);
-      if (this.#dominantPeerId === peerId && source === 'mic') this.#setDominant(null);
-      // A lost router is reported once, as `reset`, not producer by producer.
-      if (!this.#closed && !router.closed) this.emit('producerClosed', { peerId, producerId: producer.id });
-    });
-    if (kind === 'audio') {
-      await this.#routers
-        .ensureOn(producer.id, primary)
-        .then(() => speakerObserver.addProducer({ producerId: producer.id }))
-        .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe audio producer'));
+    // Taken before the first await: three microphones asked at once are one and two refusals.
+    const release = peer.reserveSource(source);
+    try {
+      const { router: primary, speakerObserver } = await this.#routers.home;
+      const { router } = await this.#routers.placementOf(peerId);
+      const producer = await clientCall('produce', () =>
+        transport.produce<{ peerId: string; source: MediaSource }>({
+          kind,
+          rtpParameters: rtpParameters as types.RtpParameters,
+          // A gated microphone starts paused: not one packet reaches others before the floor allows it.
+          paused: source === 'mic' && !peer.micAllowed,
+          appData: { peerId, source },
+        }),
+      );
+      if (source === 'mic') peer.micMuted = false;
+      peer.producers.set(producer.id, producer);
+      this.#routers.addSource(producer, router);
+      producer.observer.on('close', () => {
+        peer.producers.delete(producer.id);
+        if (this.#dominantPeerId === peerId && source === 'mic') this.#setDominant(null);
+        // A lost router is reported once, as `reset`, not producer by producer.
+        if (!this.#closed && !router.closed) this.emit('producerClosed', { peerId, producerId: producer.id });
+      });
+      if (kind === 'audio') {
+        await this.#routers
+          .ensureOn(producer.id, primary)
+          .then(() => speakerObserver.addProducer({ producerId: producer.id }))
+          .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe audio producer'));
+      }
+      // The floor may have changed while the producer was being created (no mic to apply it to then).
+      if (source === 'mic') await this.#applyMic(peer);
+      return producerInfo(producer);
+    } finally {
+      release();
     }
-    // The floor may have changed while the producer was being created (no mic to apply it to then).
-    if (source === 'mic') await this.#applyMic(peer);
-    return producerInfo(producer);
   }
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
@@ -311,36 +313,41 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     const transport = peer.transport(transportId, 'recv');
     const producer = this.#findProducer(producerId);
     if (producer.appData.peerId === peerId) throw new InvalidRequest('cannot consume your own producer');
-    const { router } = await this.#routers.placementOf(peerId);
-    await this.#routers.ensureOn(producerId, router);
-    if (!router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities })) {
-      throw new InvalidRequest('your device cannot receive this stream (no common codec)');
-    }
-    const consumer = await clientCall('consume', () =>
-      transport.consume({
+    const release = peer.reserveConsumer(producerId);
+    try {
+      const { router } = await this.#routers.placementOf(peerId);
+      await this.#routers.ensureOn(producerId, router);
+      if (!router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities })) {
+        throw new InvalidRequest('your device cannot receive this stream (no common codec)');
+      }
+      const consumer = await clientCall('consume', () =>
+        transport.consume({
+          producerId,
+          rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities,
+          // Paused until the client has its side ready, so no keyframe is lost before it listens.
+          paused: true,
+          enableRtx: true,
+          ignoreDtx: true,
+        }),
+      );
+      peer.consumers.set(consumer.id, consumer);
+      consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
+      consumer.on('producerclose', () => {
+        if (!this.#closed) this.emit('consumerClosed', { peerId, consumerId: consumer.id });
+      });
+      return {
+        id: consumer.id,
         producerId,
-        rtpCapabilities: peer.rtpCapabilities as types.RtpCapabilities,
-        // Paused until the client has its side ready, so no keyframe is lost before it listens.
-        paused: true,
-        enableRtx: true,
-        ignoreDtx: true,
-      }),
-    );
-    peer.consumers.set(consumer.id, consumer);
-    consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
-    consumer.on('producerclose', () => {
-      if (!this.#closed) this.emit('consumerClosed', { peerId, consumerId: consumer.id });
-    });
-    return {
-      id: consumer.id,
-      producerId,
-      peerId: producer.appData.peerId,
-      kind: consumer.kind,
-      source: producer.appData.source,
-      rtpParameters: consumer.rtpParameters as RtpParameters,
-      type: consumer.type,
-      producerPaused: consumer.producerPaused,
-    };
+        peerId: producer.appData.peerId,
+        kind: consumer.kind,
+        source: producer.appData.source,
+        rtpParameters: consumer.rtpParameters as RtpParameters,
+        type: consumer.type,
+        producerPaused: consumer.producerPaused,
+      };
+    } finally {
+      release();
+    }
   }
 
   async setConsumerPaused(peerId: string, consumerId: string, paused: boolean): Promise<void> {

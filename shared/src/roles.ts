@@ -1,4 +1,4 @@
-/** Roles of domain.md; they come only from a signed token, never from the client's say-so. */
+/** Roles of docs/domain.md ("People and roles"); they come only from a signed token, never from the client's say-so. */
 export const ROLES = ['chair', 'secretary', 'member', 'guest', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -6,7 +6,7 @@ import { ClientPool, cameraRequest, type Joined, publishMic } from '../support/r
 import { openTopic, startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * Floor control is enforced in the media (domain.md, "Speaking queue and the floor"): in moderated
+ * Floor control is enforced in the media (docs/domain.md, "Floor control is in the media"): in moderated
  * mode only the current speaker and the chair may have an unpaused microphone producer. Checked
  * against the real SFU: each mediasoup producer's own `paused`, seen through mediasoup's observer.
  */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Actor,
@@ -278,48 +279,10 @@ describe('the permission matrix', () => {
     expect(allowedRoles('participant:mute')).toEqual(['chair']);
   });
 
-  it('agrees with domain.md, "People and roles"', () => {
-    const SPEAKERS: Role[] = ['chair', 'secretary', 'member', 'guest'];
-    const spec: { [K in ConsultationRequestName]: Role[] } = {
-      'session:snapshot': [...ROLES],
-      'session:configure': ['chair'],
-      'session:setStatus': ['chair'],
-      'agenda:open': ['chair'],
-      'queue:request': SPEAKERS,
-      'queue:withdraw': SPEAKERS,
-      'queue:add': ['chair'],
-      'queue:move': ['chair'],
-      'queue:remove': ['chair'],
-      'queue:setClosed': ['chair'],
-      'queue:clear': ['chair'],
-      'floor:grant': ['chair'],
-      'floor:end': ['chair'],
-      'floor:yield': SPEAKERS,
-      'floor:pause': ['chair'],
-      'floor:resume': ['chair'],
-      'floor:extend': ['chair'],
-      'participant:mute': ['chair'],
-      'participant:remove': ['chair'],
-      // Observers only when the chair allows it (a finer rule of the reducer, tested below).
-      'comment:post': [...ROLES],
-      'comment:react': [...ROLES],
-      'comment:hide': ['chair', 'secretary'],
-      'comments:page': [...ROLES],
-      'minutes:setSummary': ['secretary'],
-      'minutes:setNotes': ['secretary'],
-      'minutes:addConsensus': ['secretary'],
-      'minutes:updateConsensus': ['secretary'],
-      'minutes:removeConsensus': ['secretary'],
-      'minutes:addAction': ['secretary'],
-      'minutes:updateAction': ['secretary'],
-      'minutes:removeAction': ['secretary'],
-      'minutes:promoteComment': ['secretary'],
-      'minutes:submit': ['secretary'],
-      // The secretary submits, the chair finalizes: finalized "with chair".
-      'minutes:finalize': ['chair'],
-      'minutes:reopen': ['chair', 'secretary'],
-    };
-    for (const name of REQUESTS) expect([...allowedRoles(name)].sort(), name).toEqual([...spec[name]].sort());
+  it('agrees with docs/domain.md, "Who may issue what"', () => {
+    const spec = permissionsInDomainDoc();
+    expect(Object.keys(spec).sort()).toEqual([...REQUESTS].sort());
+    for (const name of REQUESTS) expect([...allowedRoles(name)].sort(), name).toEqual([...(spec[name] ?? [])].sort());
   });
 
   const cases = REQUESTS.flatMap((name) =>
@@ -401,3 +364,23 @@ describe('finer rules that also answer NOT_ALLOWED', () => {
     expect(ack).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 });
+
+/** The table between the permissions markers of docs/domain.md: request → roles marked ✓. */
+function permissionsInDomainDoc(): Record<string, Role[]> {
+  const doc = readFileSync(new URL('../../docs/domain.md', import.meta.url), 'utf8');
+  const table = doc.split('<!-- permissions:start -->')[1]?.split('<!-- permissions:end -->')[0] ?? '';
+  const [header, , ...rows] = table.trim().split('\n');
+  const roles = (header ?? '')
+    .split('|')
+    .slice(2, -1)
+    .map((cell) => cell.trim() as Role);
+  return Object.fromEntries(
+    rows.map((row) => {
+      const [name = '', ...marks] = row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
+      return [name.replaceAll('`', ''), roles.filter((_, i) => marks[i] === '✓')];
+    }),
+  );
+}

@@ -31,7 +31,7 @@ type Handler<T extends Command['type']> = (
 ) => Events;
 
 /**
- * The rules of domain.md: given a room's state, who asks and what, the events that follow (each
+ * The rules of docs/domain.md: given a room's state, who asks and what, the events that follow (each
  * at `ctx.now`) — or a typed error (NOT_ALLOWED, CONFLICT, NOT_FOUND, INVALID_REQUEST,
  * RATE_LIMITED) and no events. Pure: reads `state`, never changes it.
  */

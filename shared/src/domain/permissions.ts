@@ -10,7 +10,7 @@ const SECRETARY: readonly ActorRole[] = ['secretary'];
 const ORGANISERS: readonly ActorRole[] = ['organiser', 'chair'];
 
 /**
- * Which roles may issue each command (domain.md, "People and roles"). Finer rules — one's own
+ * Which roles may issue each command (docs/domain.md, "Who may issue what"). Finer rules — one's own
  * entry, observers commenting only when allowed — are checked by the reducer.
  */
 export const PERMISSIONS: Record<CommandType, readonly ActorRole[]> = {

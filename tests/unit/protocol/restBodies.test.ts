@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ScheduleSchema, TopicCreateSchema, TopicUpdateSchema } from '@yishi/shared';
+import { bad, checkCases, str, T } from './cases.js';
+
+/** The organiser's REST bodies against good and hostile payloads. */
+
+describe('organiser API bodies', () => {
+  /** A topic as an organiser posts it, every defaulted field spelled out (so it parses unchanged). */
+  const topic = () => ({
+    id: 'topic-2025-07',
+    title: '关于加强农村学校师资建设的协商',
+    background: '全市农村学校教师缺口约三百人。',
+    materials: [{ title: '调研报告', url: 'https://example.org/report.pdf' }],
+    sectors: ['教育界', '农业界'],
+    proposalNumber: '2025-0137',
+    organiser: '政协办公厅',
+    agenda: [
+      { id: 'ag-1', title: '承办单位通报' },
+      { title: '委员发言', description: '每位委员三分钟' },
+    ],
+    timeZone: 'Asia/Shanghai',
+    settings: { mode: 'moderated' as const, turnSeconds: { contribution: 240 }, fairness: true },
+    scheduledAt: '2025-03-05T09:00:00+08:00',
+  });
+  const minimal = () => ({
+    title: '协商议题',
+    background: '',
+    materials: [],
+    sectors: [],
+    organiser: '政协办公厅',
+    agenda: [],
+  });
+
+  describe('TopicCreateSchema', () => {
+    checkCases(TopicCreateSchema, {
+      good: [topic(), minimal(), { ...minimal(), scheduledAt: '2025-03-05T01:00:00Z', timeZone: 'Europe/Berlin' }],
+      bad: [
+        bad('missing title', 'title', { ...minimal(), title: undefined }),
+        bad('title of spaces only', 'title', { ...minimal(), title: '   ' }),
+        bad('title longer than 200', 'title', { ...minimal(), title: '题'.repeat(201) }),
+        bad('missing organiser', 'organiser', { ...minimal(), organiser: undefined }),
+        bad('background longer than 10000', 'background', { ...minimal(), background: str(10_001) }),
+        bad('id with a slash (it goes into URLs)', 'id', { ...topic(), id: 'topic/1' }),
+        bad('id in Chinese', 'id', { ...topic(), id: '议题一' }),
+        bad('material with a relative url', 'materials.0.url', {
+          ...topic(),
+          materials: [{ title: '报告', url: '/files/report.pdf' }],
+        }),
+        bad('material without title', 'materials.0.title', { ...topic(), materials: [{ url: 'https://example.org' }] }),
+        bad('more than 50 materials', 'materials', {
+          ...topic(),
+          materials: Array.from({ length: 51 }, () => ({ title: 'x', url: 'https://example.org' })),
+        }),
+        bad('empty sector', 'sectors.0', { ...topic(), sectors: [''] }),
+        bad('sector longer than 32', 'sectors.0', { ...topic(), sectors: [str(33)] }),
+        bad('empty proposal number', 'proposalNumber', { ...topic(), proposalNumber: '' }),
+        bad('agenda item without title', 'agenda.0.title', { ...topic(), agenda: [{ description: 'x' }] }),
+        bad('agenda item with a status (the server keeps it)', 'agenda.0', {
+          ...topic(),
+          agenda: [{ title: '发言', status: 'current' }],
+        }),
+        bad('more than 50 agenda items', 'agenda', {
+          ...topic(),
+          agenda: Array.from({ length: 51 }, (_, i) => ({ title: `议程${i}` })),
+        }),
+        bad('unknown time zone', 'timeZone', { ...topic(), timeZone: 'Mars/Olympus_Mons' }),
+        bad('bad settings', 'settings.turnSeconds.contribution', {
+          ...topic(),
+          settings: { turnSeconds: { contribution: 5 } },
+        }),
+        bad('scheduledAt without offset', 'scheduledAt', { ...topic(), scheduledAt: '2025-03-05T09:00:00' }),
+        bad('scheduledAt as epoch ms', 'scheduledAt', { ...topic(), scheduledAt: T }),
+        bad('scheduledAt on a day that does not exist', 'scheduledAt', {
+          ...topic(),
+          scheduledAt: '2025-02-30T09:00:00+08:00',
+        }),
+        bad('a status (the lifecycle sets it)', '', { ...topic(), status: 'scheduled' }),
+      ],
+    });
+
+    it('fills defaults and trims text', () => {
+      expect(TopicCreateSchema.parse({ title: '  协商议题 ', organiser: ' 政协办公厅' })).toEqual(minimal());
+    });
+  });
+
+  describe('TopicUpdateSchema', () => {
+    checkCases(TopicUpdateSchema, {
+      good: [
+        { title: '新标题' },
+        { background: '' },
+        { materials: [], sectors: ['经济界'], proposalNumber: '2025-0200', organiser: '市政协' },
+        { agenda: [{ id: 'ag-1', title: '通报' }, { title: '讨论' }] },
+      ],
+      bad: [
+        bad('nothing to update', '', {}),
+        bad('empty title', 'title', { title: '' }),
+        bad('title longer than 200', 'title', { title: str(201) }),
+        bad('sector longer than 32', 'sectors.0', { sectors: [str(33)] }),
+        bad('agenda item with an empty title', 'agenda.0.title', { agenda: [{ title: ' ' }] }),
+        bad('settings (changed by the chair in the room, not here)', '', { settings: { mode: 'open' } }),
+        bad('id (a topic keeps its id)', '', { id: 'other', title: 'x' }),
+      ],
+    });
+  });
+
+  describe('ScheduleSchema', () => {
+    checkCases(ScheduleSchema, {
+      good: [{ scheduledAt: '2025-03-05T09:00:00+08:00' }, { scheduledAt: '2025-03-05T01:00:00.000Z' }],
+      bad: [
+        bad('missing scheduledAt', 'scheduledAt', {}),
+        bad('a date without time', 'scheduledAt', { scheduledAt: '2025-03-05' }),
+        bad('epoch ms', 'scheduledAt', { scheduledAt: T }),
+        bad('no offset', 'scheduledAt', { scheduledAt: '2025-03-05T09:00:00' }),
+        bad('unknown field', '', { scheduledAt: '2025-03-05T09:00:00+08:00', open: true }),
+      ],
+    });
+  });
+});

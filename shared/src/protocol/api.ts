@@ -10,7 +10,13 @@ import { SettingsPatchSchema } from './consultation.js';
 
 const Str = (max: number) => z.string().trim().max(max);
 
-export const MaterialSchema = z.strictObject({ title: Str(200).min(1), url: z.url().max(2000) });
+/**
+ * A link readers click: http or https only. Any other scheme (`javascript:`, `data:`, `file:`)
+ * could run script in the reader's page or reach their own machine.
+ */
+const LinkSchema = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// link' }).max(2000);
+
+export const MaterialSchema = z.strictObject({ title: Str(200).min(1), url: LinkSchema });
 
 export const AgendaInputSchema = z.strictObject({
   id: z.string().min(1).max(64).optional(),

@@ -44,9 +44,19 @@ interface RunStyle {
   color?: string;
 }
 
+/**
+ * What XML 1.0 forbids (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF): a user's
+ * text holding one would make Word refuse the whole file, so it is dropped from every run.
+ */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function xmlText(text: string): string {
+  return text.replace(NOT_XML_CHAR, '');
+}
+
 function run(text: string, style: RunStyle = {}): TextRun {
   return new TextRun({
-    text,
+    text: xmlText(text),
     font: { ...(style.heading ? FONT.heading : FONT.body), hint: 'eastAsia' },
     size: style.size ?? SIZE.body,
     ...(style.bold ? { bold: true } : {}),
@@ -320,7 +330,7 @@ export async function minutesDocx(
 ): Promise<Buffer> {
   const v = minutesView(doc, locale, meta);
   const document = new Document({
-    title: `${v.title} ${v.labels.minutes}`,
+    title: xmlText(`${v.title} ${v.labels.minutes}`),
     creator: 'Yishi',
     description: v.footer,
     sections: [

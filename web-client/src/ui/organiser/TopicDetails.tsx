@@ -1,5 +1,6 @@
 import type { SessionView } from '@yishi/shared';
 import { t } from '../../i18n/index.js';
+import { webLink } from '../../lib/links.js';
 
 /** A topic's fields, read-only (once its session has started or it is archived). */
 export function TopicDetails({ view }: { view: SessionView }) {
@@ -36,13 +37,23 @@ export function TopicDetails({ view }: { view: SessionView }) {
         <>
           <h3>{t('org.materials.legend')}</h3>
           <ul class="org-list">
-            {topic.materials.map((m) => (
-              <li key={m.url}>
-                <a href={m.url} target="_blank" rel="noopener noreferrer">
-                  {m.title}
-                </a>
-              </li>
-            ))}
+            {topic.materials.map((m) => {
+              const href = webLink(m.url);
+              return (
+                <li key={m.url}>
+                  {href ? (
+                    <a href={href} target="_blank" rel="noopener noreferrer">
+                      {m.title}
+                    </a>
+                  ) : (
+                    // Not a web link (stored before the server refused those): shown, never followed.
+                    <span data-testid="material-not-a-link">
+                      {m.title} <span class="muted">{m.url}</span>
+                    </span>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

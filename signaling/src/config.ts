@@ -37,6 +37,13 @@ const EnvSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('yishi'),
   /** Bearer secret for the organiser REST API (all topics); unset: only chair tokens manage topics. */
   ORGANISER_KEY: z.string().min(16, 'ORGANISER_KEY must be at least 16 characters').optional(),
+  /** `production` marks a deployment even without ORGANISER_KEY (see Config.deployment). */
+  NODE_ENV: z.string().optional(),
+  /**
+   * Bearer token Prometheus sends for /metrics. Unset: /metrics is open on a developer's machine
+   * and refused in a deployment.
+   */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   JWT_AUDIENCE: z.string().min(1).default('yishi'),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
@@ -87,6 +94,13 @@ const EnvSchema = z.object({
   SOCKET_REQUESTS_PER_SECOND: wholeNumber(1, 1_000_000).default(50),
   /** Connections one person may open per minute, over all nodes; beyond: RATE_LIMITED. */
   CONNECTS_PER_MINUTE: wholeNumber(1, 1_000_000).default(60),
+  /** Failed REST authentications one client address may make per minute; beyond: RATE_LIMITED. */
+  API_AUTH_FAILURES_PER_MINUTE: wholeNumber(1, 1_000_000).default(30),
+  /**
+   * Express's `trust proxy` (e.g. `loopback` or `1`), so that behind a reverse proxy each client's
+   * own address (X-Forwarded-For) is what failed authentications are counted by. Unset: none trusted.
+   */
+  TRUST_PROXY: z.string().trim().min(1).max(200).optional(),
   /** Room id of the demo room whose join links `npm start` prints. */
   DEMO_ROOM: z
     .string()
@@ -94,7 +108,15 @@ const EnvSchema = z.object({
     .default('demo'),
 });
 
+/** Who may read /metrics: anyone, the bearers of a token, or nobody. */
+export type MetricsAccess = 'open' | { token: string } | 'off';
+
 export interface Config {
+  /**
+   * A deployment (ORGANISER_KEY set or NODE_ENV=production), not a developer's machine: what is
+   * convenient for a local demo but unsafe on a network is off unless asked for.
+   */
+  deployment: boolean;
   port: number;
   host: string;
   publicUrl: string | undefined;
@@ -103,12 +125,15 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   jwt: { secret: string | undefined; issuer: string; audience: string };
   organiserKey: string | undefined;
+  metrics: MetricsAccess;
   media: MediaConfig;
   demoRoom: string;
   commentBatchMs: number;
   reconnectGraceMs: number;
   requestsPerSecond: number;
   connectsPerMinute: number;
+  authFailuresPerMinute: number;
+  trustProxy: string | undefined;
   allowedOrigins: string[];
   redis: { url: string; prefix: string } | undefined;
 }
@@ -124,7 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const wildcard = e.MEDIASOUP_LISTEN_IP === '0.0.0.0' || e.MEDIASOUP_LISTEN_IP === '::';
+  const deployment = e.ORGANISER_KEY !== undefined || e.NODE_ENV === 'production';
   return {
+    deployment,
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
@@ -134,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     jwt: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     organiserKey: e.ORGANISER_KEY,
+    metrics: e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : deployment ? 'off' : 'open',
     media: {
       numWorkers: e.MEDIASOUP_WORKERS,
       listenIp: e.MEDIASOUP_LISTEN_IP,
@@ -149,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     requestsPerSecond: e.SOCKET_REQUESTS_PER_SECOND,
     connectsPerMinute: e.CONNECTS_PER_MINUTE,
+    authFailuresPerMinute: e.API_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
   };

@@ -94,8 +94,18 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   app = createApp({
     webClientDir: config.webClientDir,
     registry: metrics.registry,
+    metrics: config.metrics,
+    log,
     isReady: () => !closing && media.ready,
-    api: createApi({ sessions, tokens, organiserKey: config.organiserKey, publicUrl: config.publicUrl, log }),
+    api: createApi({
+      sessions,
+      tokens,
+      organiserKey: config.organiserKey,
+      authFailuresPerMinute: config.authFailuresPerMinute,
+      publicUrl: config.publicUrl,
+      log,
+    }),
+    trustProxy: config.trustProxy,
   });
   const connects = redis
     ? await RedisConnectLimiter.open(redis.url, redis.keys, config.connectsPerMinute, log)

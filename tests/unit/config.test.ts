@@ -25,6 +25,7 @@ describe('loadConfig', () => {
   it('runs a single developer node with no environment at all', () => {
     const config = loadConfig({});
     expect(config).toEqual({
+      deployment: false,
       port: 3000,
       host: '0.0.0.0',
       publicUrl: undefined,
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       webClientDir: path.join(repoRoot, 'web-client', 'dist'),
       logLevel: 'info',
       jwt: { secret: undefined, issuer: 'yishi', audience: 'yishi' },
+      metrics: 'open',
       media: {
         numWorkers: os.availableParallelism(),
         listenIp: '0.0.0.0',
@@ -47,6 +49,8 @@ describe('loadConfig', () => {
       reconnectGraceMs: 30_000,
       requestsPerSecond: 50,
       connectsPerMinute: 60,
+      authFailuresPerMinute: 30,
+      trustProxy: undefined,
       allowedOrigins: [],
       redis: undefined,
     });
@@ -70,6 +74,8 @@ describe('loadConfig', () => {
       JWT_SECRET: 'a-production-secret-of-40-characters-ok!',
       JWT_ISSUER: 'county-it',
       JWT_AUDIENCE: 'yishi-web',
+      NODE_ENV: 'production',
+      METRICS_TOKEN: 'a-prometheus-token-0123',
       MEDIASOUP_WORKERS: '4',
       MEDIASOUP_LISTEN_IP: '10.0.0.5',
       MEDIASOUP_ANNOUNCED_ADDRESS: 'media.example.org',
@@ -80,12 +86,15 @@ describe('loadConfig', () => {
       RECONNECT_GRACE_SECONDS: '0',
       SOCKET_REQUESTS_PER_SECOND: '200',
       CONNECTS_PER_MINUTE: '30',
+      API_AUTH_FAILURES_PER_MINUTE: '10',
+      TRUST_PROXY: 'loopback',
       ALLOWED_ORIGINS: 'https://zx.example.gov.cn, http://10.0.0.5:8080',
       MEDIASOUP_PEERS_PER_ROUTER: '250',
       REDIS_URL: 'redis://:secret@10.0.0.9:6379/2',
       REDIS_PREFIX: 'yishi-gd:',
     });
     expect(config).toEqual({
+      deployment: true,
       port: 8080,
       host: '127.0.0.1',
       publicUrl: 'https://yishi.example.org',
@@ -93,6 +102,7 @@ describe('loadConfig', () => {
       webClientDir: '/srv/yishi/web',
       logLevel: 'debug',
       jwt: { secret: 'a-production-secret-of-40-characters-ok!', issuer: 'county-it', audience: 'yishi-web' },
+      metrics: { token: 'a-prometheus-token-0123' },
       media: {
         numWorkers: 4,
         listenIp: '10.0.0.5',
@@ -108,6 +118,8 @@ describe('loadConfig', () => {
       reconnectGraceMs: 0,
       requestsPerSecond: 200,
       connectsPerMinute: 30,
+      authFailuresPerMinute: 10,
+      trustProxy: 'loopback',
       allowedOrigins: ['https://zx.example.gov.cn', 'http://10.0.0.5:8080'],
       redis: { url: 'redis://:secret@10.0.0.9:6379/2', prefix: 'yishi-gd:' },
     });
@@ -157,6 +169,8 @@ describe('loadConfig', () => {
     ['SOCKET_REQUESTS_PER_SECOND', '0'],
     ['SOCKET_REQUESTS_PER_SECOND', 'lots'],
     ['CONNECTS_PER_MINUTE', '0'],
+    ['API_AUTH_FAILURES_PER_MINUTE', '0'],
+    ['METRICS_TOKEN', 'too-short'],
     ['ALLOWED_ORIGINS', 'zx.example.gov.cn'],
     ['ALLOWED_ORIGINS', 'https://zx.example.gov.cn/path'],
     ['REDIS_URL', 'localhost:6379'],

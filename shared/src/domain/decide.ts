@@ -40,6 +40,8 @@ export function decide(state: RoomState, command: Command, actor: Actor, ctx: Co
     throw new Forbidden(`a ${actor.role} may not ${command.type.replace('.', ' ')}`);
   }
   if (command.type !== 'topic.create' && !state.topic) throw new NotFound(`no topic ${state.session.id}`);
+  // A removal is final: whatever a removed person's still valid token or open connection asks.
+  if (state.removed[actor.id]) throw new Forbidden('you have been removed from this consultation');
   const handler = HANDLERS[command.type] as Handler<Command['type']>;
   return handler(state, command, actor, ctx).map((event) => ({ ...event, at: ctx.now }));
 }
@@ -130,6 +132,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
   },
 
   'participant.join': (state, c) => {
+    if (state.removed[c.person.id]) throw new Forbidden('you have been removed from this consultation');
     requireStatus(state, LIVE, 'join');
     return [{ type: 'participant.joined', data: { person: c.person } }];
   },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { privateDir, privateFile } from '../privateFiles.js';
 
 /**
  * The configured JWT secret, or the local one kept in `<dataDir>/jwt-secret` (created on first use,
@@ -9,12 +10,13 @@ import path from 'node:path';
 export function resolveJwtSecret(configured: string | undefined, dataDir: string): string {
   if (configured) return configured;
   const file = path.join(dataDir, 'jwt-secret');
+  privateDir(dataDir);
+  privateFile(file);
   try {
     return stored(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   try {
     // 'wx': if another process created it first, use theirs.

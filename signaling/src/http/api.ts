@@ -21,6 +21,7 @@ import {
   TopicCreateSchema,
   type TopicSummary,
   TopicUpdateSchema,
+  RateLimited,
   Unauthenticated,
   type WhoAmI,
 } from '@yishi/shared';
@@ -32,6 +33,8 @@ import { minutesMarkdown } from '../export/markdown.js';
 import type { SessionService } from '../sessions/SessionService.js';
 import { describeZodError, toErrorBody } from '../errors.js';
 import { joinUrl } from '../invitations/joinUrl.js';
+import { malformedRequest } from './requestErrors.js';
+import { AuthFailures } from './AuthFailures.js';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -51,6 +54,8 @@ export interface ApiDeps {
   tokens: TokenSettings;
   /** ORGANISER_KEY: a bearer secret that may manage every topic. */
   organiserKey: string | undefined;
+  /** Failed authentications one client address may make per minute (see AuthFailures). */
+  authFailuresPerMinute: number;
   /** PUBLIC_URL, the base of join links; when unset, the request's own origin is used. */
   publicUrl: string | undefined;
   log: Logger;
@@ -72,7 +77,29 @@ export function createApi(deps: ApiDeps): express.Router {
   api.use(express.json({ limit: '200kb' }));
   const { sessions } = deps;
 
-  const authenticate = (req: Request): Caller => {
+  const failures = new AuthFailures(deps.authFailuresPerMinute);
+
+  /**
+   * The bearer secret's caller. A token whose holder was removed from its room is refused like
+   * one that is not valid: the removal is final here too. Failed attempts are counted per client
+   * address; past the limit the address is refused before its secret is looked at.
+   */
+  const authenticate = async (req: Request): Promise<Caller> => {
+    const address = req.ip ?? 'unknown';
+    const wait = failures.retryAfter(address);
+    if (wait > 0) {
+      req.res?.setHeader('Retry-After', String(wait));
+      throw new RateLimited(`too many failed authentications from this address; try again in ${wait} s`);
+    }
+    try {
+      return await identify(req);
+    } catch (err) {
+      if (err instanceof Unauthenticated) failures.failed(address);
+      throw err;
+    }
+  };
+
+  const identify = async (req: Request): Promise<Caller> => {
     const match = /^Bearer\s+(\S+)$/.exec(req.get('authorization') ?? '');
     if (!match?.[1]) throw new Unauthenticated('send "Authorization: Bearer <token or organiser key>"');
     const secret = match[1];
@@ -80,6 +107,9 @@ export function createApi(deps: ApiDeps): express.Router {
       return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
     }
     const claims = verifyToken(deps.tokens, secret);
+    if ((await sessions.get(claims.room)).state.removed[claims.sub]) {
+      throw new Forbidden('you have been removed from this consultation');
+    }
     return {
       actor: { id: claims.sub, name: claims.name, role: claims.role, sector: claims.sector },
       room: claims.room,
@@ -87,8 +117,8 @@ export function createApi(deps: ApiDeps): express.Router {
   };
 
   /** The organiser may act on any topic; a token holder only on its own room's, and only in `roles`. */
-  const authorize = (req: Request, roles: readonly Actor['role'][], topicId?: string): Caller => {
-    const caller = authenticate(req);
+  const authorize = async (req: Request, roles: readonly Actor['role'][], topicId?: string): Promise<Caller> => {
+    const caller = await authenticate(req);
     if (caller.actor.role === 'organiser') return caller;
     if (!roles.includes(caller.actor.role)) throw new Forbidden(`a ${caller.actor.role} may not do this`);
     if (topicId !== undefined && caller.room !== topicId) throw new Forbidden('this token is for another room');
@@ -106,7 +136,7 @@ export function createApi(deps: ApiDeps): express.Router {
   api.post(
     '/topics',
     route(async (req, res) => {
-      const caller = authorize(req, ['chair']);
+      const caller = await authorize(req, ['chair']);
       const body = parse(TopicCreateSchema, req.body);
       // A chair creates the topic of their own room; the organiser picks or gets an id.
       const id = caller.room ?? body.id ?? (await freshId(sessions));
@@ -122,7 +152,7 @@ export function createApi(deps: ApiDeps): express.Router {
   api.get(
     '/topics',
     route(async (req, res) => {
-      const caller = authenticate(req);
+      const caller = await authenticate(req);
       const all = await sessions.list();
       const visible = caller.room === null ? all : all.filter((s) => s.state.session.id === caller.room);
       res.json(
@@ -150,7 +180,7 @@ export function createApi(deps: ApiDeps): express.Router {
   api.get(
     '/topics/:id',
     route(async (req, res) => {
-      authorize(req, ['chair', 'secretary', 'member', 'guest', 'observer'], param(req, 'id'));
+      await authorize(req, ['chair', 'secretary', 'member', 'guest', 'observer'], param(req, 'id'));
       const { state, version } = await existing(param(req, 'id'));
       res.json(sessionView(state, version));
     }),
@@ -160,7 +190,7 @@ export function createApi(deps: ApiDeps): express.Router {
     '/topics/:id',
     route(async (req, res) => {
       const id = param(req, 'id');
-      const caller = authorize(req, ['chair'], id);
+      const caller = await authorize(req, ['chair'], id);
       const { agenda, ...fields } = parse(TopicUpdateSchema, req.body);
       await existing(id);
       await run(id, { type: 'topic.update', fields, agenda }, caller);
@@ -174,7 +204,7 @@ export function createApi(deps: ApiDeps): express.Router {
       `/topics/:id/${path}`,
       route(async (req, res) => {
         const id = param(req, 'id');
-        const caller = authorize(req, roles, id);
+        const caller = await authorize(req, roles, id);
         await existing(id);
         await run(id, command(req), caller);
         const { state, version } = await existing(id);
@@ -200,7 +230,7 @@ export function createApi(deps: ApiDeps): express.Router {
     '/topics/:id/invitations',
     route(async (req, res) => {
       const id = param(req, 'id');
-      authorize(req, ['chair'], id);
+      await authorize(req, ['chair'], id);
       const { role, name, sector, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
       const { state } = await existing(id);
       if (state.topic?.status === 'archived') throw new Conflict('the topic is archived: nobody can be invited');
@@ -228,7 +258,7 @@ export function createApi(deps: ApiDeps): express.Router {
   api.get(
     '/whoami',
     route(async (req, res) => {
-      const { actor, room } = authenticate(req);
+      const { actor, room } = await authenticate(req);
       // A token's actor has a room role; only the organiser key has no room ('system' never calls).
       const who: WhoAmI =
         room === null || actor.role === 'organiser' || actor.role === 'system'
@@ -242,7 +272,7 @@ export function createApi(deps: ApiDeps): express.Router {
     '/sessions/:id/minutes.:format',
     route(async (req, res) => {
       const id = param(req, 'id');
-      authorize(req, ['chair', 'secretary'], id);
+      await authorize(req, ['chair', 'secretary'], id);
       const format = param(req, 'format');
       if (!['json', 'md', 'docx'].includes(format)) throw new NotFound('minutes come as .json, .md or .docx');
       const locale: Locale = req.query.lang === 'en' ? 'en' : 'zh-CN';
@@ -269,7 +299,7 @@ export function createApi(deps: ApiDeps): express.Router {
   });
   // Express recognises an error handler by its four parameters.
   api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const body = bodyParserError(err) ?? toErrorBody(err, deps.log.child({ module: 'api' }));
+    const body = bodyParserError(err) ?? malformedRequest(err) ?? toErrorBody(err, deps.log.child({ module: 'api' }));
     res.status(HTTP_STATUS[body.code]).json({ error: body });
   });
   return api;

@@ -2,21 +2,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { MetricsAccess } from '../config.js';
+import { metricsAccess } from './metricsAccess.js';
+import { lastErrorHandler } from './requestErrors.js';
 
 export interface AppDeps {
   webClientDir: string;
   registry: Registry;
+  /** Who may read /metrics (METRICS_TOKEN, see Config.metrics). */
+  metrics: MetricsAccess;
   /** True when the server can take joins (media up, not shutting down). */
   isReady(): boolean;
   /** The REST API, mounted at /api. */
   api: express.Router;
+  log: Logger;
+  /** Express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For name the client. */
+  trustProxy?: string | undefined;
 }
 
 /** Health, readiness, metrics and the web client (with `/r/<roomId>` and `/organiser` served by the client's router). */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -40,7 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
     const ready = deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(deps.metrics), async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
 
@@ -58,5 +68,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such page' } });
   });
+  app.use(lastErrorHandler(deps.log.child({ module: 'http' })));
   return app;
+}
+
+/** A hop count (`1`) is a number to Express; anything else (`loopback`, addresses) is a list. */
+function trustProxyValue(value: string): number | string {
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -63,6 +63,8 @@ export class Room {
   /** The channels this node broadcasts to: everyone here, and the two audiences. */
   readonly #channels: Record<'all' | 'moderators' | 'participants', string>;
   readonly #presence: Presence;
+  /** Every connection open to this room here, joined or not (a removal closes them all). */
+  readonly #connections = new Set<Connection>();
   /** Ids of new comments, sent in batches under a burst. */
   readonly #newComments: Batcher<string>;
   /** The room's participants and media on other nodes. */
@@ -203,6 +205,11 @@ export class Room {
     };
   }
 
+  /** A connection to this room was opened here (it has not joined yet). */
+  connected(connection: Connection): void {
+    this.#connections.add(connection);
+  }
+
   /** Removes the connection's participant, if it is the current one. Safe to call more than once. */
   leave(connection: Connection): void {
     const participant = this.#presence.of(connection);
@@ -216,6 +223,7 @@ export class Room {
    * holds the room open.
    */
   disconnected(connection: Connection, clean: boolean): Promise<void> {
+    this.#connections.delete(connection);
     const participant = this.#presence.of(connection);
     if (!participant) return Promise.resolve();
     const remove = () => this.#remove(participant);
@@ -247,6 +255,17 @@ export class Room {
     connection.sendAtOnce(event, payload);
     this.#remove(participant, false);
     connection.disconnect();
+  }
+
+  /** A removal is final: their participant goes, and so does every connection of theirs here, joined or not. */
+  #dismissRemoved(personId: string, reason: string): void {
+    const participant = this.#presence.get(personId);
+    if (participant) this.#dismiss(participant, 'session:removed', { reason });
+    for (const connection of this.#connections) {
+      if (connection.identity.sub !== personId || !connection.connected) continue;
+      connection.sendAtOnce('session:removed', { reason });
+      connection.disconnect();
+    }
   }
 
   /** The peer id of a joined connection; refuses connections that have not joined (or were replaced). */
@@ -364,8 +383,7 @@ export class Room {
     if (has('queue:state')) this.#broadcast('queue:state', queueView(state, version, Date.now()));
     for (const notification of notifications) {
       if (notification.name === 'session:removed') {
-        const removed = this.#presence.get(notification.personId);
-        if (removed) this.#dismiss(removed, 'session:removed', { reason: notification.reason });
+        this.#dismissRemoved(notification.personId, notification.reason);
       } else if (notification.name === 'comments:added') {
         this.#newComments.push(notification.commentId);
       } else if (notification.name === 'comment:updated') {

@@ -11,6 +11,7 @@ import type { ConnectLimiter } from './ConnectLimiter.js';
 import { handshake, type OriginPolicy } from './handshake.js';
 import { consultationHandlers } from './consultationHandlers.js';
 import { mediaHandlers } from './mediaHandlers.js';
+import { MissedPackets } from './MissedPackets.js';
 import { type Handler, registerHandler } from './registerHandler.js';
 import { TokenBucket } from './TokenBucket.js';
 import type { YishiServer, YishiSocket } from './types.js';
@@ -64,7 +65,7 @@ export function createSocketServer(httpServer: http.Server, options: SocketServe
 
 /** Wires authentication and every request handler onto `io`. */
 export function wireSocketServer(io: YishiServer, deps: SocketDeps): void {
-  io.use(handshake(deps));
+  io.use(handshake({ ...deps, missed: new MissedPackets(io) }));
   io.on('connection', (socket) => onConnection(io, socket, deps));
 }
 
@@ -74,6 +75,7 @@ function onConnection(io: YishiServer, socket: YishiSocket, deps: SocketDeps): v
   log.info({ role: identity.role }, 'connected');
 
   const connection = socketConnection(io, socket);
+  room.connected(connection);
   const handlers = { ...mediaHandlers(room, connection), ...consultationHandlers(room, connection) };
   for (const name of Object.keys(handlers) as RequestName[]) {
     registerHandler(socket, name, handlers[name] as Handler<typeof name>, { log, metrics: deps.metrics });

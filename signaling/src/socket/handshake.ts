@@ -17,6 +17,7 @@ import { type TokenSettings, verifyToken } from '../auth/tokens.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
 import type { ConnectLimiter } from './ConnectLimiter.js';
+import { MissedPackets } from './MissedPackets.js';
 import { describeZodError } from '../errors.js';
 import type { YishiSocket } from './types.js';
 
@@ -80,10 +81,14 @@ export interface HandshakeDeps {
   log: Logger;
   origins: OriginPolicy;
   connects: ConnectLimiter;
+  missed: MissedPackets;
 }
 
-export function handshake({ tokens, sessions, rooms, log, origins, connects }: HandshakeDeps) {
+export function handshake({ tokens, sessions, rooms, log, origins, connects, missed }: HandshakeDeps) {
   return async (socket: YishiSocket, next: Next): Promise<void> => {
+    // A recovered socket comes back with its old data and rooms, and packets it missed held back.
+    const missedPackets = missed.take(socket);
+    const previous = socket.recovered ? (socket.data.identity as TokenClaims | undefined) : undefined;
     try {
       const origin = socket.handshake.headers.origin;
       if (!originAllowed(origin, socket.handshake.headers.host, origins)) {
@@ -103,6 +108,9 @@ export function handshake({ tokens, sessions, rooms, log, origins, connects }: H
         throw new RateLimited('too many connections for this person in the last minute; wait a moment');
       }
       if (identity.room !== parsed.data.roomId) throw new Forbidden('this invitation is for another room');
+      if (previous && (previous.sub !== identity.sub || previous.room !== identity.room)) {
+        throw new Forbidden('this connection was someone else’s; connect afresh');
+      }
       await checkSessionOpen(sessions, identity);
       socket.data.identity = identity;
       try {
@@ -125,6 +133,7 @@ export function handshake({ tokens, sessions, rooms, log, origins, connects }: H
         rooms.detach(socket.data.room);
         return next(new Error('client left during the handshake'));
       }
+      MissedPackets.send(socket, missedPackets);
       next();
     } catch (err) {
       if (err instanceof AppError) return next(refusal(err));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { privateFile } from '../privateFiles.js';
 import { checkInteger, checkStreamId, decodeEvent, encodeEvent, versionConflict } from './events.js';
 import type { NewEvent, RoomStore, StoredEvent } from './RoomStore.js';
 
@@ -47,11 +48,14 @@ export class SqliteRoomStore implements RoomStore {
   readonly #appendBatch: Database.Transaction<(streamId: string, expected: number, events: NewEvent[]) => number>;
 
   /**
-   * Opens (creating it and its directory if missing) the store in `file`. Throws when the file
-   * is not a Yishi store this build understands.
+   * Opens (creating it and its directory if missing) the store in `file`, readable by its owner
+   * only. Throws when the file is not a Yishi store this build understands.
    */
   static open(file: string): SqliteRoomStore {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the same mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    for (const part of [file, `${file}-wal`, `${file}-shm`]) privateFile(part);
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
       configure(db, file);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { privateDir } from '../privateFiles.js';
 import { type EventBus, LocalEventBus, RedisEventBus } from './EventBus.js';
 import { RedisRoomStore } from './RedisRoomStore.js';
 import { redisKeys } from '../redis/keys.js';
@@ -39,5 +40,6 @@ export async function createRoomStore(config: RoomStoreConfig): Promise<{ store:
       throw err;
     }
   }
+  privateDir(config.dataDir);
   return { store: SqliteRoomStore.open(path.join(config.dataDir, SQLITE_FILE)), bus: new LocalEventBus() };
 }

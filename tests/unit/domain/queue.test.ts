@@ -1,6 +1,25 @@
-import { type EntryKind, insertionIndex, priorityOf, type QueueEntry } from '@yishi/shared';
+import {
+  type CommandType,
+  type EntryKind,
+  insertionIndex,
+  PERMISSIONS,
+  priorityOf,
+  type QueueEntry,
+} from '@yishi/shared';
 import { describe, expect, it } from 'vitest';
-import { chair, guest, member1, member2, member3, observer, openRoom, secretary } from '../../support/domain.js';
+import {
+  chair,
+  guest,
+  member1,
+  member2,
+  member3,
+  observer,
+  openRoom,
+  personOf,
+  sampleCommand,
+  secretary,
+  system,
+} from '../../support/domain.js';
 
 describe('speaking queue: order', () => {
   it('orders point of order > reply > contribution whatever the order of requests', () => {
@@ -331,6 +350,16 @@ describe('removing a participant', () => {
     expect(room.state.decisions.at(-1)).toMatchObject({ kind: 'participant_removed', by: chair.id });
     // Again: nothing more happens.
     expect(room.run({ type: 'participant.remove', personId: member1.id, reason: '' }, chair)).toEqual([]);
+  });
+
+  it('is final: every command of the removed person is refused, and they cannot join again', () => {
+    const room = openRoom({ stage: 'agenda' });
+    room.run({ type: 'participant.remove', personId: chair.id, reason: '另行安排' }, { ...chair, id: 'chair-2' });
+    for (const type of Object.keys(PERMISSIONS) as CommandType[]) {
+      if (!PERMISSIONS[type].includes('chair')) continue;
+      room.refuse(sampleCommand(type, room.state), chair, 'NOT_ALLOWED');
+    }
+    room.refuse({ type: 'participant.join', person: personOf(chair) }, system, 'NOT_ALLOWED');
   });
 
   it('is the chair’s or organiser’s, and not of oneself', () => {

@@ -1,16 +1,23 @@
+import type { types } from 'mediasoup';
 import type { ProducerInfo, RtpParameters } from '@yishi/shared';
 
-/** One end of a pipe between two nodes' routers for a session (UDP, RTP and RTCP muxed). */
-export interface PipeEnd {
-  pipeId: string;
+/**
+ * Where one end of a pipe listens, and the SRTP keys it encrypts what it sends with (the other
+ * end decrypts with them): media between nodes is never plain RTP on the wire.
+ */
+export interface PipeAddress {
   ip: string;
   port: number;
+  srtpParameters: types.SrtpParameters;
+}
+
+/** One end of a pipe between two nodes' routers for a session (UDP, RTP and RTCP muxed, SRTP). */
+export interface PipeEnd extends PipeAddress {
+  pipeId: string;
 }
 
 /** What the node that has a producer tells the node that wants it, to produce it there. */
-export interface PipeOffer {
-  ip: string;
-  port: number;
+export interface PipeOffer extends PipeAddress {
   producer: ProducerInfo;
   rtpParameters: RtpParameters;
 }
@@ -22,7 +29,7 @@ export interface PipeOffer {
  */
 export interface MediaPipes {
   /** Sends `producerId` to the other node's pipe end `remote`; what that node needs to produce it. */
-  pipeOut(producerId: string, remote: { ip: string; port: number }): Promise<PipeOffer & { pipeId: string }>;
+  pipeOut(producerId: string, remote: PipeAddress): Promise<PipeOffer & { pipeId: string }>;
   /** A pipe end waiting for another node's offer. */
   openPipeIn(): Promise<PipeEnd>;
   /** Connects pipe `pipeId` to the offer and produces the remote producer here. */

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { types } from 'mediasoup';
 import { type MediaSource, NotFound, type ProducerInfo, type RtpParameters } from '@yishi/shared';
 import type { MediaConfig } from './config.js';
-import type { MediaPipes, PipeEnd, PipeOffer } from './MediaPipes.js';
+import type { MediaPipes, PipeAddress, PipeEnd, PipeOffer } from './MediaPipes.js';
 import { producerInfo } from './MediaPeer.js';
 
 type Producer = types.Producer<{ peerId: string; source: MediaSource }>;
@@ -17,9 +17,10 @@ interface Hooks {
 }
 
 /**
- * The pipe transports of one room (see MediaPipes). Pipes carry plain RTP between nodes of one
- * deployment, on the media listen address: keep that network private (a LAN or a VPN between
- * the nodes), as the mediasoup documentation advises for PipeTransports.
+ * The pipe transports of one room (see MediaPipes). Pipes carry SRTP between nodes of one
+ * deployment, on the media listen address, each end's keys exchanged over the cluster's Redis
+ * channel: keep that network private too (a LAN or a VPN between the nodes), as the mediasoup
+ * documentation advises for PipeTransports.
  */
 export class RoomPipes implements MediaPipes {
   readonly #config: MediaConfig;
@@ -41,7 +42,7 @@ export class RoomPipes implements MediaPipes {
     return this.#piped.get(producerId);
   }
 
-  async pipeOut(producerId: string, remote: { ip: string; port: number }): Promise<PipeOffer & { pipeId: string }> {
+  async pipeOut(producerId: string, remote: PipeAddress): Promise<PipeOffer & { pipeId: string }> {
     const producer = this.#hooks.localProducer(producerId);
     const transport = await this.#create(producerId);
     try {
@@ -69,7 +70,7 @@ export class RoomPipes implements MediaPipes {
   async completePipeIn(pipeId: string, offer: PipeOffer): Promise<ProducerInfo> {
     const transport = this.#transport(pipeId);
     const { producer: remote } = offer;
-    await transport.connect({ ip: offer.ip, port: offer.port });
+    await transport.connect({ ip: offer.ip, port: offer.port, srtpParameters: offer.srtpParameters });
     const producer = await transport.produce<{ peerId: string; source: MediaSource }>({
       id: remote.producerId,
       kind: remote.kind,
@@ -99,6 +100,7 @@ export class RoomPipes implements MediaPipes {
       listenInfo: { protocol: 'udp', ip: this.#config.listenIp },
       // Retransmissions across the pipe too: a lost packet between nodes is asked for again.
       enableRtx: true,
+      enableSrtp: true,
     });
     this.#transports.set(transport.id, transport);
     transport.observer.on('close', () => this.#transports.delete(transport.id));
@@ -111,10 +113,15 @@ export class RoomPipes implements MediaPipes {
     return transport;
   }
 
-  /** Where the other node reaches this end: the announced address when it is an IP, else the listen one. */
-  #address(transport: types.PipeTransport): { ip: string; port: number } {
+  /**
+   * Where the other node reaches this end (the announced address when it is an IP, else the
+   * listen one), and this end's SRTP keys.
+   */
+  #address(transport: types.PipeTransport): PipeAddress {
     const announced = this.#config.announcedAddress;
     const ip = announced && isIP(announced) ? announced : transport.tuple.localAddress;
-    return { ip, port: transport.tuple.localPort };
+    const { srtpParameters } = transport;
+    if (!srtpParameters) throw new Error('a pipe transport was created without SRTP');
+    return { ip, port: transport.tuple.localPort, srtpParameters };
   }
 }

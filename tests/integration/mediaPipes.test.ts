@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type MediaConfig, type MediaRoom, type MediaRoomEvents, MediasoupGateway } from '@yishi/sfu';
@@ -40,6 +41,21 @@ async function receiver(): Promise<{ port: number; count: () => number }> {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   cleanup.push(() => socket.close());
   return { port: socket.address().port, count: () => packets };
+}
+
+/** SRTP keys as another node's pipe end would send them (AES-256-GCM: a 32-byte key and a 12-byte salt). */
+function peerKeys(): { cryptoSuite: 'AEAD_AES_256_GCM'; keyBase64: string } {
+  return { cryptoSuite: 'AEAD_AES_256_GCM', keyBase64: randomBytes(44).toString('base64') };
+}
+
+/** A UDP socket keeping every datagram it receives: what an eavesdropper between the nodes sees. */
+async function tap(): Promise<{ port: number; datagrams: Buffer[] }> {
+  const socket = dgram.createSocket('udp4');
+  const datagrams: Buffer[] = [];
+  socket.on('message', (msg) => datagrams.push(msg));
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  cleanup.push(() => socket.close());
+  return { port: socket.address().port, datagrams };
 }
 
 /** Sends 20 ms opus-like RTP packets with `ssrc` to `port` until stopped. */
@@ -107,9 +123,33 @@ describe('media piped between nodes', () => {
     expect(b.producers()).toEqual([]);
   });
 
+  it('encrypts what crosses between nodes: the payload never appears on the wire, and both ends hold keys', async () => {
+    const a = await node();
+    a.addPeer('m1', { rtpCapabilities: rtpCapabilities(), canProduce: true });
+    const input = await a.createPlainTransport('m1', 'send');
+    const rtpParameters = opusRtpParameters();
+    const mic = await a.produce('m1', { transportId: input.id, kind: 'audio', source: 'mic', rtpParameters });
+    sender(input.port, rtpParameters.encodings?.[0]?.ssrc as number, 111);
+
+    // The pipe's far end is a socket recording what arrives, as someone on the network between
+    // the nodes would. The sender's payload is forty 0x5a bytes: plain RTP carries them as they are.
+    const wire = await tap();
+    await a.pipes.pipeOut(mic.producerId, { ip: '127.0.0.1', port: wire.port, srtpParameters: peerKeys() });
+    const rtp = () => wire.datagrams.filter((d) => (d[1] ?? 0) < 200 || (d[1] ?? 0) > 206);
+    await until(() => rtp().length >= 20, 'packets leave node A through the pipe');
+    const payload = Buffer.alloc(40, 0x5a);
+    expect(rtp().filter((d) => d.includes(payload)).length).toBe(0);
+    // SRTP's authentication tag (16 bytes with AES-GCM) follows every packet.
+    expect(rtp().every((d) => d.length >= 12 + 40 + 16)).toBe(true);
+
+    const end = await (await node()).pipes.openPipeIn();
+    expect(end.srtpParameters).toMatchObject({ cryptoSuite: expect.any(String), keyBase64: expect.any(String) });
+  });
+
   it('refuses to pipe a producer that is not there', async () => {
     const a = await node();
-    await expect(a.pipes.pipeOut('no-such-producer', { ip: '127.0.0.1', port: 9 })).rejects.toMatchObject({
+    const remote = { ip: '127.0.0.1', port: 9, srtpParameters: peerKeys() };
+    await expect(a.pipes.pipeOut('no-such-producer', remote)).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     await expect(a.pipes.completePipeIn('no-such-pipe', {} as never)).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PipeOffer } from '@yishi/sfu';
+import type { PipeAddress, PipeOffer } from '@yishi/sfu';
 import { AppError, type ErrorCode, type PeerInfo, type ProducerInfo } from '@yishi/shared';
 import { type RedisClient, redisClient } from '../redis/client.js';
 import type { RedisKeys } from '../redis/keys.js';
@@ -25,12 +25,10 @@ export type Notice = (
   | ({ type: 'directory' } & Directory)
 ) & { sessionId: string; node: string };
 
-/** Asks the node hosting `producerId` to pipe it to `ip:port` (this node's pipe end). */
-export interface PipeCall {
+/** Asks the node hosting `producerId` to pipe it to this node's pipe end (address and SRTP keys). */
+export interface PipeCall extends PipeAddress {
   sessionId: string;
   producerId: string;
-  ip: string;
-  port: number;
 }
 
 export interface Directory {

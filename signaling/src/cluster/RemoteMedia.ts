@@ -96,7 +96,8 @@ export class RemoteMedia implements RemoteRoom {
 
   /** Another node asks for one of our producers. */
   async pipeOut(call: PipeCall, from: string): Promise<PipeOffer & { pipeId: string }> {
-    const offer = await this.#media.pipes.pipeOut(call.producerId, { ip: call.ip, port: call.port });
+    const { producerId, ip, port, srtpParameters } = call;
+    const offer = await this.#media.pipes.pipeOut(producerId, { ip, port, srtpParameters });
     const pipes = this.#pipesOut.get(from) ?? new Set<string>();
     this.#pipesOut.set(from, pipes.add(offer.pipeId));
     return offer;
@@ -224,6 +225,7 @@ export class RemoteMedia implements RemoteRoom {
         producerId: producer.producerId,
         ip: end.ip,
         port: end.port,
+        srtpParameters: end.srtpParameters,
       });
       if (this.#closed || !this.#pipedIn.has(producer.producerId)) throw new NotFound('no longer wanted');
       const info = await pipes.completePipeIn(pipeId, offer);

@@ -65,8 +65,12 @@ export function createSocketServer(httpServer: http.Server, options: SocketServe
 
 /** Wires authentication and every request handler onto `io`. */
 export function wireSocketServer(io: YishiServer, deps: SocketDeps): void {
-  io.use(handshake({ ...deps, missed: new MissedPackets(io) }));
-  io.on('connection', (socket) => onConnection(io, socket, deps));
+  const missed = new MissedPackets(io);
+  io.use(handshake({ ...deps, missed }));
+  io.on('connection', (socket) => {
+    missed.connected(socket);
+    onConnection(io, socket, deps);
+  });
 }
 
 function onConnection(io: YishiServer, socket: YishiSocket, deps: SocketDeps): void {

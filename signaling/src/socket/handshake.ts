@@ -136,6 +136,7 @@ export function handshake({ tokens, sessions, rooms, log, origins, connects, mis
       MissedPackets.send(socket, missedPackets);
       next();
     } catch (err) {
+      missed.forget(socket);
       if (err instanceof AppError) return next(refusal(err));
       log.error({ err }, 'handshake failed');
       next(refusal(new Unavailable('server error during handshake')));

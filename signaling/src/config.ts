@@ -101,11 +101,14 @@ const EnvSchema = z.object({
    * own address (X-Forwarded-For) is what failed authentications are counted by. Unset: none trusted.
    */
   TRUST_PROXY: z.string().trim().min(1).max(200).optional(),
-  /** Room id of the demo room whose join links `npm start` prints. */
+  /**
+   * Room id of the demo room whose join links (tokens) `npm start` prints. Unset: `demo` on a
+   * developer's machine, none in a deployment.
+   */
   DEMO_ROOM: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .default('demo'),
+    .optional(),
 });
 
 /** Who may read /metrics: anyone, the bearers of a token, or nobody. */
@@ -127,7 +130,8 @@ export interface Config {
   organiserKey: string | undefined;
   metrics: MetricsAccess;
   media: MediaConfig;
-  demoRoom: string;
+  /** The demo room opened at start, whose join links are printed; none in a deployment unless asked. */
+  demoRoom: string | undefined;
   commentBatchMs: number;
   reconnectGraceMs: number;
   requestsPerSecond: number;
@@ -172,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIncomingBitrate: 1_500_000,
       peersPerRouter: e.MEDIASOUP_PEERS_PER_ROUTER,
     },
-    demoRoom: e.DEMO_ROOM,
+    demoRoom: e.DEMO_ROOM ?? (deployment ? undefined : 'demo'),
     commentBatchMs: e.COMMENT_BATCH_MS,
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     requestsPerSecond: e.SOCKET_REQUESTS_PER_SECOND,

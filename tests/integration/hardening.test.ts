@@ -197,3 +197,51 @@ describe('errors outside /api', () => {
     expect(node.output).not.toMatch(stack);
   });
 });
+
+describe('the demo room', () => {
+  /** Starts `npm start`'s server process with `env`; its output up to the ready banner, and the demo topic if any. */
+  async function start(env: Record<string, string>, demoRoom?: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-demo-'));
+    const node = await ServerProcess.start({
+      dataDir: dir,
+      port: await freePort(),
+      env,
+      ...(demoRoom ? { demoRoom } : {}),
+    });
+    cleanup.push(async () => {
+      await node.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const topic = async (id: string) =>
+      (await fetch(`${node.url}/api/topics/${id}`, { headers: { authorization: `Bearer ${ORGANISER_KEY}` } })).status;
+    return { output: node.output, topic };
+  }
+  const tokenLink = /\/r\/[\w-]+[?#]token=ey/;
+
+  it('is opened, with a join link per role, on a developer machine (no environment)', async () => {
+    const { output } = await start({});
+    expect(output).toContain('Demo room "demo"');
+    expect(output.match(new RegExp(tokenLink, 'g'))?.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is not opened in a deployment (ORGANISER_KEY set): no token on the output, no demo topic', async () => {
+    const { output, topic } = await start({ ORGANISER_KEY });
+    expect(output).toContain('No demo room in a deployment');
+    expect(output).not.toMatch(tokenLink);
+    expect(output).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    expect(await topic('demo')).toBe(404);
+  });
+
+  it('is not opened under NODE_ENV=production either', async () => {
+    const { output } = await start({ NODE_ENV: 'production' });
+    expect(output).toContain('No demo room in a deployment');
+    expect(output).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+  });
+
+  it('is opened in a deployment when DEMO_ROOM asks for it', async () => {
+    const { output, topic } = await start({ ORGANISER_KEY }, 'trial');
+    expect(output).toContain('Demo room "trial"');
+    expect(output).toMatch(tokenLink);
+    expect(await topic('trial')).toBe(200);
+  });
+});

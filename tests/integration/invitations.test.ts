@@ -75,24 +75,48 @@ describe('invitations', () => {
     expect(decodeJwtPayload(again.token).sub).not.toBe(claims.sub);
   });
 
-  it('a chair token of the room invites, with a chosen person id and lifetime', async () => {
+  it('a chair token of the room invites a new person, with a chosen lifetime', async () => {
     const res = await invite('inv-open', tokenFor('inv-open', 'chair'), {
       role: 'secretary',
       name: '李秘书',
-      sub: 'secretary-li',
       ttlHours: 2,
     });
     expect(res.status).toBe(201);
     const invitation = res.json as Invitation;
     expect(Date.parse(invitation.expiresAt) - Date.now()).toBeLessThanOrEqual(2 * 3600_000);
     expect(Date.parse(invitation.expiresAt) - Date.now()).toBeGreaterThan(2 * 3600_000 - 10_000);
+    const { sub } = decodeJwtPayload(invitation.token);
+    expect(sub).toMatch(/^inv-/);
     const { join } = await pool.join(server.url, invitation.token, 'inv-open');
-    expect(join.self).toMatchObject({ id: 'secretary-li', name: '李秘书', role: 'secretary' });
+    expect(join.self).toMatchObject({ id: sub, name: '李秘书', role: 'secretary' });
     expect(join.self.sector).toBeUndefined();
 
     // Up to 30 days.
     const long = await invite('inv-open', ORGANISER_KEY, { role: 'observer', name: '列席人员', ttlHours: 720 });
     expect(long.status).toBe(201);
+  });
+
+  it('lets only the organiser key choose whose invitation it is (sub): a chair cannot become a member', async () => {
+    // A member in the room, then a chair minting a token with that member's id: it would take over
+    // their connection and speak and comment as them in the minutes.
+    const member = await pool.join(server.url, tokenFor('inv-open', 'member'), 'inv-open');
+    const res = await invite('inv-open', tokenFor('inv-open', 'chair'), {
+      role: 'member',
+      name: '王主席',
+      sub: member.join.self.id,
+    });
+    expect([res.status, errorCode(res)]).toEqual([403, 'NOT_ALLOWED']);
+    expect(res.json).not.toHaveProperty('token');
+
+    // The organiser issues the person's own link again (a lost link), with their id.
+    const reissued = await invite('inv-open', ORGANISER_KEY, {
+      role: 'secretary',
+      name: '李秘书',
+      sub: 'secretary-li',
+    });
+    expect(reissued.status).toBe(201);
+    const { join } = await pool.join(server.url, (reissued.json as Invitation).token, 'inv-open');
+    expect(join.self).toMatchObject({ id: 'secretary-li', name: '李秘书', role: 'secretary' });
   });
 
   it('honours X-Forwarded-Proto and the Host header in the link, and refuses a malformed Host', async () => {

@@ -32,8 +32,8 @@ export function freePort(): Promise<number> {
 export interface ServerProcessOptions {
   dataDir: string;
   port: number;
-  /** DEMO_ROOM: the server creates and opens this room's topic on its first start. */
-  demoRoom: string;
+  /** DEMO_ROOM: the server creates and opens this room's topic on its first start (unset: the default of its environment). */
+  demoRoom?: string;
   /** More environment (e.g. ORGANISER_KEY). */
   env?: Record<string, string>;
   /** Bounded wait for the ready banner and /readyz. */
@@ -110,7 +110,7 @@ export class ServerProcess {
         MEDIASOUP_WORKERS: '1',
         MEDIASOUP_LISTEN_IP: '127.0.0.1',
         MEDIASOUP_PORT: '0',
-        DEMO_ROOM: options.demoRoom,
+        ...(options.demoRoom === undefined ? {} : { DEMO_ROOM: options.demoRoom }),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
         ...options.env,
       },

@@ -58,6 +58,13 @@ describe('loadConfig', () => {
     expect(localIPv4s).toContain(config.media.announcedAddress);
   });
 
+  it('opens a demo room on a developer machine, and in a deployment only when DEMO_ROOM asks', () => {
+    expect(loadConfig({}).demoRoom).toBe('demo');
+    expect(loadConfig({ ORGANISER_KEY: 'an-organiser-key-0123' }).demoRoom).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production' }).demoRoom).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_ROOM: 'trial' }).demoRoom).toBe('trial');
+  });
+
   it('reads only the environment it is given', () => {
     expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
     expect(loadConfig({}).logLevel).toBe('info');

@@ -79,7 +79,10 @@ export const InvitationCreateSchema = z.strictObject({
   role: RoleSchema,
   name: Str(64).min(1),
   sector: Str(32).min(1).optional(),
-  /** The person's stable id (a reconnect with the same id replaces the older connection); generated when omitted. */
+  /**
+   * The person's stable id (a reconnect with the same id replaces the older connection); generated
+   * when omitted. Only the organiser key may give it (to reissue a person's own link).
+   */
   sub: Str(128).min(1).optional(),
   ttlHours: z.number().int().min(1).max(INVITATION_TTL_HOURS.max).default(INVITATION_TTL_HOURS.default),
 });

@@ -230,8 +230,12 @@ export function createApi(deps: ApiDeps): express.Router {
     '/topics/:id/invitations',
     route(async (req, res) => {
       const id = param(req, 'id');
-      await authorize(req, ['chair'], id);
+      const caller = await authorize(req, ['chair'], id);
       const { role, name, sector, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
+      // A chair choosing `sub` could mint a member's identity and speak as them in the minutes.
+      if (sub !== undefined && caller.actor.role !== 'organiser') {
+        throw new Forbidden('only the organiser key may choose whose invitation this is (sub); leave it out');
+      }
       const { state } = await existing(id);
       if (state.topic?.status === 'archived') throw new Conflict('the topic is archived: nobody can be invited');
       const token = signToken(

@@ -149,7 +149,7 @@ describe('the organiser pages', () => {
     const invitation = page.locator('[data-testid="invitation"][data-role="member"]');
     await invitation.waitFor();
     const url = await invitation.getByTestId('invitation-url').inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/r/${id}\\?token=[\\w.-]+$`));
+    expect(url).toMatch(new RegExp(`^${server.url}/r/${id}#token=[\\w.-]+$`));
     // The copy button puts the link on the clipboard; the plain text carries it too.
     const copy = invitation.getByRole('button', { name: '复制 赵委员 的链接' });
     await copy.click();

@@ -58,7 +58,7 @@ describe('invitations', () => {
     const invitation = res.json as Invitation;
     expect(Object.keys(invitation).sort()).toEqual(['expiresAt', 'token', 'url']);
     // No PUBLIC_URL: the link is on the origin the request reached.
-    expect(invitation.url).toBe(`${server.url}/r/inv-open?token=${encodeURIComponent(invitation.token)}`);
+    expect(invitation.url).toBe(`${server.url}/r/inv-open#token=${encodeURIComponent(invitation.token)}`);
     // 72 hours by default.
     const expires = Date.parse(invitation.expiresAt);
     expect(expires - before).toBeGreaterThan(72 * 3600_000 - 5000);
@@ -144,7 +144,7 @@ describe('invitations', () => {
     const proxied = await post({ 'x-forwarded-proto': 'https', host: 'yishi.example.org' });
     expect(proxied.status).toBe(201);
     const { url, token } = proxied.body as Invitation;
-    expect(url).toBe(`https://yishi.example.org/r/inv-open?token=${encodeURIComponent(token)}`);
+    expect(url).toBe(`https://yishi.example.org/r/inv-open#token=${encodeURIComponent(token)}`);
     const hostile = await post({ host: 'evil.example/phish?x=' });
     expect([hostile.status, (hostile.body as { error: { code: string } }).error.code]).toEqual([
       400,
@@ -165,7 +165,7 @@ describe('invitations', () => {
       );
       expect(res.status).toBe(201);
       const { url, token } = res.json as Invitation;
-      expect(url).toBe(`https://yishi.example.org/r/inv-public?token=${encodeURIComponent(token)}`);
+      expect(url).toBe(`https://yishi.example.org/r/inv-public#token=${encodeURIComponent(token)}`);
     } finally {
       await other.close();
       fs.rmSync(other.config.dataDir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { isRoomId } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { acquireMedia } from '../lib/devices.js';
 import type { LocalMedia } from '../lib/mediaState.js';
 import { type JoinOptions, RoomSession } from '../lib/RoomSession.js';
+import { readJoinLink } from '../lib/joinLink.js';
 import { readClaims } from '../lib/token.js';
 import { describeError } from './describeError.js';
 import { ErrorScreen } from './ErrorScreen.js';
@@ -16,23 +16,6 @@ declare global {
   interface Window {
     yishi?: { session: RoomSession | undefined };
   }
-}
-
-interface JoinLink {
-  roomId: string;
-  token: string;
-  autojoin: boolean;
-}
-
-/** `/r/<roomId>?token=<jwt>[&autojoin=1]` */
-function parseLink(): JoinLink | { problem: 'noToken' | 'badLink' } {
-  const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
-  const roomId = match?.[1] ? decodeURIComponent(match[1]) : undefined;
-  if (!roomId || !isRoomId(roomId)) return { problem: 'badLink' };
-  const params = new URLSearchParams(location.search);
-  const token = params.get('token');
-  if (!token) return { problem: 'noToken' };
-  return { roomId, token, autojoin: params.get('autojoin') === '1' };
 }
 
 /** `/organiser` → the organiser pages (loaded only there: members on phones never download them); anything else is a join link. */
@@ -50,7 +33,7 @@ function LazyOrganiser() {
 
 function JoinApp() {
   useLocale();
-  const [link] = useState(parseLink);
+  const [link] = useState(() => readJoinLink());
   const [session, setSession] = useState<RoomSession>();
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string>();

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import JSZip from 'jszip';
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Invitation, Role, WhoAmI } from '@yishi/shared';
+import type { Invitation, MinutesDocument, Role, WhoAmI } from '@yishi/shared';
 import { decodeJwtPayload } from '../support/jwt.js';
 import { MediasoupTracker } from '../support/media.js';
 import { errorCode, RestClient } from '../support/rest.js';
@@ -23,7 +24,7 @@ let rest: RestClient;
 beforeAll(async () => {
   server = await startTestServer({ env: { ORGANISER_KEY }, rooms: [] });
   rest = new RestClient(server.url);
-  for (const id of ['inv-open', 'inv-archived']) {
+  for (const id of ['inv-open', 'inv-archived', 'inv-record']) {
     const created = await rest.post('/topics', ORGANISER_KEY, {
       id,
       title: '关于完善社区养老服务的协商',
@@ -229,6 +230,57 @@ describe('invitations', () => {
       rawBody: '{"role":',
     });
     expect([notJson.status, errorCode(notJson)]).toEqual([400, 'INVALID_REQUEST']);
+  });
+});
+
+describe('the record of invitations', () => {
+  it('records who invited whom before the link is given, and the minutes list it in every format', async () => {
+    const chairToken = (
+      (await invite('inv-record', ORGANISER_KEY, { role: 'chair', name: '王主席', sub: 'chair-wang' }))
+        .json as Invitation
+    ).token;
+    const member = await invite('inv-record', chairToken, { role: 'member', name: '张委员', sector: '农业界' });
+    expect(member.status).toBe(201);
+    const memberClaims = decodeJwtPayload((member.json as Invitation).token);
+    // Refused invitations leave no trace: a chair naming `sub`, a malformed body, a removed person.
+    expect((await invite('inv-record', chairToken, { role: 'member', name: '冒名', sub: 'chair-wang' })).status).toBe(
+      403,
+    );
+    expect((await invite('inv-record', chairToken, { role: 'king', name: '张委员' })).status).toBe(400);
+    const removed = await rest.post('/topics/inv-record/participants/someone-removed/remove', chairToken, {
+      reason: '扰乱会场秩序',
+    });
+    expect(removed.status).toBe(200);
+    const again = await invite('inv-record', ORGANISER_KEY, { role: 'member', name: '再请', sub: 'someone-removed' });
+    expect([again.status, errorCode(again)]).toEqual([409, 'CONFLICT']);
+
+    const json = await rest.get('/sessions/inv-record/minutes.json', chairToken);
+    const doc = json.json as MinutesDocument;
+    expect(doc.invitations).toEqual([
+      {
+        at: expect.any(String),
+        invitee: { id: 'chair-wang', name: '王主席', role: 'chair' },
+        issuer: { id: 'organiser', name: 'organiser', role: 'organiser' },
+        expiresAt: expect.any(String),
+      },
+      {
+        at: expect.any(String),
+        invitee: { id: memberClaims.sub, name: '张委员', role: 'member', sector: '农业界' },
+        issuer: { id: 'chair-wang', name: '王主席', role: 'chair' },
+        expiresAt: (member.json as Invitation).expiresAt,
+      },
+    ]);
+    expect(JSON.stringify(doc)).not.toContain((member.json as Invitation).token);
+
+    const md = (await rest.get('/sessions/inv-record/minutes.md', chairToken)).text;
+    const section = md.slice(md.indexOf('## 邀请记录'));
+    expect(section).toMatch(/\| [^|]+ \| 组织单位 \| 王主席 \| 主持人 \| [^|]+ \|/);
+    expect(section).toMatch(/\| [^|]+ \| 王主席 \| 张委员，农业界 \| 委员 \| [^|]+ \|/);
+    const docx = await rest.get('/sessions/inv-record/minutes.docx?lang=en', chairToken);
+    const xml = (await (await JSZip.loadAsync(docx.bytes)).file('word/document.xml')?.async('string')) ?? '';
+    const words = xml.replace(/<[^>]+>/g, ' ');
+    expect(words).toContain('Invitations');
+    expect(words).toMatch(/Invited by.*Organiser.*王主席.*Chair.*王主席.*张委员, 农业界.*Member/s);
   });
 });
 

@@ -235,6 +235,7 @@ export function sampleCommand(type: Command['type'], state: RoomState): Command 
     'participant.join': { type: 'participant.join', person: personOf(member1) },
     'participant.leave': { type: 'participant.leave', personId: member1.id },
     'participant.remove': { type: 'participant.remove', personId: member3.id, reason: '扰乱会场秩序' },
+    'invitation.issue': { type: 'invitation.issue', invitee: personOf(member1), expiresAt: T0 + 86_400_000 },
     'queue.request': { type: 'queue.request', kind: 'contribution' },
     'queue.withdraw': { type: 'queue.withdraw', entryId: anyEntry },
     'queue.add': { type: 'queue.add', speakerId: member2.id, kind: 'contribution' },

@@ -147,6 +147,20 @@ const document: MinutesDocument = {
     },
   ],
   notes: '县教育局刘洋同志到会听取意见并作回应。\n会议纪要经主持人审定后印发。',
+  invitations: [
+    {
+      at: '2025-11-20T01:00:00.000Z',
+      invitee: chair,
+      issuer: { id: 'organiser', name: 'organiser', role: 'organiser' },
+      expiresAt: '2025-11-30T01:00:00.000Z',
+    },
+    {
+      at: '2025-11-24T03:00:00.000Z',
+      invitee: guest,
+      issuer: { id: chair.id, name: chair.name, role: 'chair' },
+      expiresAt: '2025-11-27T03:00:00.000Z',
+    },
+  ],
   statistics: { participants: 7, speeches: 3, speakingSeconds: 807, comments: 12 },
 };
 

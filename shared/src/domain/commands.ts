@@ -35,6 +35,8 @@ export type Command =
   | { type: 'participant.leave'; personId: string }
   /** The chair (or organiser) removes someone: their invitation no longer admits them. */
   | { type: 'participant.remove'; personId: string; reason: string }
+  /** A join link was made for `invitee` (the REST API signs the token once this is recorded). */
+  | { type: 'invitation.issue'; invitee: Person; expiresAt: number }
   | { type: 'queue.request'; kind: EntryKind }
   | { type: 'queue.withdraw'; entryId: string }
   | { type: 'queue.add'; speakerId: string; kind: EntryKind }

@@ -159,6 +159,18 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     ];
   },
 
+  'invitation.issue': (state, c, actor) => {
+    if (state.topic?.status === 'archived') throw new Conflict('the topic is archived: nobody can be invited');
+    if (state.removed[c.invitee.id]) throw new Conflict(`${c.invitee.id} was removed: they cannot be invited again`);
+    const role = actor.role === 'organiser' ? 'organiser' : 'chair';
+    return [
+      {
+        type: 'invitation.issued',
+        data: { invitee: c.invitee, issuer: { id: actor.id, name: actor.name, role }, expiresAt: c.expiresAt },
+      },
+    ];
+  },
+
   'queue.request': (state, c, actor, ctx) => {
     requireStatus(state, LIVE, 'request the floor');
     // A closed list: only the chair adds (also themselves); points of order still come unless blocked.

@@ -32,6 +32,7 @@ export function emptyState(id: string): RoomState {
     interruptedTurnIds: [],
     attendance: {},
     removed: {},
+    invitations: [],
     comments: [],
     commentIndex: {},
     decisions: [],

@@ -5,6 +5,7 @@ import type {
   EntryKind,
   FinalizedMinutes,
   FloorSettings,
+  IssuedInvitation,
   Person,
   QueueEntry,
   Reaction,
@@ -48,6 +49,7 @@ export type DomainEventBody =
   | { type: 'participant.joined'; data: { person: Person } }
   | { type: 'participant.left'; data: { personId: string } }
   | { type: 'participant.removed'; data: { personId: string; name: string; by: string; reason: string } }
+  | { type: 'invitation.issued'; data: Omit<IssuedInvitation, 'at'> }
   | { type: 'queue.entryAdded'; data: { entry: QueueEntry; index: number } }
   | { type: 'queue.entryWithdrawn'; data: { entryId: string } }
   | { type: 'queue.entryRemoved'; data: { entryId: string; by: string } }

@@ -86,6 +86,9 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       if (last && last.leftAt === undefined) last.leftAt = event.at;
       return;
     }
+    case 'invitation.issued':
+      state.invitations.push({ ...event.data, at: event.at });
+      return;
     case 'queue.entryAdded':
       state.queue.splice(event.data.index, 0, event.data.entry);
       return;

@@ -56,6 +56,13 @@ export interface MinutesDocument {
   actions: ActionItem[];
   promotedComments: Array<{ id: string; author: Person; text: string; stance: Stance | null; createdAt: string }>;
   notes: string;
+  /** Every join link given out, oldest first: who invited whom, with which role, until when. */
+  invitations: Array<{
+    at: string;
+    invitee: Person;
+    issuer: { id: string; name: string; role: 'organiser' | 'chair' };
+    expiresAt: string;
+  }>;
   statistics: { participants: number; speeches: number; speakingSeconds: number; comments: number };
 }
 
@@ -139,6 +146,12 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
       ];
     }),
     notes: state.minutes.notes,
+    invitations: state.invitations.map((i) => ({
+      at: iso(i.at) as string,
+      invitee: i.invitee,
+      issuer: i.issuer,
+      expiresAt: iso(i.expiresAt) as string,
+    })),
     statistics: {
       participants: people.length,
       speeches: speeches.length,

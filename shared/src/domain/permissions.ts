@@ -28,6 +28,7 @@ export const PERMISSIONS: Record<CommandType, readonly ActorRole[]> = {
   'participant.join': ['system'],
   'participant.leave': ['system'],
   'participant.remove': ORGANISERS,
+  'invitation.issue': ORGANISERS,
   'queue.request': SPEAKERS,
   'queue.withdraw': SPEAKERS,
   'queue.add': CHAIR,

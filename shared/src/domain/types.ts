@@ -203,6 +203,14 @@ export interface Attendance {
   intervals: Array<{ joinedAt: number; leftAt?: number | undefined }>;
 }
 
+/** A join link given out: who it admits, who gave it and until when (the token itself is not kept). */
+export interface IssuedInvitation {
+  invitee: Person;
+  issuer: { id: string; name: string; role: 'organiser' | 'chair' };
+  at: number;
+  expiresAt: number;
+}
+
 /** A room's whole state: the fold of its event log. */
 export interface RoomState {
   topic: Topic | null;
@@ -221,6 +229,8 @@ export interface RoomState {
   attendance: Record<string, Attendance>;
   /** People removed by the chair or organiser: their invitations no longer admit them. */
   removed: Record<string, { at: number; by: string; reason: string }>;
+  /** Every invitation issued, oldest first: the minutes list who invited whom. */
+  invitations: IssuedInvitation[];
   comments: Comment[];
   /** Index into `comments` by id (kept in step by the reducer). */
   commentIndex: Record<string, number>;

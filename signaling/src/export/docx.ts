@@ -300,6 +300,23 @@ function notesBlock(v: MinutesView): Block[] {
   );
 }
 
+function invitationsBlock(v: MinutesView): Block[] {
+  const { labels: l } = v;
+  return tableSection(
+    v,
+    l.invitations,
+    [3, 2, 3, 2, 3],
+    [l.time, l.invitedBy, l.invitee, l.roleColumn, l.validUntil],
+    v.invitations.map((i) => [
+      { text: i.time },
+      { text: i.by },
+      { text: i.invitee },
+      { text: i.role },
+      { text: i.until },
+    ]),
+  );
+}
+
 /** Version, status and hash on every page, so a printed page still says which version it is. */
 function footer(v: MinutesView): Footer {
   const [before, between, after] = v.labels.page;
@@ -320,7 +337,7 @@ function footer(v: MinutesView): Footer {
 /**
  * Renders the minutes as a Word document (.docx), the form secretaries hand on: title block,
  * header table, attendance by sector, agenda, speeches with summaries, decisions, 协商意见,
- * 承办事项, promoted comments and notes; version, status and `meta.hash` in the page footer.
+ * 承办事项, promoted comments, notes and who invited whom; version, status and `meta.hash` in the page footer.
  * Labels follow `locale`; times are in the document's time zone.
  */
 export async function minutesDocx(
@@ -353,6 +370,7 @@ export async function minutesDocx(
           ...actionsBlock(v),
           ...commentsBlock(v),
           ...notesBlock(v),
+          ...invitationsBlock(v),
         ],
       },
     ],

@@ -61,6 +61,10 @@ export interface Labels extends ValueNames {
   status: string;
   promotedComments: string;
   notes: string;
+  invitations: string;
+  invitedBy: string;
+  invitee: string;
+  validUntil: string;
   none: string;
   version: string;
   hash: string;
@@ -120,6 +124,10 @@ const zhCN: Labels = {
   status: '状态',
   promotedComments: '纳入纪要的评论',
   notes: '备注',
+  invitations: '邀请记录',
+  invitedBy: '邀请人',
+  invitee: '受邀人',
+  validUntil: '有效期至',
   none: '无',
   version: '纪要版本',
   hash: '内容哈希',
@@ -203,6 +211,10 @@ const en: Labels = {
   status: 'Status',
   promotedComments: 'Comments entered into the minutes',
   notes: 'Notes',
+  invitations: 'Invitations',
+  invitedBy: 'Invited by',
+  invitee: 'Invitee',
+  validUntil: 'Valid until',
   none: 'None',
   version: 'Minutes version',
   hash: 'Content hash',

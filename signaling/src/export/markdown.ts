@@ -138,6 +138,16 @@ export function minutesMarkdown(doc: MinutesDocument, locale: Locale = 'zh-CN', 
       l.none,
     ),
     ...section(l.notes, v.notes.flatMap((note) => [text(note), '']).slice(0, -1), l.none),
+    ...section(
+      l.invitations,
+      v.invitations.length > 0
+        ? table(
+            [l.time, l.invitedBy, l.invitee, l.roleColumn, l.validUntil],
+            v.invitations.map((i) => [i.time, i.by, i.invitee, i.role, i.until]),
+          )
+        : [],
+      l.none,
+    ),
     '---',
     '',
     v.footer,

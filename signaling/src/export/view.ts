@@ -58,6 +58,8 @@ export interface MinutesView {
   comments: Array<{ author: string; sector: string | null; stance: string | null; time: string; text: string }>;
   /** The secretary's notes, one entry per non-blank line. */
   notes: string[];
+  /** Who invited whom: every join link given out, oldest first. */
+  invitations: Array<{ time: string; by: string; invitee: string; role: string; until: string }>;
   footer: string;
 }
 
@@ -127,6 +129,13 @@ export function minutesView(doc: MinutesDocument, locale: Locale, meta: ExportMe
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter(Boolean),
+    invitations: doc.invitations.map((i) => ({
+      time: formatDateTime(i.at, tz, locale),
+      by: i.issuer.role === 'organiser' ? labels.organiser : i.issuer.name,
+      invitee: [i.invitee.name, i.invitee.sector].filter(Boolean).join(labels.comma),
+      role: labels.role[i.invitee.role],
+      until: formatDateTime(i.expiresAt, tz, locale),
+    })),
     footer: footerLine(doc, labels, meta),
   };
 }

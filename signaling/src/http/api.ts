@@ -7,7 +7,6 @@ import {
   type Command,
   type ErrorBody,
   type ErrorCode,
-  Conflict,
   Forbidden,
   type Invitation,
   InvitationCreateSchema,
@@ -236,23 +235,25 @@ export function createApi(deps: ApiDeps): express.Router {
       if (sub !== undefined && caller.actor.role !== 'organiser') {
         throw new Forbidden('only the organiser key may choose whose invitation this is (sub); leave it out');
       }
-      const { state } = await existing(id);
-      if (state.topic?.status === 'archived') throw new Conflict('the topic is archived: nobody can be invited');
+      await existing(id);
+      const invitee = {
+        id: sub ?? `inv-${randomBytes(9).toString('base64url')}`,
+        name,
+        role,
+        ...(sector ? { sector } : {}),
+      };
       const token = signToken(
         deps.tokens,
-        {
-          sub: sub ?? `inv-${randomBytes(9).toString('base64url')}`,
-          name,
-          role,
-          room: id,
-          ...(sector ? { sector } : {}),
-        },
+        { sub: invitee.id, name, role, room: id, ...(sector ? { sector } : {}) },
         ttlHours * 3600,
       );
+      // Recorded before the token is handed out: a link nobody can account for is never given.
+      const expiresAt = tokenExpiresAt(token);
+      await run(id, { type: 'invitation.issue', invitee, expiresAt: expiresAt.getTime() }, caller);
       const invitation: Invitation = {
         token,
         url: joinUrl(deps.publicUrl ?? requestOrigin(req), id, token),
-        expiresAt: tokenExpiresAt(token).toISOString(),
+        expiresAt: expiresAt.toISOString(),
       };
       res.status(201).json(invitation);
     }),

@@ -49,6 +49,8 @@ const RULES: Rules = {
   'participant.joined': nothing,
   'participant.left': nothing,
   'participant.removed': ({ data }) => [{ name: 'session:removed', personId: data.personId, reason: data.reason }],
+  // Kept for the minutes' record of who invited whom; nothing in the room changes.
+  'invitation.issued': nothing,
   'queue.entryAdded': theQueue,
   'queue.entryWithdrawn': theQueue,
   'queue.entryRemoved': theQueue,

@@ -108,6 +108,41 @@ describe('topic', () => {
   });
 });
 
+describe('invitations', () => {
+  const invite = (invitee: ReturnType<typeof personOf>) =>
+    ({ type: 'invitation.issue', invitee, expiresAt: T0 + 86_400_000 }) as const;
+
+  it('records who invited whom, and until when', () => {
+    const room = openRoom({ join: [] });
+    room.run(invite(personOf(chair)), organiser);
+    room.run(invite(personOf(member1)), chair);
+    expect(room.state.invitations).toEqual([
+      {
+        invitee: personOf(chair),
+        issuer: { id: organiser.id, name: organiser.name, role: 'organiser' },
+        at: room.now,
+        expiresAt: T0 + 86_400_000,
+      },
+      {
+        invitee: personOf(member1),
+        issuer: { id: chair.id, name: chair.name, role: 'chair' },
+        at: room.now,
+        expiresAt: T0 + 86_400_000,
+      },
+    ]);
+  });
+
+  it('invites nobody into an archived topic, nor a removed person again', () => {
+    const room = openRoom({ join: [] });
+    room.run({ type: 'participant.remove', personId: member2.id, reason: '扰乱会场秩序' }, chair);
+    room.refuse(invite(personOf(member2)), organiser, 'CONFLICT');
+    room.run({ type: 'session.close' }, organiser);
+    room.run({ type: 'topic.archive' }, organiser);
+    room.refuse(invite(personOf(member1)), organiser, 'CONFLICT');
+    expect(room.state.invitations).toEqual([]);
+  });
+});
+
 describe('session lifecycle', () => {
   it('goes scheduled → open → in progress → adjourned → in progress → closed', () => {
     const room = openRoom({ stage: 'created', join: [] });

@@ -39,6 +39,7 @@ export function bigSession(turns: number, comments: number): RoomState {
       {
         type: 'participant.join',
         person: { id: person.id, name: person.name, role: person.role as 'member', sector: person.sector },
+        resumeWithinMs: 30_000,
       },
       { id: 'system', name: 'system', role: 'system' },
     );

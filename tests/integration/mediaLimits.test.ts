@@ -1,7 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MediasoupGateway } from '@yishi/sfu';
-import { PROTOCOL_VERSION, type Role } from '@yishi/shared';
+import type { Role } from '@yishi/shared';
+import { type Ack, HandMadeClient } from '../support/handMadeClient.js';
 import { MediasoupTracker, until } from '../support/media.js';
 import { opusRtpParameters, vp8SimulcastRtpParameters } from '../support/mediaFixtures.js';
 import { openTopic, startTestServer, type TestServer } from '../support/server.js';
@@ -12,45 +12,6 @@ import { openTopic, startTestServer, type TestServer } from '../support/server.j
  * an ack callback — that sends its requests all at once instead of one after another as the web
  * client does. What the SFU really holds is read from mediasoup itself (its observer API).
  */
-
-type Ack = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
-
-/** A Socket.IO client knowing only the documented protocol, no code of the web client's. */
-class HandMadeClient {
-  readonly #socket: Socket;
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-  }
-
-  static connect(url: string, token: string, roomId: string): Promise<HandMadeClient> {
-    const socket = io(url, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      auth: { token, roomId, protocolVersion: PROTOCOL_VERSION },
-    });
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(new HandMadeClient(socket)));
-      socket.once('connect_error', reject);
-    });
-  }
-
-  request(name: string, payload: unknown): Promise<Ack> {
-    return this.#socket.timeout(30_000).emitWithAck(name, payload);
-  }
-
-  /** The request's data; throws when refused. */
-  async ok(name: string, payload: unknown): Promise<Record<string, unknown>> {
-    const ack = await this.request(name, payload);
-    if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);
-    return ack.data;
-  }
-
-  close(): void {
-    this.#socket.close();
-  }
-}
 
 const tracker = new MediasoupTracker();
 const clients: HandMadeClient[] = [];

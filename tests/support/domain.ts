@@ -79,6 +79,14 @@ export function personOf(actor: Actor): Person {
 
 export type CreateTopic = Extract<Command, { type: 'topic.create' }>;
 
+/** The reconnect grace the tests' rooms have (the server's default). */
+export const GRACE_MS = 30_000;
+
+/** `actor` joins, as the server records it. */
+export function joinCommand(actor: Actor): Extract<Command, { type: 'participant.join' }> {
+  return { type: 'participant.join', person: personOf(actor), resumeWithinMs: GRACE_MS };
+}
+
 export function createTopicCommand(options: { settings?: SettingsPatch; agenda?: string[] } = {}): CreateTopic {
   return {
     type: 'topic.create',
@@ -158,7 +166,7 @@ export class Room {
   // ——— conveniences ———
 
   join(...actors: Actor[]): this {
-    for (const actor of actors) this.run({ type: 'participant.join', person: personOf(actor) }, system);
+    for (const actor of actors) this.run(joinCommand(actor), system);
     return this;
   }
 
@@ -232,7 +240,7 @@ export function sampleCommand(type: Command['type'], state: RoomState): Command 
     'session.close': { type: 'session.close' },
     'settings.update': { type: 'settings.update', settings: { graceSeconds: 5 } },
     'agenda.open': { type: 'agenda.open', itemId: state.agenda[0]?.id ?? 'no-item' },
-    'participant.join': { type: 'participant.join', person: personOf(member1) },
+    'participant.join': joinCommand(member1),
     'participant.leave': { type: 'participant.leave', personId: member1.id },
     'participant.remove': { type: 'participant.remove', personId: member3.id, reason: '扰乱会场秩序' },
     'invitation.issue': { type: 'invitation.issue', invitee: personOf(member1), expiresAt: T0 + 86_400_000 },
@@ -426,7 +434,7 @@ export function stepCommand(step: Step, state: RoomState): { command: Command; a
         actor: chair,
       };
     case 'join':
-      return { command: { type: 'participant.join', person: personOf(who) }, actor: system };
+      return { command: joinCommand(who), actor: system };
     case 'leave':
       return { command: { type: 'participant.leave', personId: who.id }, actor: system };
     case 'comment':

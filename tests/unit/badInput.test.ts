@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  COMMENT_RATE_LIMITS,
+  QUOTAS,
   type ErrorCode,
   MAX_COMMENT_LENGTH,
   type RequestName,
@@ -300,7 +300,7 @@ describe('malformed payloads', () => {
 });
 
 describe('comment rate limit', () => {
-  const { max, windowMs } = COMMENT_RATE_LIMITS[0];
+  const { max, windowMs } = QUOTAS.comment[0];
 
   it(`refuses a member's comment beyond ${max} in ${windowMs / 1000} s as RATE_LIMITED, and only theirs`, async () => {
     const room = await busyRoom();

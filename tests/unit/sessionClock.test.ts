@@ -4,7 +4,7 @@ import { SessionService } from '../../signaling/src/sessions/SessionService.js';
 import { MemoryRoomStore } from '../../signaling/src/store/MemoryRoomStore.js';
 import type { NewEvent } from '../../signaling/src/store/RoomStore.js';
 import { testLogger } from '../support/media.js';
-import { chair, createTopicCommand, member1, organiser, personOf, ROOM_ID, system } from '../support/domain.js';
+import { chair, createTopicCommand, joinCommand, member1, organiser, ROOM_ID, system } from '../support/domain.js';
 
 /** A store that refuses every write while `down`, as the Redis store does while Redis restarts. */
 class FlakyStore extends MemoryRoomStore {
@@ -28,7 +28,7 @@ describe('the server’s turn clock', () => {
     const settings = { turnSeconds: { contribution: 10 }, graceSeconds: 0, autoEnd: true };
     await sessions.execute(ROOM_ID, createTopicCommand({ settings }), organiser);
     await sessions.execute(ROOM_ID, { type: 'session.open' }, organiser);
-    await sessions.execute(ROOM_ID, { type: 'participant.join', person: personOf(member1) }, system);
+    await sessions.execute(ROOM_ID, joinCommand(member1), system);
     await sessions.execute(ROOM_ID, { type: 'session.start' }, chair);
     await sessions.execute(ROOM_ID, { type: 'queue.request', kind: 'contribution' }, member1);
     await sessions.execute(ROOM_ID, { type: 'floor.grant' }, chair);

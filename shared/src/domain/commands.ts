@@ -31,7 +31,11 @@ export type Command =
   | { type: 'session.close' }
   | { type: 'settings.update'; settings: SettingsPatch }
   | { type: 'agenda.open'; itemId: string }
-  | { type: 'participant.join'; person: Person }
+  /**
+   * `person` is here. Back within `resumeWithinMs` (the reconnect grace) of leaving, they resume
+   * their last attendance interval instead of starting a new one.
+   */
+  | { type: 'participant.join'; person: Person; resumeWithinMs: number }
   | { type: 'participant.leave'; personId: string }
   /** The chair (or organiser) removes someone: their invitation no longer admits them. */
   | { type: 'participant.remove'; personId: string; reason: string }

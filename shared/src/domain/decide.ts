@@ -1,11 +1,12 @@
-import { Conflict, Forbidden, InvalidRequest, NotFound, RateLimited } from '../errors.js';
+import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
 import { isPaused, turnDeadline } from './clock.js';
 import type { AgendaInput, Command, Context } from './commands.js';
-import { COMMENT_RATE_LIMITS, DEFAULT_SETTINGS, DEFAULT_TIME_ZONE } from './defaults.js';
+import { DEFAULT_SETTINGS, DEFAULT_TIME_ZONE } from './defaults.js';
 import type { DomainEvent, DomainEventBody } from './events.js';
 import { mayIssue } from './permissions.js';
 import { findComment, findTurn, isPresent } from './queries.js';
 import { insertionIndex } from './queueOrder.js';
+import { checkQuotas } from './quotas.js';
 import type {
   Actor,
   AgendaItem,
@@ -43,7 +44,9 @@ export function decide(state: RoomState, command: Command, actor: Actor, ctx: Co
   // A removal is final: whatever a removed person's still valid token or open connection asks.
   if (state.removed[actor.id]) throw new Forbidden('you have been removed from this consultation');
   const handler = HANDLERS[command.type] as Handler<Command['type']>;
-  return handler(state, command, actor, ctx).map((event) => ({ ...event, at: ctx.now }));
+  const events = handler(state, command, actor, ctx);
+  checkQuotas(state, events, ctx.now);
+  return events.map((event) => ({ ...event, at: ctx.now }));
 }
 
 const HANDLERS: { [T in Command['type']]: Handler<T> } = {
@@ -131,10 +134,15 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     ];
   },
 
-  'participant.join': (state, c) => {
+  'participant.join': (state, c, _actor, ctx) => {
     if (state.removed[c.person.id]) throw new Forbidden('you have been removed from this consultation');
     requireStatus(state, LIVE, 'join');
-    return [{ type: 'participant.joined', data: { person: c.person } }];
+    const record = state.attendance[c.person.id];
+    // Already present (a newer connection replacing an older one): nothing new unless they changed.
+    if (isPresent(record) && samePerson(record?.person, c.person)) return [];
+    const leftAt = record?.intervals.at(-1)?.leftAt;
+    const resumed = leftAt !== undefined && ctx.now - leftAt <= c.resumeWithinMs;
+    return [{ type: 'participant.joined', data: { person: c.person, ...(resumed ? { resumed } : {}) } }];
   },
 
   'participant.leave': (state, c) => {
@@ -301,7 +309,6 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     }
     const text = c.text.trim();
     if (!text) throw new InvalidRequest('a comment cannot be empty');
-    checkCommentRate(state, actor.id, ctx.now);
     let replyTo: string | undefined;
     if (c.replyTo) {
       const parent = findComment(state, c.replyTo);
@@ -575,16 +582,8 @@ function startIfOpen(state: RoomState, actor: Actor): Events {
   return state.session.status === 'open' ? [{ type: 'session.started', data: { by: actor.id } }] : [];
 }
 
-function checkCommentRate(state: RoomState, authorId: string, now: number): void {
-  for (const { max, windowMs } of COMMENT_RATE_LIMITS) {
-    let count = 0;
-    for (let i = state.comments.length - 1; i >= 0; i--) {
-      const c = state.comments[i] as RoomState['comments'][number];
-      if (now - c.createdAt >= windowMs) break;
-      if (c.author.id === authorId) count++;
-    }
-    if (count >= max) throw new RateLimited(`at most ${max} comments per ${windowMs / 1000} s; wait a moment`);
-  }
+function samePerson(a: Person | undefined, b: Person): boolean {
+  return a?.name === b.name && a.role === b.role && a.sector === b.sector;
 }
 
 function agendaItems(input: AgendaInput[], existing: AgendaItem[], ctx: Context): AgendaItem[] {

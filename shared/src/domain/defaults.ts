@@ -11,12 +11,6 @@ export const DEFAULT_SETTINGS: FloorSettings = {
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
-/** Per-author comment limits: at most `max` comments in any `windowMs`. */
-export const COMMENT_RATE_LIMITS = [
-  { max: 5, windowMs: 10_000 },
-  { max: 20, windowMs: 60_000 },
-] as const;
-
 /** The state of a room whose log is empty. */
 export function emptyState(id: string): RoomState {
   return {
@@ -33,6 +27,7 @@ export function emptyState(id: string): RoomState {
     attendance: {},
     removed: {},
     invitations: [],
+    activity: {},
     comments: [],
     commentIndex: {},
     decisions: [],

@@ -46,7 +46,8 @@ export type DomainEventBody =
   | { type: 'session.closed'; data: By }
   | { type: 'settings.changed'; data: { by: string; settings: SettingsPatch } }
   | { type: 'agenda.opened'; data: { by: string; itemId: string } }
-  | { type: 'participant.joined'; data: { person: Person } }
+  /** `resumed`: back soon after leaving, their last attendance interval goes on. */
+  | { type: 'participant.joined'; data: { person: Person; resumed?: true | undefined } }
   | { type: 'participant.left'; data: { personId: string } }
   | { type: 'participant.removed'; data: { personId: string; name: string; by: string; reason: string } }
   | { type: 'invitation.issued'; data: Omit<IssuedInvitation, 'at'> }

@@ -1,5 +1,6 @@
 import type { DomainEvent } from './events.js';
 import { findComment, findTurn, isPresent } from './queries.js';
+import { recordActivity } from './quotas.js';
 import type { Decision, RoomState, SessionStatus } from './types.js';
 
 /**
@@ -8,6 +9,7 @@ import type { Decision, RoomState, SessionStatus } from './types.js';
  * the event (a turn, a comment) stay in the state and change there later.
  */
 export function evolve(state: RoomState, event: DomainEvent): void {
+  recordActivity(state, event, event.at);
   switch (event.type) {
     case 'topic.created': {
       const { id, agenda, timeZone, place, settings, ...fields } = event.data;
@@ -72,7 +74,10 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       const record = state.attendance[person.id] ?? { person, intervals: [] };
       record.person = person;
       state.attendance[person.id] = record;
-      if (!isPresent(record)) record.intervals.push({ joinedAt: event.at });
+      if (isPresent(record)) return;
+      const last = record.intervals.at(-1);
+      if (event.data.resumed && last) delete last.leftAt;
+      else record.intervals.push({ joinedAt: event.at });
       return;
     }
     case 'participant.removed': {

@@ -6,6 +6,7 @@ export * from './events.js';
 export * from './permissions.js';
 export * from './queries.js';
 export * from './queueOrder.js';
+export * from './quotas.js';
 export * from './reducer.js';
 export * from './types.js';
 export * from './minutes.js';

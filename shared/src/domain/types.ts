@@ -1,4 +1,5 @@
 import type { Role } from '../roles.js';
+import type { Activity } from './quotas.js';
 
 /** Who acts: a participant from their token, an organiser over REST, or the server itself (clock, presence). */
 export interface Actor {
@@ -231,6 +232,8 @@ export interface RoomState {
   removed: Record<string, { at: number; by: string; reason: string }>;
   /** Every invitation issued, oldest first: the minutes list who invited whom. */
   invitations: IssuedInvitation[];
+  /** What each person did lately that counts against their quotas (quotas.ts). */
+  activity: Activity;
   comments: Comment[];
   /** Index into `comments` by id (kept in step by the reducer). */
   commentIndex: Record<string, number>;

@@ -99,7 +99,8 @@ export class Presence {
 
   /** Records in the session that `person` is present. */
   async recordArrival(person: Person): Promise<void> {
-    await this.#sessions.execute(this.#sessionId, { type: 'participant.join', person }, SYSTEM);
+    const join = { type: 'participant.join', person, resumeWithinMs: this.#graceMs } as const;
+    await this.#sessions.execute(this.#sessionId, join, SYSTEM);
   }
 
   /**

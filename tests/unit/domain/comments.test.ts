@@ -1,11 +1,4 @@
-import {
-  type Actor,
-  COMMENT_RATE_LIMITS,
-  type Comment,
-  commentPage,
-  commentView,
-  type DomainEvent,
-} from '@yishi/shared';
+import { type Actor, QUOTAS, type Comment, commentPage, commentView, type DomainEvent } from '@yishi/shared';
 import { describe, expect, it } from 'vitest';
 import { chair, guest, member1, member2, observer, openRoom, type Room, secretary } from '../../support/domain.js';
 
@@ -79,7 +72,7 @@ describe('posting comments', () => {
 });
 
 describe('comment rate limit', () => {
-  const [short, long] = COMMENT_RATE_LIMITS;
+  const [short, long] = QUOTAS.comment;
 
   it(`allows ${short.max} comments per ${short.windowMs} ms per author, then RATE_LIMITED`, () => {
     const room = openRoom({ stage: 'agenda' });
@@ -193,7 +186,7 @@ describe('a client-chosen id makes a retried post count once', () => {
   it('lets a retry through even when the author has since reached the rate limit', () => {
     const room = openRoom({ stage: 'agenda' });
     post(room, member1, '第一条', {}, id);
-    const [{ max }] = COMMENT_RATE_LIMITS as unknown as [{ max: number }];
+    const [{ max }] = QUOTAS.comment as unknown as [{ max: number }];
     for (let i = 1; i < max; i++) post(room, member1, `第${i + 1}条`);
     room.refuse({ type: 'comment.post', text: '再来一条' }, member1, 'RATE_LIMITED');
     expect(room.run({ type: 'comment.post', id, text: '第一条' }, member1)).toEqual([]);

@@ -1,9 +1,19 @@
-import { applyCommand, type Command, DEFAULT_SETTINGS, DEFAULT_TIME_ZONE, emptyState, mayIssue } from '@yishi/shared';
+import {
+  applyCommand,
+  type Command,
+  DEFAULT_SETTINGS,
+  DEFAULT_TIME_ZONE,
+  emptyState,
+  mayIssue,
+  replay,
+} from '@yishi/shared';
 import { describe, expect, it } from 'vitest';
 import {
   chair,
   createTopicCommand,
   FakeClock,
+  GRACE_MS,
+  joinCommand,
   member1,
   member2,
   openRoom,
@@ -294,15 +304,15 @@ describe('session lifecycle', () => {
 describe('attendance', () => {
   it('joining is refused unless the session is open, in progress or adjourned', () => {
     const room = openRoom({ stage: 'created' });
-    room.refuse({ type: 'participant.join', person: personOf(member1) }, system, 'CONFLICT');
+    room.refuse(joinCommand(member1), system, 'CONFLICT');
     room.run({ type: 'session.open' }, organiser);
-    room.run({ type: 'participant.join', person: personOf(member1) }, system);
+    room.run(joinCommand(member1), system);
     room.run({ type: 'session.start' }, chair);
-    room.run({ type: 'participant.join', person: personOf(member2) }, system);
+    room.run(joinCommand(member2), system);
     room.run({ type: 'session.adjourn' }, chair);
-    room.run({ type: 'participant.join', person: personOf(chair) }, system);
+    room.run(joinCommand(chair), system);
     room.run({ type: 'session.close' }, organiser);
-    room.refuse({ type: 'participant.join', person: personOf(member1) }, system, 'CONFLICT');
+    room.refuse(joinCommand(member1), system, 'CONFLICT');
     expect(Object.keys(room.state.attendance).sort()).toEqual([chair.id, member1.id, member2.id].sort());
   });
 
@@ -316,11 +326,41 @@ describe('attendance', () => {
     // Leaving twice (or someone unknown leaving) changes nothing.
     expect(room.run({ type: 'participant.leave', personId: member1.id }, system)).toEqual([]);
     expect(room.run({ type: 'participant.leave', personId: 'ghost' }, system)).toEqual([]);
-    room.advance(1000).join(member1);
+    room.advance(GRACE_MS + 1).join(member1);
     expect(room.state.attendance[member1.id]?.intervals).toEqual([
       { joinedAt: t1, leftAt: t2 },
-      { joinedAt: t2 + 1000 },
+      { joinedAt: t2 + GRACE_MS + 1 },
     ]);
+  });
+
+  it('a join of someone present records nothing, unless their name, role or sector changed', () => {
+    const room = openRoom({ join: [member1] });
+    expect(room.run(joinCommand(member1), system)).toEqual([]);
+    const renamed = { ...joinCommand(member1), person: { ...personOf(member1), name: '张委员（代）' } };
+    expect(room.run(renamed, system).map((e) => e.type)).toEqual(['participant.joined']);
+    expect(room.state.attendance[member1.id]?.person.name).toBe('张委员（代）');
+    expect(room.state.attendance[member1.id]?.intervals).toHaveLength(1);
+  });
+
+  it('a rejoin within the reconnect grace resumes the last interval; after it, a new one starts', () => {
+    const room = openRoom({ join: [] });
+    const t1 = room.now;
+    room.join(member1);
+    for (let i = 0; i < 5; i++) {
+      room.advance(10_000).run({ type: 'participant.leave', personId: member1.id }, system);
+      const [joined] = room.advance(GRACE_MS).run(joinCommand(member1), system);
+      expect(joined).toMatchObject({ type: 'participant.joined', data: { resumed: true } });
+    }
+    expect(room.state.attendance[member1.id]?.intervals).toEqual([{ joinedAt: t1 }]);
+    room.advance(10_000).run({ type: 'participant.leave', personId: member1.id }, system);
+    const t2 = room.now;
+    room.advance(GRACE_MS + 1).join(member1);
+    expect(room.state.attendance[member1.id]?.intervals).toEqual([
+      { joinedAt: t1, leftAt: t2 },
+      { joinedAt: t2 + GRACE_MS + 1 },
+    ]);
+    // Replaying the log gives the same attendance.
+    expect(replay(ROOM_ID, room.log).attendance).toEqual(room.state.attendance);
   });
 });
 

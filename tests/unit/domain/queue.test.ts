@@ -10,12 +10,12 @@ import { describe, expect, it } from 'vitest';
 import {
   chair,
   guest,
+  joinCommand,
   member1,
   member2,
   member3,
   observer,
   openRoom,
-  personOf,
   sampleCommand,
   secretary,
   system,
@@ -359,7 +359,7 @@ describe('removing a participant', () => {
       if (!PERMISSIONS[type].includes('chair')) continue;
       room.refuse(sampleCommand(type, room.state), chair, 'NOT_ALLOWED');
     }
-    room.refuse({ type: 'participant.join', person: personOf(chair) }, system, 'NOT_ALLOWED');
+    room.refuse(joinCommand(chair), system, 'NOT_ALLOWED');
   });
 
   it('is the chair’s or organiser’s, and not of oneself', () => {

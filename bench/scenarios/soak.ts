@@ -36,6 +36,12 @@ const STAY_MS = [20_000, 120_000] as const;
 const AWAY_MS = [1_000, 10_000] as const;
 const PAST_GRACE_MS = [35_000, 50_000] as const;
 const CHAIR_MS = [5_000, 10_000] as const;
+/**
+ * Meanwhile an organiser creates a topic and reads it back every second, so the server sees far
+ * more sessions than it needs in memory; they must be dropped after SESSION_CACHE_IDLE_SECONDS.
+ */
+const TOPIC_EVERY_MS = 1_000;
+const SESSION_IDLE_S = 60;
 /** Clients come in over this long, not all at once: the soak is about the steady state. */
 const RAMP_MS = 20_000;
 /** Growth between the first and last third (after warm-up) above this is reported as growing. */
@@ -74,6 +80,9 @@ interface Sample {
   workerRssMiB: number;
   fds: number;
   workerFds: number;
+  /** Sessions in the server's memory, of `topics` created so far (yishi_sessions_cached). */
+  sessionsCached: number;
+  topics: number;
   /** Per window (since the previous sample). */
   serverCpuPct: number;
   /** The machine's 1-minute load average: the load generator and anything else share its cores. */
@@ -138,7 +147,7 @@ export async function soak(o: SoakOptions) {
     port: await freePort(),
     dataDir,
     demoRoom: 'soak-demo',
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', SESSION_CACHE_IDLE_SECONDS: String(SESSION_IDLE_S) },
   });
   const pid = server.child.pid as number;
   const rest = new RestClient(server.url);
@@ -297,6 +306,18 @@ export async function soak(o: SoakOptions) {
     await visit?.end('close');
   }
 
+  /** The organiser's topics: one a second, created, read back, then left alone. */
+  async function topics() {
+    for (let n = 0; running(); n++) {
+      const id = `archive-${n}`;
+      const token = server.token({ sub: `organiser-chair-${n}`, name: '政协办公厅', role: 'chair', room: id });
+      const created = await rest.post('/topics', token, { title: `往期议题 ${n}`, organiser: '政协办公厅' });
+      if (created.status !== 201 || (await rest.get(`/topics/${id}`, token)).status !== 200) fail('topic create/read');
+      else count('topics');
+      await pause(TOPIC_EVERY_MS);
+    }
+  }
+
   // One retry: a scrape may meet a keep-alive connection the server is just closing (ECONNRESET).
   const scrape = () => fetch(`${server.url}/metrics`).then((res) => res.text());
   const sampleServer = async () => {
@@ -306,6 +327,7 @@ export async function soak(o: SoakOptions) {
       connections: metrics.get('yishi_connections') ?? 0,
       peers: metrics.get('yishi_peers') ?? 0,
       rooms: metrics.get('yishi_rooms') ?? 0,
+      sessionsCached: metrics.get('yishi_sessions_cached') ?? 0,
       rssMiB: MiB(rss(pid)),
       heapMiB: MiB(metrics.get('nodejs_heap_size_used_bytes') ?? 0),
       heapTotalMiB: MiB(metrics.get('nodejs_heap_size_total_bytes') ?? 0),
@@ -343,6 +365,7 @@ export async function soak(o: SoakOptions) {
       chairs.push(chair(`chair-${r}`, room, first));
     }
     const members = Array.from({ length: o.clients - o.rooms }, (_, i) => member(`m${i}`, rooms[i % o.rooms]!));
+    const organiser = topics();
 
     // Samples until the end; deltas per window for joins, comments and errors.
     let last = { joins: 0, comments: 0, errors: 0, serverErrors: 0, cpuMs: cpuMs(pid), at: Date.now() };
@@ -375,6 +398,8 @@ export async function soak(o: SoakOptions) {
         workerRssMiB: s.workerRssMiB,
         fds: s.fds,
         workerFds: s.workerFds,
+        sessionsCached: s.sessionsCached,
+        topics: totals.topics ?? 0,
         serverCpuPct: Math.round(((now.cpuMs - last.cpuMs) / (now.at - last.at)) * 100),
         load: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
         joins: now.joins - last.joins,
@@ -385,10 +410,10 @@ export async function soak(o: SoakOptions) {
       last = now;
       const row = samples.at(-1) as Sample;
       process.stderr.write(
-        `  t=${row.t}s online=${row.online} rss=${row.rssMiB}MiB fds=${row.fds} errors=${row.clientErrors}\n`,
+        `  t=${row.t}s online=${row.online} rss=${row.rssMiB}MiB fds=${row.fds} sessions=${row.sessionsCached}/${row.topics} errors=${row.clientErrors}\n`,
       );
     }
-    await Promise.all([...members, ...chairs]);
+    await Promise.all([...members, ...chairs, organiser]);
     if (!server.running) crashed = `server exited (code ${server.child.exitCode}, signal ${server.child.signalCode})`;
     else {
       // Everyone gone (the dropped after the grace): connections, rooms and fds back where they started.
@@ -417,6 +442,8 @@ export async function soak(o: SoakOptions) {
     workerRssMiB: trend(steady, 'workerRssMiB'),
     serverFds: trend(steady, 'fds'),
     workerFds: trend(steady, 'workerFds'),
+    sessionsCached: trend(steady, 'sessionsCached'),
+    topicsCreated: totals.topics ?? 0,
     // Client-seen and server-counted errors in the first and last third of the steady samples.
     errorsFirstThird: third ? errorsIn(steady.slice(0, third)) : null,
     errorsLastThird: third ? errorsIn(steady.slice(-third)) : null,
@@ -426,16 +453,25 @@ export async function soak(o: SoakOptions) {
   const summary = [
     `verdict (steady state from ${warmupS} s; first vs last third; flat when growth ≤ ${FLAT_PCT} %):`,
     // The V8 heap is shown for reference only: it swings with garbage collection.
-    ...(['serverRssMiB', 'workerRssMiB', 'serverFds', 'workerFds', 'serverHeapMiB', 'serverHeapTotalMiB'] as const).map(
-      (k) => {
-        const v = verdict[k];
-        const word = k.includes('Heap') ? '(reference)' : v?.flat ? 'flat' : 'GROWING';
-        return v
-          ? `  ${k.padEnd(18)} ${v.first} → ${v.last}  ${v.growthPct >= 0 ? '+' : ''}${v.growthPct} %  ` +
-              `(${v.perMinute}/min)  ${word}`
-          : `  ${k}: too few samples`;
-      },
-    ),
+    ...(
+      [
+        'serverRssMiB',
+        'workerRssMiB',
+        'serverFds',
+        'workerFds',
+        'sessionsCached',
+        'serverHeapMiB',
+        'serverHeapTotalMiB',
+      ] as const
+    ).map((k) => {
+      const v = verdict[k];
+      const word = k.includes('Heap') ? '(reference)' : v?.flat ? 'flat' : 'GROWING';
+      return v
+        ? `  ${k.padEnd(18)} ${v.first} → ${v.last}  ${v.growthPct >= 0 ? '+' : ''}${v.growthPct} %  ` +
+            `(${v.perMinute}/min)  ${word}`
+        : `  ${k}: too few samples`;
+    }),
+    `  topics created meanwhile: ${verdict.topicsCreated} (sessions kept in memory ${SESSION_IDLE_S} s unused)`,
     `  errors (client + server refusals) in the first third ${verdict.errorsFirstThird}, last ` +
       `${verdict.errorsLastThird}: ${(verdict.errorsLastThird ?? 0) > (verdict.errorsFirstThird ?? 0) ? 'GROWING' : 'not growing'}`,
     `  before: ${JSON.stringify({ ...before, refused: undefined })}`,
@@ -458,6 +494,7 @@ export async function soak(o: SoakOptions) {
       'worker RSS MiB': s.workerRssMiB,
       fds: s.fds,
       'worker fds': s.workerFds,
+      sessions: `${s.sessionsCached}/${s.topics}`,
       'server CPU %': s.serverCpuPct,
       load: s.load,
       joins: s.joins,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { MediaConfig } from '@yishi/sfu';
+import type { SessionCacheLimits } from './sessions/SessionService.js';
 
 /**
  * Digits only: z.coerce.number would turn an empty value (`PORT=` in an env file) into 0, a random
@@ -74,6 +75,9 @@ const EnvSchema = z.object({
    * long: the same page coming back resumes with an ICE restart; later, it joins anew.
    */
   RECONNECT_GRACE_SECONDS: wholeNumber(0, 600, 'a number of seconds').default(30),
+  /** Sessions kept in memory: dropped after this long unused, and beyond this many (least recently used first). */
+  SESSION_CACHE_IDLE_SECONDS: wholeNumber(1, 86_400, 'a number of seconds').default(600),
+  SESSION_CACHE_MAX: wholeNumber(1, 1_000_000, 'a number of sessions').default(1000),
   /** Other sites (comma-separated origins, e.g. https://zx.example.gov.cn) whose pages may connect. */
   ALLOWED_ORIGINS: z
     .string()
@@ -134,6 +138,7 @@ export interface Config {
   demoRoom: string | undefined;
   commentBatchMs: number;
   reconnectGraceMs: number;
+  sessionCache: SessionCacheLimits;
   requestsPerSecond: number;
   connectsPerMinute: number;
   authFailuresPerMinute: number;
@@ -179,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoRoom: e.DEMO_ROOM ?? (deployment ? undefined : 'demo'),
     commentBatchMs: e.COMMENT_BATCH_MS,
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
+    sessionCache: { idleMs: e.SESSION_CACHE_IDLE_SECONDS * 1000, max: e.SESSION_CACHE_MAX },
     requestsPerSecond: e.SOCKET_REQUESTS_PER_SECOND,
     connectsPerMinute: e.CONNECTS_PER_MINUTE,
     authFailuresPerMinute: e.API_AUTH_FAILURES_PER_MINUTE,

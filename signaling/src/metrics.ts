@@ -6,6 +6,7 @@ export interface MetricSources {
   rooms(): number;
   peers(): number;
   mediaReady(): boolean;
+  sessionsCached(): number;
 }
 
 /** Prometheus metrics of one server; a registry per server so tests can run several in one process. */
@@ -24,6 +25,11 @@ export function createMetrics(sources: MetricSources) {
   gauge('yishi_connections', 'Authenticated Socket.IO connections', sources.connections);
   gauge('yishi_rooms', 'Rooms with at least one connection', sources.rooms);
   gauge('yishi_peers', 'Participants joined to a room', sources.peers);
+  gauge(
+    'yishi_sessions_cached',
+    'Sessions held in memory (the rest are read from the store when needed)',
+    sources.sessionsCached,
+  );
   gauge('yishi_media_ready', '1 while every mediasoup worker is up', () => (sources.mediaReady() ? 1 : 0));
   return {
     registry,

@@ -64,7 +64,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     audience: config.jwt.audience,
   };
   const { store, bus } = await createRoomStore({ dataDir: config.dataDir, redis: config.redis });
-  const sessions = new SessionService(store, log, bus);
+  const sessions = new SessionService(store, log, { bus, cache: config.sessionCache });
   await sessions.recover({ closeAttendance: !config.redis });
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;
@@ -90,6 +90,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     rooms: () => rooms.size,
     peers: () => rooms.peerCount(),
     mediaReady: () => media.ready,
+    sessionsCached: () => sessions.cached,
   });
   app = createApp({
     webClientDir: config.webClientDir,

@@ -24,7 +24,7 @@ describe('the server’s turn clock', () => {
   it('ends a turn that ran out while the store could not be written, once it can', async () => {
     vi.useFakeTimers();
     const store = new FlakyStore();
-    const sessions = new SessionService(store, testLogger(), undefined, () => Date.now());
+    const sessions = new SessionService(store, testLogger(), { now: () => Date.now() });
     const settings = { turnSeconds: { contribution: 10 }, graceSeconds: 0, autoEnd: true };
     await sessions.execute(ROOM_ID, createTopicCommand({ settings }), organiser);
     await sessions.execute(ROOM_ID, { type: 'session.open' }, organiser);

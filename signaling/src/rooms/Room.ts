@@ -63,6 +63,8 @@ export class Room {
   /** The channels this node broadcasts to: everyone here, and the two audiences. */
   readonly #channels: Record<'all' | 'moderators' | 'participants', string>;
   readonly #presence: Presence;
+  /** Keeps the session loaded while the room is open: views read it synchronously. */
+  readonly #releaseSession: () => void;
   /** Every connection open to this room here, joined or not (a removal closes them all). */
   readonly #connections = new Set<Connection>();
   /** Ids of new comments, sent in batches under a burst. */
@@ -85,6 +87,7 @@ export class Room {
     this.id = id;
     this.media = media;
     this.#sessions = sessions;
+    this.#releaseSession = sessions.hold(id);
     this.#send = channels.send.bind(channels);
     const node = options.cluster.nodeId;
     this.#channels = {
@@ -337,6 +340,7 @@ export class Room {
     this.#closed = true;
     this.#presence.close();
     this.#sessions.off('changed', this.#onChange);
+    this.#releaseSession();
     this.#newComments.close();
     this.#remote.close();
     this.media.close();

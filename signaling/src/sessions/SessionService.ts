@@ -42,6 +42,18 @@ interface Loaded {
   version: number;
 }
 
+/** How many sessions stay loaded, and for how long unused (SESSION_CACHE_* in the README). */
+export interface SessionCacheLimits {
+  /** A session nobody has read or changed for this long is dropped (read again from the store when next needed). */
+  idleMs: number;
+  /** Beyond this many, the least recently used are dropped first. */
+  max: number;
+}
+
+const DEFAULT_CACHE: SessionCacheLimits = { idleMs: 10 * 60_000, max: 1_000 };
+/** A session used this recently is never dropped, even beyond the maximum. */
+const JUST_USED_MS = 1_000;
+
 /**
  * Runs commands against sessions: load state (cached), decide, append with the expected version,
  * apply, announce. Commands on one session run one at a time in this process; a race with
@@ -49,6 +61,10 @@ interface Loaded {
  * acknowledged is lost. Appends made by other nodes (heard on the bus) are read and applied in
  * order, and announced like local ones. Also keeps each session's turn clock: a wake-up at the
  * next deadline.
+ *
+ * The cache is bounded: a session unused for `idleMs`, or the least recently used beyond `max`, is
+ * dropped — unless something still needs it in memory: an open room (`hold`), a command in
+ * progress, a running turn's clock.
  */
 export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   readonly #store: RoomStore;
@@ -60,18 +76,72 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   readonly #queues = new Map<string, Promise<unknown>>();
   /** Each session's next turn-clock wake-up, and the deadline it is for. */
   readonly #timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
+  readonly #limits: SessionCacheLimits;
+  /** When each cached session was last used (Map order is not use order: times are compared). */
+  readonly #lastUsed = new Map<string, number>();
+  /** Open rooms per session: their sessions stay loaded (rooms read them synchronously). */
+  readonly #holds = new Map<string, number>();
+  readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
-  constructor(store: RoomStore, log: Logger, bus?: EventBus, now: () => number = Date.now) {
+  constructor(
+    store: RoomStore,
+    log: Logger,
+    options: { bus?: EventBus | undefined; now?: () => number; cache?: SessionCacheLimits } = {},
+  ) {
     super();
     this.#store = store;
     this.#log = log.child({ module: 'sessions' });
-    this.#now = now;
-    bus?.subscribe((sessionId, version) => this.#heard(sessionId, version));
+    this.#now = options.now ?? Date.now;
+    this.#limits = options.cache ?? DEFAULT_CACHE;
+    options.bus?.subscribe((sessionId, version) => this.#heard(sessionId, version));
+    this.#sweeper = setInterval(() => this.evictIdle(), Math.min(this.#limits.idleMs, 60_000));
+    this.#sweeper.unref();
+  }
+
+  /** How many sessions are loaded now. */
+  get cached(): number {
+    return this.#ready.size;
+  }
+
+  /** Keeps the session loaded until the returned release is called (once). */
+  hold(sessionId: string): () => void {
+    this.#holds.set(sessionId, (this.#holds.get(sessionId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#holds.get(sessionId) ?? 1) - 1;
+      if (left > 0) this.#holds.set(sessionId, left);
+      else this.#holds.delete(sessionId);
+      this.#lastUsed.set(sessionId, this.#now());
+    };
+  }
+
+  /**
+   * Drops the sessions unused for the idle time, then the least recently used beyond the maximum,
+   * of those nothing needs in memory. Runs on a timer; tests call it directly.
+   */
+  evictIdle(): void {
+    const now = this.#now();
+    const evictable = [...this.#ready.keys()]
+      .filter((id) => !this.#holds.has(id) && !this.#queues.has(id) && !this.#timers.has(id))
+      .sort((a, b) => (this.#lastUsed.get(a) ?? 0) - (this.#lastUsed.get(b) ?? 0));
+    let excess = this.#ready.size - this.#limits.max;
+    for (const id of evictable) {
+      const unused = now - (this.#lastUsed.get(id) ?? 0);
+      // Just read (a handshake about to open its room, a REST request between its steps): kept.
+      if (unused < JUST_USED_MS || (unused < this.#limits.idleMs && excess <= 0)) break;
+      this.#cache.delete(id);
+      this.#ready.delete(id);
+      this.#lastUsed.delete(id);
+      excess--;
+    }
   }
 
   /** The session's current state and version; state.topic is null when it does not exist. */
   get(sessionId: string): Promise<Loaded> {
+    this.#lastUsed.set(sessionId, this.#now());
     let loaded = this.#cache.get(sessionId);
     if (!loaded) {
       loaded = this.#load(sessionId);
@@ -85,6 +155,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
   current(sessionId: string): Loaded {
     const loaded = this.#ready.get(sessionId);
     if (!loaded) throw new Error(`session ${sessionId} read before it was loaded`);
+    this.#lastUsed.set(sessionId, this.#now());
     return loaded;
   }
 
@@ -122,6 +193,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#sweeper);
     for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.removeAllListeners();
@@ -169,6 +241,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     const stored = await this.#store.load(sessionId);
     const loaded = { state: replay(sessionId, stored as DomainEvent[]), version: stored.at(-1)?.version ?? 0 };
     this.#ready.set(sessionId, loaded);
+    if (this.#ready.size > this.#limits.max) this.evictIdle();
     return loaded;
   }
 

@@ -38,8 +38,14 @@ const SCENARIOS = {
   // Needs root: network namespaces (tests/support/netns.ts).
   'weak-link': () => weakLink({ warmupMs: 10_000, windowMs: 15_000 }),
   'worker-kill': (o: { runs: number }) => workerKill(o),
-  soak: (o: { clients?: string; minutes?: string }) =>
-    soak({ clients: Number(o.clients ?? 300), minutes: Number(o.minutes ?? 5), rooms: 3, sampleMs: 10_000 }),
+  soak: (o: { clients?: string; minutes?: string; 'session-idle'?: string }) =>
+    soak({
+      clients: Number(o.clients ?? 300),
+      minutes: Number(o.minutes ?? 5),
+      rooms: 3,
+      sampleMs: 10_000,
+      sessionIdleS: Number(o['session-idle'] ?? 60),
+    }),
 } as const;
 
 const { positionals, values } = parseArgs({
@@ -50,13 +56,14 @@ const { positionals, values } = parseArgs({
     nodes: { type: 'string' },
     clients: { type: 'string' },
     minutes: { type: 'string' },
+    'session-idle': { type: 'string' },
   },
 });
 const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
   process.stderr.write(
     `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--nodes 2] ` +
-      '[--clients N] [--minutes M]\n',
+      '[--clients N] [--minutes M] [--session-idle S]\n',
   );
   process.exit(2);
 }
@@ -68,6 +75,7 @@ const result = await SCENARIOS[name]({
   ...(values.nodes ? { nodes: values.nodes } : {}),
   ...(values.clients ? { clients: values.clients } : {}),
   ...(values.minutes ? { minutes: values.minutes } : {}),
+  ...(values['session-idle'] ? { 'session-idle': values['session-idle'] } : {}),
 });
 console.table(result.table);
 if ('summary' in result) process.stdout.write(`${result.summary}\n`);

@@ -23,6 +23,8 @@ export interface SoakOptions {
   minutes: number;
   rooms: number;
   sampleMs: number;
+  /** The server's SESSION_CACHE_IDLE_SECONDS: short, so that a run of minutes shows sessions leave memory. */
+  sessionIdleS: number;
 }
 
 /**
@@ -41,7 +43,6 @@ const CHAIR_MS = [5_000, 10_000] as const;
  * more sessions than it needs in memory; they must be dropped after SESSION_CACHE_IDLE_SECONDS.
  */
 const TOPIC_EVERY_MS = 1_000;
-const SESSION_IDLE_S = 60;
 /** Clients come in over this long, not all at once: the soak is about the steady state. */
 const RAMP_MS = 20_000;
 /** Growth between the first and last third (after warm-up) above this is reported as growing. */
@@ -147,7 +148,7 @@ export async function soak(o: SoakOptions) {
     port: await freePort(),
     dataDir,
     demoRoom: 'soak-demo',
-    env: { LOG_LEVEL: 'warn', SESSION_CACHE_IDLE_SECONDS: String(SESSION_IDLE_S) },
+    env: { LOG_LEVEL: 'warn', SESSION_CACHE_IDLE_SECONDS: String(o.sessionIdleS) },
   });
   const pid = server.child.pid as number;
   const rest = new RestClient(server.url);
@@ -471,7 +472,7 @@ export async function soak(o: SoakOptions) {
             `(${v.perMinute}/min)  ${word}`
         : `  ${k}: too few samples`;
     }),
-    `  topics created meanwhile: ${verdict.topicsCreated} (sessions kept in memory ${SESSION_IDLE_S} s unused)`,
+    `  topics created meanwhile: ${verdict.topicsCreated} (sessions kept in memory ${o.sessionIdleS} s unused)`,
     `  errors (client + server refusals) in the first third ${verdict.errorsFirstThird}, last ` +
       `${verdict.errorsLastThird}: ${(verdict.errorsLastThird ?? 0) > (verdict.errorsFirstThird ?? 0) ? 'GROWING' : 'not growing'}`,
     `  before: ${JSON.stringify({ ...before, refused: undefined })}`,

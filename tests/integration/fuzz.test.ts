@@ -46,13 +46,21 @@ beforeAll(async () => {
   ids = { send: send.id, recv: recv.id, producer: producerId, entry: entryId ?? 'x', comment: commentId ?? 'x' };
 }, 30_000);
 
-/** The client of `who`, joined; a new connection if the last one was closed. */
+/** Connections opened so far, for a fresh identity on each (see `connected`). */
+let reconnects = 0;
+
+/**
+ * The client of `who`, joined; a new connection if the last one was closed. That one is a new
+ * person of the same role: a fuzzed room:leave then room:join counts against the presence quota
+ * (docs/domain.md, "Quotas"), which one identity reconnecting hundreds of times would exhaust.
+ */
 async function connected(who: 'chair' | 'm1'): Promise<TestClient> {
   const current = clients[who];
   if (current?.socket.connected) return current;
   current?.close();
   const role = who === 'chair' ? 'chair' : 'member';
-  const client = await TestClient.connect(server.url, { token: server.token({ sub: who, role }) });
+  const sub = current ? `${who}-${++reconnects}` : who;
+  const client = await TestClient.connect(server.url, { token: server.token({ sub, role }) });
   await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
   clients[who] = client;
   return client;

@@ -6,6 +6,7 @@ import { exportMinutes } from './scenarios/exportMinutes.js';
 import { failover } from './scenarios/failover.js';
 import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
+import { SRTP_SUITES } from './lib/rigs.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
 import { soak } from './scenarios/soak.js';
@@ -27,6 +28,7 @@ const SCENARIOS = {
       steps: (o.steps ?? '50,100,200,400,600,800,1000,1200,1400,1600').split(',').map(Number),
       warmupMs: 3000,
       windowMs: 8000,
+      suites: [...SRTP_SUITES],
     }),
   signaling: (o: { runs: number; steps?: string; nodes?: string }) =>
     signaling({

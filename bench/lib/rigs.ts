@@ -26,13 +26,17 @@ export interface FanoutRig {
 }
 
 /**
- * Consumers' transports encrypt like WebRTC ones (SRTP, AES-CM-128 + HMAC-SHA1-80): that is most
- * of the per-packet work of a real SFU. The sink only counts, so it never needs to decrypt.
+ * Consumers' transports encrypt like WebRTC ones: that is most of the per-packet work of a real
+ * SFU. Chromium with mediasoup negotiates AEAD_AES_256_GCM (AES-NI does most of it); older peers
+ * AES_CM_128_HMAC_SHA1_80. The sink only counts, so it never needs to decrypt.
  */
-const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80' as const;
-const remoteSrtp = (): types.SrtpParameters => ({
-  cryptoSuite: SRTP_SUITE,
-  keyBase64: randomBytes(30).toString('base64'),
+export const SRTP_SUITES = ['AEAD_AES_256_GCM', 'AES_CM_128_HMAC_SHA1_80'] as const;
+export type SrtpSuite = (typeof SRTP_SUITES)[number];
+/** Master key + salt, bytes (RFC 7714, RFC 3711). */
+const KEY_BYTES: Record<SrtpSuite, number> = { AEAD_AES_256_GCM: 44, AES_CM_128_HMAC_SHA1_80: 30 };
+const remoteSrtp = (suite: SrtpSuite): types.SrtpParameters => ({
+  cryptoSuite: suite,
+  keyBase64: randomBytes(KEY_BYTES[suite]).toString('base64'),
 });
 
 const cpuMs = async (worker: types.Worker) => {
@@ -40,7 +44,7 @@ const cpuMs = async (worker: types.Worker) => {
   return usage.ru_utime + usage.ru_stime;
 };
 
-export async function bareRig(): Promise<FanoutRig> {
+export async function bareRig(suite: SrtpSuite): Promise<FanoutRig> {
   const worker = await mediasoup.createWorker({ logLevel: 'error' });
   const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
   const input = await router.createPlainTransport({
@@ -61,12 +65,12 @@ export async function bareRig(): Promise<FanoutRig> {
           rtcpMux: true,
           comedia: false,
           enableSrtp: true,
-          srtpCryptoSuite: SRTP_SUITE,
+          srtpCryptoSuite: suite,
         });
         await t.connect({
           ip: '127.0.0.1',
           port: sinkPorts[(consumers.length / 2) % sinkPorts.length] as number,
-          srtpParameters: remoteSrtp(),
+          srtpParameters: remoteSrtp(suite),
         });
         for (const producer of [audio, video]) {
           consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
@@ -83,7 +87,7 @@ export async function bareRig(): Promise<FanoutRig> {
   };
 }
 
-export async function yishiRig(): Promise<FanoutRig> {
+export async function yishiRig(suite: SrtpSuite): Promise<FanoutRig> {
   const gateway = await MediasoupGateway.start(
     // The fan-out scenario measures one router on one worker.
     testMediaConfig({ numWorkers: 1, peersPerRouter: 100_000 }),
@@ -115,11 +119,11 @@ export async function yishiRig(): Promise<FanoutRig> {
       for (let i = 0; i < count; i++, n++) {
         const peerId = `consumer-${n}`;
         room.addPeer(peerId, { rtpCapabilities, canProduce: false });
-        const t = await room.createPlainTransport(peerId, 'recv', { srtp: true });
+        const t = await room.createPlainTransport(peerId, 'recv', { srtp: suite });
         await room.connectPlainTransport(peerId, t.id, {
           ip: '127.0.0.1',
           port: sinkPorts[n % sinkPorts.length] as number,
-          srtpParameters: remoteSrtp(),
+          srtpParameters: remoteSrtp(suite),
         });
         for (const producer of [audio, video]) {
           const consumer = await room.consume(peerId, { transportId: t.id, producerId: producer.producerId });

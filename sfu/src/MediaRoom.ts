@@ -151,14 +151,16 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
   async createPlainTransport(
     peerId: string,
     direction: Direction,
-    options: { srtp?: boolean } = {},
+    /** `srtp`: encrypt with this suite (as a browser's transport would); plain RTP without. */
+    options: { srtp?: types.SrtpCryptoSuite | undefined } = {},
   ): Promise<{ id: string; ip: string; port: number; srtpParameters?: types.SrtpParameters | undefined }> {
     const transport = await this.#addTransport(peerId, direction, ({ router }) =>
       router.createPlainTransport<{ direction: Direction }>({
         listenInfo: { protocol: 'udp', ip: this.#config.listenIp },
         rtcpMux: true,
         comedia: direction === 'send',
-        enableSrtp: options.srtp ?? false,
+        enableSrtp: options.srtp !== undefined,
+        ...(options.srtp ? { srtpCryptoSuite: options.srtp } : {}),
         appData: { direction },
       }),
     );

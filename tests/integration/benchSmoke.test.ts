@@ -9,9 +9,21 @@ import { signaling } from '../../bench/scenarios/signaling.js';
  * come out, never what the figures are: timings belong to `npm run bench`.
  */
 describe('benchmark harness (smoke)', () => {
-  it('sfu-fanout measures both rigs and their ratio', async () => {
-    const { data, table } = await sfuFanout({ steps: [3], warmupMs: 1500, windowMs: 1000 });
-    expect(data.steps.map((s) => s.rig)).toEqual(['bare', 'yishi']);
+  it('sfu-fanout measures both rigs and their ratio, for each SRTP suite', async () => {
+    const { data, table } = await sfuFanout({
+      steps: [3],
+      warmupMs: 1500,
+      windowMs: 1000,
+      suites: ['AEAD_AES_256_GCM', 'AES_CM_128_HMAC_SHA1_80'],
+    });
+    expect(data.steps.map((s) => `${s.suite} ${s.rig}`)).toEqual([
+      'AEAD_AES_256_GCM bare',
+      'AEAD_AES_256_GCM yishi',
+      'AES_CM_128_HMAC_SHA1_80 bare',
+      'AES_CM_128_HMAC_SHA1_80 yishi',
+    ]);
+    expect(data.suite).toBe('AEAD_AES_256_GCM');
+    expect(Object.keys(data.bySuite)).toEqual(['AEAD_AES_256_GCM', 'AES_CM_128_HMAC_SHA1_80']);
     for (const step of data.steps) {
       expect(step.consumers).toBe(3);
       expect(step.forwardedPps).toBeGreaterThan(0);
@@ -19,7 +31,7 @@ describe('benchmark harness (smoke)', () => {
       expect(step.loss).toBeGreaterThanOrEqual(0);
     }
     expect(Object.keys(data.ratioToBare)).toEqual(['maxConsumers', 'cpuPerPacketAtCommonLoad']);
-    expect(table).toHaveLength(2);
+    expect(table).toHaveLength(4);
   }, 60_000);
 
   it('signaling measures joins, memory, grant and comment fan-out', async () => {

@@ -95,7 +95,8 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     this.#now = options.now ?? Date.now;
     this.#limits = options.cache ?? DEFAULT_CACHE;
     options.bus?.subscribe((sessionId, version) => this.#heard(sessionId, version));
-    this.#sweeper = setInterval(() => this.evictIdle(), Math.min(this.#limits.idleMs, 60_000));
+    // A few sweeps per idle time: a session stays at most a quarter longer than asked.
+    this.#sweeper = setInterval(() => this.evictIdle(), Math.min(60_000, Math.max(1_000, this.#limits.idleMs / 4)));
     this.#sweeper.unref();
   }
 

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import { NotFound } from '@yishi/shared';
+import { NotFound, Unavailable } from '@yishi/shared';
 import { MEDIA_CODECS, type MediaConfig } from './config.js';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.js';
 
@@ -133,39 +133,40 @@ export class RouterSet {
   /**
    * The first router while it has room, then an added one with room, else a new router on a
    * worker the room is not on yet (spreading onto the same worker gains nothing, and mediasoup
-   * refuses to pipe between routers of one worker); with every worker in use, the least-loaded
-   * router of the room takes the peer. One placement at a time, so two never race to spread.
+   * refuses to pipe between routers of one worker); with every worker in use, the router of the
+   * room with the fewest peers takes the peer. Only workers that admit newcomers (below
+   * `maxWorkerLoad`) are considered: with none, the peer's media is refused, and those already in
+   * keep their quality. One placement at a time, so two never race to spread.
    */
   #place(): Promise<Placement> {
     const placed = this.#placing.then(async () => {
       const home = await this.#home;
       const limit = this.#config.peersPerRouter;
-      let spread = this.#homePeers < limit ? undefined : this.#extra.find((e) => e.peers < limit);
-      if (this.#homePeers >= limit && !spread) {
-        const used = new Set([home.slot, ...this.#extra.map((e) => e.slot)]);
+      const routers: Spread[] = [{ slot: home.slot, router: home.router, peers: this.#homePeers }, ...this.#extra];
+      const admitting = routers.filter((r) => this.#pool.admits(r.slot));
+      let chosen = admitting.find((r) => r.peers < limit);
+      if (!chosen) {
+        const used = new Set(routers.map((r) => r.slot));
         const free = this.#pool.slots
-          .filter((s) => !used.has(s) && !s.worker.closed)
+          .filter((s) => !used.has(s) && this.#pool.admits(s))
           .sort((a, b) => a.routers - b.routers)[0];
-        spread = free ? await this.#spreadTo(free) : this.#leastLoadedExtra(this.#homePeers);
+        chosen = free ? await this.#spreadTo(free) : admitting.sort((a, b) => a.peers - b.peers)[0];
       }
-      if (!spread) {
+      if (!chosen) {
+        throw new Unavailable(
+          'the media server is at capacity: camera and microphone cannot be connected now; comments and the speaking queue still work — try again in a minute',
+        );
+      }
+      if (chosen.router === home.router) {
         this.#homePeers++;
         return home;
       }
+      const spread = this.#extra.find((e) => e.router === chosen.router) as Spread;
       spread.peers++;
       return spread;
     });
     this.#placing = placed.catch(() => undefined);
     return placed;
-  }
-
-  /** The added router with the fewest peers, if it has fewer than `than`. */
-  #leastLoadedExtra(than: number): Spread | undefined {
-    const least = this.#extra.reduce<Spread | undefined>(
-      (a, e) => (a === undefined || e.peers < a.peers ? e : a),
-      undefined,
-    );
-    return least && least.peers < than ? least : undefined;
   }
 
   async #spreadTo(slot: WorkerSlot): Promise<Spread> {

@@ -12,6 +12,8 @@ export interface WorkerSlot {
   webRtcServer: types.WebRtcServer;
   /** Routers currently placed on this worker: the load measure for placing new rooms. */
   routers: number;
+  /** The worker's CPU over the last second, as a fraction of one core; 1 while it does not answer. */
+  load: number;
 }
 
 type PoolEvents = {
@@ -23,6 +25,8 @@ type PoolEvents = {
 
 const RESPAWN_DELAY_MS = [0, 500, 2000, 5000, 10000];
 const PICK_TIMEOUT_MS = 15000;
+/** How often each worker's CPU is read (its own rusage, over its control channel). */
+const LOAD_SAMPLE_MS = 1000;
 
 /**
  * One mediasoup worker per core, each with a WebRtcServer so that all its transports share one
@@ -34,6 +38,9 @@ export class WorkerPool extends Emitter<PoolEvents> {
   readonly #log: Logger;
   readonly #slots: Array<WorkerSlot | undefined> = [];
   #deaths: number[] = [];
+  /** The last CPU reading of each live worker, and whether one is still awaited. */
+  readonly #cpu = new WeakMap<WorkerSlot, { ms: number; at: number; pending: boolean }>();
+  #sampler: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(config: MediaConfig, log: Logger) {
@@ -45,7 +52,38 @@ export class WorkerPool extends Emitter<PoolEvents> {
   /** Starts every worker; resolves once all are ready to take routers. */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.#config.numWorkers }, (_, i) => this.#spawn(i)));
+    this.#sampler = setInterval(() => this.#sampleLoads(), LOAD_SAMPLE_MS);
+    this.#sampler.unref();
     this.#log.info({ workers: this.#config.numWorkers }, 'mediasoup workers ready');
+  }
+
+  /** Whether a worker may take a new peer (see MediaConfig.maxWorkerLoad). */
+  admits(slot: WorkerSlot): boolean {
+    return !slot.worker.closed && slot.load < this.#config.maxWorkerLoad;
+  }
+
+  /**
+   * Reads each worker's CPU time. A worker whose previous reading has not come back within the
+   * interval is saturated: its control channel waits behind media, so it counts as fully loaded.
+   */
+  #sampleLoads(): void {
+    for (const slot of this.slots) {
+      const last = this.#cpu.get(slot);
+      if (last?.pending) {
+        slot.load = 1;
+        continue;
+      }
+      if (last) last.pending = true;
+      slot.worker.getResourceUsage().then(
+        (usage) => {
+          const ms = usage.ru_utime + usage.ru_stime;
+          const at = performance.now();
+          if (last && at > last.at) slot.load = (ms - last.ms) / (at - last.at);
+          this.#cpu.set(slot, { ms, at, pending: false });
+        },
+        () => undefined, // a closed worker: its slot is respawned and sampled anew
+      );
+    }
   }
 
   /** Live slots, for tests and metrics. */
@@ -64,8 +102,11 @@ export class WorkerPool extends Emitter<PoolEvents> {
       if (this.#closed) throw new Unavailable('media server is shutting down');
       // A worker can be closed while still in its slot: mediasoup closes its routers (whose rooms
       // then re-home through here) before it emits the `died` that empties the slot.
-      const best = this.slots.reduce<WorkerSlot | undefined>(
-        (a, s) => (s.worker.closed ? a : a === undefined || s.routers < a.routers ? s : a),
+      // Fewest routers among the workers that admit newcomers, else among all.
+      const live = this.slots.filter((s) => !s.worker.closed);
+      const admitting = live.filter((s) => this.admits(s));
+      const best = (admitting.length > 0 ? admitting : live).reduce<WorkerSlot | undefined>(
+        (a, s) => (a === undefined || s.routers < a.routers ? s : a),
         undefined,
       );
       if (best) return best;
@@ -85,6 +126,7 @@ export class WorkerPool extends Emitter<PoolEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#sampler);
     for (const slot of this.slots) slot.worker.close();
     this.#slots.length = 0;
     this.removeAllListeners();
@@ -110,7 +152,7 @@ export class WorkerPool extends Emitter<PoolEvents> {
       worker.close();
       return;
     }
-    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0, load: 0 };
     this.#slots[index] = slot;
     worker.on('died', (error) => this.#onDied(slot, error));
     this.#log.info({ slot: index, pid: worker.pid, port: port ?? 'auto' }, 'mediasoup worker started');

@@ -17,6 +17,11 @@ export interface MediaConfig {
   maxIncomingBitrate: number;
   /** A room with more peers than this on a router spreads to another router (another worker). */
   peersPerRouter: number;
+  /**
+   * A worker busier than this (fraction of one core) takes no new peer: the room spreads to a
+   * worker below it, or the newcomer's media is refused (UNAVAILABLE) while signaling goes on.
+   */
+  maxWorkerLoad: number;
 }
 
 /**

@@ -55,6 +55,11 @@ const EnvSchema = z.object({
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   /** A room spreads to another router (worker) beyond this many peers on one; see MediaRoom. */
   MEDIASOUP_PEERS_PER_ROUTER: wholeNumber(1, 100_000).default(100),
+  /**
+   * Percent of a core: a worker busier than this takes no new peer (the room spreads to another,
+   * or the newcomer's media is refused). 85: the sfu-fanout bench's last step without loss.
+   */
+  MEDIASOUP_WORKER_MAX_LOAD: wholeNumber(1, 100, 'a percentage of one core').default(85),
   /** Set: this node is one of several sharing this Redis (store, bus, Socket.IO adapter). */
   REDIS_URL: z
     .string()
@@ -180,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       initialOutgoingBitrate: 1_000_000,
       maxIncomingBitrate: 1_500_000,
       peersPerRouter: e.MEDIASOUP_PEERS_PER_ROUTER,
+      maxWorkerLoad: e.MEDIASOUP_WORKER_MAX_LOAD / 100,
     },
     demoRoom: e.DEMO_ROOM ?? (deployment ? undefined : 'demo'),
     commentBatchMs: e.COMMENT_BATCH_MS,

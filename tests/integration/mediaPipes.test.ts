@@ -58,18 +58,20 @@ async function tap(): Promise<{ port: number; datagrams: Buffer[] }> {
   return { port: socket.address().port, datagrams };
 }
 
-/** Sends 20 ms opus-like RTP packets with `ssrc` to `port` until stopped. */
-function sender(port: number, ssrc: number, payloadType: number): void {
+/** Sends opus-like RTP packets with `ssrc` to `port` until stopped: `perTick` every 20 ms. */
+function sender(port: number, ssrc: number, payloadType: number, perTick = 1): void {
   const socket = dgram.createSocket('udp4');
   let seq = 0;
   const timer = setInterval(() => {
-    const packet = Buffer.alloc(12 + 40, 0x5a);
-    packet[0] = 0x80;
-    packet[1] = payloadType;
-    packet.writeUInt16BE(seq++ & 0xffff, 2);
-    packet.writeUInt32BE((seq * 960) >>> 0, 4);
-    packet.writeUInt32BE(ssrc, 8);
-    socket.send(packet, port, '127.0.0.1');
+    for (let i = 0; i < perTick; i++) {
+      const packet = Buffer.alloc(12 + 40, 0x5a);
+      packet[0] = 0x80;
+      packet[1] = payloadType;
+      packet.writeUInt16BE(seq++ & 0xffff, 2);
+      packet.writeUInt32BE((seq * 960) >>> 0, 4);
+      packet.writeUInt32BE(ssrc, 8);
+      socket.send(packet, port, '127.0.0.1');
+    }
   }, 20);
   cleanup.push(() => {
     clearInterval(timer);
@@ -189,6 +191,46 @@ describe('a room that outgrows a worker', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sinks.map((s) => s.count())).toEqual(gated);
   });
+  it('admits no newcomer to a busy worker: the room spreads, and with no worker left the media is refused', async () => {
+    // A low ceiling (2 % of a core), so a few thousand packets a second make a worker busy.
+    const room = await node({ numWorkers: 2, peersPerRouter: 10_000, maxWorkerLoad: 0.02 });
+    const pool = (lastGateway as MediasoupGateway).pool;
+    room.addPeer('speaker', { rtpCapabilities: rtpCapabilities(), canProduce: true });
+    const input = await room.createPlainTransport('speaker', 'send');
+    const rtpParameters = opusRtpParameters();
+    const mic = await room.produce('speaker', { transportId: input.id, kind: 'audio', source: 'mic', rtpParameters });
+    sender(input.port, rtpParameters.encodings?.[0]?.ssrc as number, 111, 10);
+    const sink = await receiver();
+    const listen = async (peerId: string) => {
+      room.addPeer(peerId, { rtpCapabilities: rtpCapabilities(), canProduce: false });
+      const out = await room.createPlainTransport(peerId, 'recv');
+      await room.connectPlainTransport(peerId, out.id, { ip: '127.0.0.1', port: sink.port });
+      const consumer = await room.consume(peerId, { transportId: out.id, producerId: mic.producerId });
+      await room.setConsumerPaused(peerId, consumer.id, false);
+    };
+    // Listeners come one by one until no worker admits another (bounded: it must happen).
+    const placedOn: number[] = [];
+    let refused: unknown;
+    for (let i = 0; i < 400 && refused === undefined; i++) {
+      const before = pool.slots.map((s) => s.routers);
+      try {
+        await listen(`l${i}`);
+        placedOn.push(pool.slots.findIndex((s, k) => s.routers > (before[k] ?? 0)));
+      } catch (err) {
+        refused = err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(refused).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/at capacity/) });
+    // The room spread once, when the first worker got busy; both were busy when the last came.
+    expect(pool.slots.map((s) => s.routers)).toEqual([1, 1]);
+    expect(placedOn.filter((k) => k !== -1)).toHaveLength(1);
+    expect(pool.slots.every((s) => !pool.admits(s))).toBe(true);
+    // Those already in keep receiving.
+    const received = sink.count();
+    await until(() => sink.count() > received + 100, 'listeners admitted before keep receiving');
+  });
+
   it('starts again on live workers, in one piece, when the worker it spread to dies', async () => {
     const room = await node({ numWorkers: 2, peersPerRouter: 1 });
     const pool = (lastGateway as MediasoupGateway).pool;

@@ -14,6 +14,7 @@ export function testMediaConfig(overrides: Partial<MediaConfig> = {}): MediaConf
     initialOutgoingBitrate: 1_000_000,
     maxIncomingBitrate: 1_500_000,
     peersPerRouter: 100,
+    maxWorkerLoad: 0.85,
     ...overrides,
   };
 }

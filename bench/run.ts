@@ -6,6 +6,7 @@ import { exportMinutes } from './scenarios/exportMinutes.js';
 import { failover } from './scenarios/failover.js';
 import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
+import { overload } from './scenarios/overload.js';
 import { SRTP_SUITES } from './lib/rigs.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
@@ -30,6 +31,9 @@ const SCENARIOS = {
       windowMs: 8000,
       suites: [...SRTP_SUITES],
     }),
+  // --clients: the consumers one worker carries (sfu-fanout's maxConsumersPerWorker).
+  overload: (o: { clients?: string }) =>
+    overload({ capacity: Number(o.clients ?? 400), maxWorkerLoad: 0.85, arrivalsPerSecond: 40, windowMs: 20_000 }),
   signaling: (o: { runs: number; steps?: string; nodes?: string }) =>
     signaling({
       sizes: (o.steps ?? '100,500,1000,2000').split(',').map(Number),

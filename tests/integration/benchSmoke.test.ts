@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportMinutes } from '../../bench/scenarios/exportMinutes.js';
 import { failover } from '../../bench/scenarios/failover.js';
+import { overload } from '../../bench/scenarios/overload.js';
 import { sfuFanout } from '../../bench/scenarios/sfuFanout.js';
 import { signaling } from '../../bench/scenarios/signaling.js';
 
@@ -32,6 +33,17 @@ describe('benchmark harness (smoke)', () => {
     }
     expect(Object.keys(data.ratioToBare)).toEqual(['maxConsumers', 'cpuPerPacketAtCommonLoad']);
     expect(table).toHaveLength(4);
+  }, 60_000);
+
+  it('overload offers twice the capacity, with admission control and without', async () => {
+    const { data } = await overload({ capacity: 6, maxWorkerLoad: 0.85, arrivalsPerSecond: 20, windowMs: 1500 });
+    expect(data.runs.map((r) => r.admission)).toEqual([true, false]);
+    for (const r of data.runs) {
+      expect(r.first).toBe(3);
+      expect(r.admitted + r.refused).toBeLessThanOrEqual(r.offered);
+      expect(r.admittedLossPct).toBeGreaterThanOrEqual(0);
+    }
+    expect(data.admittedLossPct).toBe(data.runs[0]?.admittedLossPct);
   }, 60_000);
 
   it('signaling measures joins, memory, grant and comment fan-out', async () => {

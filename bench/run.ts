@@ -33,7 +33,7 @@ const SCENARIOS = {
     }),
   // --clients: the consumers one worker carries (sfu-fanout's maxConsumersPerWorker).
   overload: (o: { clients?: string }) =>
-    overload({ capacity: Number(o.clients ?? 400), maxWorkerLoad: 0.85, arrivalsPerSecond: 40, windowMs: 20_000 }),
+    overload({ capacity: Number(o.clients ?? 400), maxWorkerLoad: 0.85, arrivalsPerSecond: 40, windowMs: 10_000 }),
   signaling: (o: { runs: number; steps?: string; nodes?: string }) =>
     signaling({
       sizes: (o.steps ?? '100,500,1000,2000').split(',').map(Number),

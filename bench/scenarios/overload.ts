@@ -14,6 +14,7 @@ export interface OverloadOptions {
   maxWorkerLoad: number;
   /** Newcomers offered per second during the overload. */
   arrivalsPerSecond: number;
+  /** The counted window, once every newcomer has been offered. */
   windowMs: number;
 }
 
@@ -24,20 +25,26 @@ interface Run {
   offered: number;
   admitted: number;
   refused: number;
+  /** Refused otherwise (an error other than UNAVAILABLE). */
+  failed: number;
+  /** Still being set up when the window ended: a starved worker answers late, if at all. */
+  pending: number;
   /** Loss, in percent, of the consumers admitted before the overload began, over the window. */
   admittedLossPct: number;
-  /** The worker's CPU over the window, fraction of one core. */
+  /** The worker's CPU over the window, fraction of one core (NaN when it did not answer). */
   workerCpu: number;
 }
 
 const SUITE = 'AEAD_AES_256_GCM' as const;
+/** After the last arrival was offered, before the counted window. */
+const SETTLE_MS = 3000;
 const srtp = () => ({ cryptoSuite: SUITE, keyBase64: randomBytes(44).toString('base64') });
 
 /**
  * One worker with half its measured capacity of consumers (each on its own SRTP plain transport,
  * receiving the audio and the top video layer, as in sfu-fanout); then newcomers arrive at a
  * steady pace until twice the capacity has been offered. Counted at two sinks: what the first
- * half receives while the rest arrive — with admission control, and without it (no ceiling).
+ * half receives once all were offered — with admission control, and without it (no ceiling).
  */
 async function run(admission: boolean, o: OverloadOptions): Promise<Run> {
   const gateway = await MediasoupGateway.start(
@@ -85,46 +92,47 @@ async function run(admission: boolean, o: OverloadOptions): Promise<Run> {
     publisher.start(input, input);
     await sleep(3000);
 
-    const worker = gateway.pool.slots[0]?.worker;
-    const cpu = async () => {
-      const u = await (worker as NonNullable<typeof worker>).getResourceUsage();
-      return u.ru_utime + u.ru_stime;
-    };
-    const snapshot = async () => ({
+    const worker = gateway.pool.slots[0]?.worker as NonNullable<(typeof gateway.pool.slots)[0]>['worker'];
+    // A starved worker may not answer for long: its CPU is then unknown (NaN), not waited for.
+    const cpu = () =>
+      Promise.race([
+        worker.getResourceUsage().then((u) => u.ru_utime + u.ru_stime),
+        sleep(2000).then(() => Number.NaN),
+      ]);
+    // Newcomers arrive on a schedule, each without waiting for the one before (a join storm).
+    const offered = 2 * o.capacity - first;
+    let admitted = 0;
+    let refused = 0;
+    let failed = 0;
+    const startedAt = performance.now();
+    Array.from({ length: offered }, (_, i) =>
+      sleep((i * 1000) / o.arrivalsPerSecond).then(() =>
+        addConsumer(laterSink).then(
+          () => admitted++,
+          (err: { code?: string }) => {
+            if (err.code === 'UNAVAILABLE') refused++;
+            else failed++;
+          },
+        ),
+      ),
+    );
+    // Everyone offered, and a moment for the admitted to flow; then the counted window.
+    await sleep(Math.max(0, startedAt + (offered * 1000) / o.arrivalsPerSecond + SETTLE_MS - performance.now()));
+    const before = {
       sent: structuredClone(publisher.sent),
       at: performance.now(),
       cpu: await cpu(),
       sink: await firstSink.counts(),
-    });
-    const before = await snapshot();
-    const offered = 2 * o.capacity - first;
-    let admitted = 0;
-    let refused = 0;
-    let stopped = false;
-    const arrivals = (async () => {
-      for (let i = 0; i < offered && !stopped; i++) {
-        const due = before.at + (i * 1000) / o.arrivalsPerSecond;
-        await sleep(Math.max(0, due - performance.now()));
-        await addConsumer(laterSink).then(
-          () => admitted++,
-          (err: { code?: string }) => {
-            if (err.code !== 'UNAVAILABLE') throw err;
-            refused++;
-          },
-        );
-      }
-    })();
-    // A saturated worker answers slowly: arrivals still pending when the window ends are left
-    // to fail when the worker closes, rather than stretching the run by minutes.
-    arrivals.catch(() => undefined);
+    };
     await sleep(o.windowMs);
-    stopped = true;
     // Packets in flight at the window's edge reach the sink shortly after.
     const sentAtEnd = structuredClone(publisher.sent);
     const endAt = performance.now();
     const cpuAtEnd = await cpu();
     await sleep(250);
     const received = (await firstSink.counts()).packets - before.sink.packets;
+    // Arrivals a starved worker has not answered by now are counted as pending, and end when it closes.
+    const pending = offered - admitted - refused - failed;
     // The video layer every consumer is sent is the top one (no bandwidth limit on loopback).
     const expected =
       first * (sentAtEnd.audio - before.sent.audio + (sentAtEnd.video[2] ?? 0) - (before.sent.video[2] ?? 0));
@@ -134,6 +142,8 @@ async function run(admission: boolean, o: OverloadOptions): Promise<Run> {
       offered,
       admitted,
       refused,
+      failed,
+      pending,
       admittedLossPct: Number((Math.max(0, 1 - received / expected) * 100).toFixed(2)),
       workerCpu: Number(((cpuAtEnd - before.cpu) / (endAt - before.at)).toFixed(3)),
     };
@@ -155,7 +165,7 @@ export async function overload(o: OverloadOptions) {
   for (const r of runs) {
     process.stderr.write(
       `  admission ${r.admission ? 'on' : 'off'}: loss of the first ${r.first} ${r.admittedLossPct}%, ` +
-        `${r.admitted} of ${r.offered} more admitted, ${r.refused} refused, worker ${Math.round(r.workerCpu * 100)}%\n`,
+        `${r.admitted} of ${r.offered} more admitted, ${r.refused} refused, ${r.pending} pending, worker ${Math.round(r.workerCpu * 100)}%\n`,
     );
   }
   const [on, off] = runs as [Run, Run];
@@ -166,6 +176,7 @@ export async function overload(o: OverloadOptions) {
       offered: r.offered,
       admitted: r.admitted,
       refused: r.refused,
+      pending: r.pending,
       'loss of the first %': r.admittedLossPct,
       'worker CPU %': Math.round(r.workerCpu * 100),
     })),

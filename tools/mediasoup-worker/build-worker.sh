@@ -49,8 +49,8 @@ mkdir -p "$WORK"
 cp -a "$MS_DIR/worker" "$WORK/worker"
 cd "$WORK/worker"
 
-# Replace the downloading wraps by shim subprojects over Debian's libraries.
-rm -f subprojects/{openssl,libuv,libsrtp3,usrsctp,abseil-cpp,catch2,flatbuffers,liburing}.wrap
+# Every wrap downloads; the shim subprojects over Debian's libraries replace the ones built here.
+rm -f subprojects/*.wrap
 cp -a "$HERE/subprojects/." subprojects/
 
 # Required fix for any OpenSSL built with KTLS (Debian's is): mediasoup's BIO
@@ -62,10 +62,7 @@ sed -i 's/(operationType == BIO_CB_RETURN)/(operationType \& BIO_CB_RETURN)/' sr
 grep -q '(operationType & BIO_CB_RETURN)' src/RTC/DtlsTransport.cpp \
   || { echo "mediasoup-worker: DtlsTransport.cpp patch did not apply" >&2; exit 1; }
 
-meson setup build \
-  --buildtype release -Db_ndebug=true \
-  --wrap-mode=nodownload \
-  -Dms_disable_liburing=true
+meson setup build --buildtype release -Db_ndebug=true --wrap-mode=nodownload
 # The generated FBS/*.h headers must exist before any C++ file compiles.
 meson compile -C build flatbuffers-generator
 meson compile -C build -j "$(nproc)" mediasoup-worker

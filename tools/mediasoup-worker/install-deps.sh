@@ -3,8 +3,8 @@
 # Idempotent: does nothing (and needs no network) when everything is present.
 set -euo pipefail
 
-PKGS=(g++ pkg-config ninja-build libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev
-      libabsl-dev libflatbuffers-dev flatbuffers-compiler)
+PKGS=(g++ pkg-config ninja-build libssl-dev libuv1-dev libsrtp2-dev libabsl-dev
+      libflatbuffers-dev flatbuffers-compiler)
 
 meson_ok() {
   command -v meson >/dev/null 2>&1 || return 1

@@ -1,1 +1,0 @@
-/* empty: placeholder for link_whole of the unused libmediasoup-worker target */

@@ -5,6 +5,8 @@ import type { ConversionKind, LedgerSource, Priority, Rating } from './types.js'
 export type LedgerCommand =
   | {
       type: 'ledger.register';
+      /** Chosen by the caller when the item has a natural key (an action item of some minutes): registering it again changes nothing. */
+      id?: string | undefined;
       title: string;
       description: string;
       category: string;

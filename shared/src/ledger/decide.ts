@@ -66,7 +66,7 @@ function register(
       type: 'ledger.registered',
       data: {
         by: actor.id,
-        id: ctx.newId(),
+        id: c.id ?? ctx.newId(),
         title: text(c.title, 'title'),
         description: c.description.trim(),
         category: text(c.category, 'category'),

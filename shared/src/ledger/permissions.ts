@@ -11,7 +11,8 @@ const OFFICE: readonly Role[] = ['organiser', 'secretary'];
  */
 export const LEDGER_PERMISSIONS: Record<LedgerCommandType, readonly Role[]> = {
   'ledger.register': ['organiser', 'secretary', 'chair', 'member', 'system'],
-  'ledger.assign': OFFICE,
+  // The system assigns an action item of finalized minutes to the unit the minutes name.
+  'ledger.assign': [...OFFICE, 'system'],
   'ledger.start': ['unit'],
   'ledger.update': ['unit'],
   'ledger.answer': ['unit'],

@@ -3,6 +3,7 @@ import { RoomIdSchema } from '../auth.js';
 import type { SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
 import { INVITATION_TTL_HOURS } from '../limits.js';
+import { LEDGER_STATUSES } from '../ledger/types.js';
 import type { Role } from '../roles.js';
 import { SettingsPatchSchema } from './consultation.js';
 
@@ -106,3 +107,10 @@ export interface TopicSummary {
   status: SessionView['topic']['status'];
   session: { status: SessionView['session']['status']; scheduledAt: number | null; timeZone: string };
 }
+
+/** `GET /api/ledger` filters (query string): a topic, a status, a handling unit. */
+export const LedgerQuerySchema = z.strictObject({
+  topic: RoomIdSchema.optional(),
+  status: z.enum(LEDGER_STATUSES).optional(),
+  unit: Str(64).min(1).optional(),
+});

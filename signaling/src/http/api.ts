@@ -11,6 +11,7 @@ import {
   type Invitation,
   InvitationCreateSchema,
   InvalidRequest,
+  LedgerQuerySchema,
   type MinutesDocument,
   minutesDocument,
   NotFound,
@@ -32,6 +33,8 @@ import { minutesMarkdown } from '../export/markdown.js';
 import type { SessionService } from '../sessions/SessionService.js';
 import { describeZodError, toErrorBody } from '../errors.js';
 import { joinUrl } from '../invitations/joinUrl.js';
+import type { LedgerService } from '../ledger/LedgerService.js';
+import { ledgerRow } from '../ledger/rows.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
 
@@ -57,6 +60,7 @@ export interface ApiDeps {
   authFailuresPerMinute: number;
   /** PUBLIC_URL, the base of join links; when unset, the request's own origin is used. */
   publicUrl: string | undefined;
+  ledger: LedgerService;
   log: Logger;
 }
 
@@ -270,6 +274,25 @@ export function createApi(deps: ApiDeps): express.Router {
           ? { role: 'organiser' }
           : { role: actor.role, room, name: actor.name };
       res.json(who);
+    }),
+  );
+
+  // The outcome ledger: the committee office sees every item, a chair or secretary their topic's.
+  api.get(
+    '/ledger',
+    route(async (req, res) => {
+      const caller = await authorize(req, ['chair', 'secretary']);
+      const query = parse(LedgerQuerySchema, req.query);
+      if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
+        throw new Forbidden('this token is for another room');
+      }
+      const { id, name, role } = caller.actor;
+      const items = await deps.ledger.list(
+        { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit },
+        { id, name, role: role === 'chair' || role === 'secretary' ? role : 'organiser' },
+      );
+      const now = Date.now();
+      res.json({ items: items.map((item) => ledgerRow(item, now)) });
     }),
   );
 

@@ -97,7 +97,8 @@ export class LedgerService {
 
   async #execute(id: string, command: LedgerCommand, actor: LedgerActor): Promise<LedgerItem> {
     for (let attempt = 1; ; attempt++) {
-      const cached = this.#items.get(id) ?? (await this.#refresh(id), this.#items.get(id));
+      if (!this.#items.has(id)) await this.#refresh(id);
+      const cached = this.#items.get(id);
       if (!cached) throw new NotFound(`no ledger item ${id}`);
       const events = decideLedger(cached.item, command, actor, { now: this.#now(), newId: randomUUID });
       try {

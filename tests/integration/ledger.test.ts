@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signUnitToken } from '../../signaling/src/auth/tokens.js';
 import { errorCode, RestClient } from '../support/rest.js';
 import { ClientPool } from '../support/room.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -107,11 +108,69 @@ describe('the outcome ledger', () => {
 
     const otherRoom = await rest.get('/ledger?topic=ledger-a', tokenOf('ledger-b', 'chair'));
     expect([otherRoom.status, errorCode(otherRoom)]).toEqual([403, 'NOT_ALLOWED']);
-    const member = await rest.get('/ledger', tokenOf('ledger-b', 'member'));
-    expect([member.status, errorCode(member)]).toEqual([403, 'NOT_ALLOWED']);
+    // A member sees only what they raised: nothing here.
+    expect(await ledger(tokenOf('ledger-b', 'member'))).toEqual([]);
     for (const bad of ['?status=lost', '?topic=a%3Ab', '?unit=', '?sort=title']) {
       const res = await rest.get(`/ledger${bad}`, ORGANISER_KEY);
       expect([bad, res.status, errorCode(res)]).toEqual([bad, 400, 'INVALID_REQUEST']);
     }
+  });
+
+  it('runs the loop: a member submits, the office assigns, the unit answers, the member rates, the office closes', async () => {
+    const unitToken = (unit: string, sub: string) =>
+      signUnitToken(server.tokens, { sub, name: `${unit}经办人`, role: 'unit', unit }, 3600);
+    const jyj = unitToken('县教育局', 'unit-jyj');
+    const wjw = unitToken('县卫健委', 'unit-wjw');
+    const zhang = server.token({ sub: 'member-zhang', name: '张委员', role: 'member', room: 'ledger-a' });
+    const li = server.token({ sub: 'member-li', name: '李委员', role: 'member', room: 'ledger-a' });
+    const post = async (path: string, auth: string, body: unknown = {}) => {
+      const res = await rest.post(path, auth, body);
+      return { status: res.status, code: errorCode(res), row: res.json as Row };
+    };
+
+    const submitted = await post('/ledger', zhang, {
+      topicId: 'ledger-a',
+      title: '高山村学生上学路远',
+      category: '教育',
+      source: 'submission',
+    });
+    expect(submitted.status).toBe(201);
+    const item = `/ledger/${submitted.row.id}`;
+    // A unit token is no room token: it opens no topic.
+    expect((await rest.get('/topics', jyj)).status).toBe(401);
+    expect((await post(`${item}/start`, jyj)).code).toBe('NOT_FOUND'); // not its item yet
+    expect(
+      (await post(`${item}/assign`, ORGANISER_KEY, { leadUnit: '县教育局', dueDate: '2026-09-01' })).row.status,
+    ).toBe('assigned');
+    expect((await ledger(jyj)).map((r) => r.id)).toContain(submitted.row.id);
+    expect((await ledger(wjw)).map((r) => r.id)).not.toContain(submitted.row.id);
+    expect((await post(`${item}/answer`, wjw, { text: '不是我们' })).code).toBe('NOT_FOUND');
+
+    expect((await post(`${item}/start`, jyj)).row.status).toBe('in_progress');
+    expect((await post(`${item}/answer`, jyj, { text: '已协调开通校车。' })).row.status).toBe('answered');
+    expect((await post(`${item}/evaluate`, li, { rating: 'satisfied' })).code).toBe('NOT_FOUND'); // li did not raise it
+    expect((await post(`${item}/evaluate`, zhang, { rating: 'unsatisfied', comment: '只开通了单程' })).row.status).toBe(
+      'in_progress',
+    );
+    expect((await post(`${item}/answer`, jyj, { text: '往返均已开通。' })).row.status).toBe('answered');
+    expect((await post(`${item}/evaluate`, zhang, { rating: 'satisfied' })).row.status).toBe('evaluated');
+    expect((await post(`${item}/close`, zhang)).code).toBe('NOT_ALLOWED');
+    expect((await post(`${item}/close`, ORGANISER_KEY)).row.status).toBe('closed');
+    // Closed is final; bad bodies and actions are refused and change nothing.
+    expect((await post(`${item}/answer`, jyj, { text: '补充' })).code).toBe('CONFLICT');
+    expect((await post(`${item}/evaluate`, zhang, { rating: 'great' })).code).toBe('INVALID_REQUEST');
+    expect((await post(`${item}/delete`, ORGANISER_KEY)).code).toBe('NOT_FOUND');
+
+    const history = (await rest.get(item, ORGANISER_KEY)).json as {
+      status: string;
+      answers: unknown[];
+      evaluations: Array<{ rating: string; by: string }>;
+    };
+    expect(history.status).toBe('closed');
+    expect(history.answers).toHaveLength(2);
+    expect(history.evaluations.map((e) => [e.by, e.rating])).toEqual([
+      ['member-zhang', 'unsatisfied'],
+      ['member-zhang', 'satisfied'],
+    ]);
   });
 });

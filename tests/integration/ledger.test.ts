@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signUnitToken } from '../../signaling/src/auth/tokens.js';
+import { HandMadeClient } from '../support/handMadeClient.js';
 import { errorCode, RestClient } from '../support/rest.js';
 import { ClientPool } from '../support/room.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -136,8 +137,11 @@ describe('the outcome ledger', () => {
     });
     expect(submitted.status).toBe(201);
     const item = `/ledger/${submitted.row.id}`;
-    // A unit token is no room token: it opens no topic.
+    // A unit token is no room token: it opens no topic and joins no consultation.
     expect((await rest.get('/topics', jyj)).status).toBe(401);
+    await expect(HandMadeClient.connect(server.url, jyj, 'ledger-a')).rejects.toMatchObject({
+      data: { code: 'UNAUTHENTICATED' },
+    });
     expect((await post(`${item}/start`, jyj)).code).toBe('NOT_FOUND'); // not its item yet
     expect(
       (await post(`${item}/assign`, ORGANISER_KEY, { leadUnit: '县教育局', dueDate: '2026-09-01' })).row.status,

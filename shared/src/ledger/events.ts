@@ -1,5 +1,4 @@
-import type { Person } from '../domain/types.js';
-import type { ConversionKind, LedgerSource, Priority, Rating } from './types.js';
+import type { ConversionKind, LedgerItem, Rating } from './types.js';
 
 /** Every change names who made it (`by`): the item's events are its audit trail. */
 interface By {
@@ -10,17 +9,11 @@ interface By {
 export type LedgerEventBody =
   | {
       type: 'ledger.registered';
-      data: By & {
-        id: string;
-        title: string;
-        description: string;
-        category: string;
-        source: LedgerSource;
-        topicId: string;
-        dueDate: string | null;
-        priority: Priority;
-        raisedBy: Person[];
-      };
+      data: By &
+        Pick<
+          LedgerItem,
+          'id' | 'title' | 'description' | 'category' | 'source' | 'topicId' | 'dueDate' | 'priority' | 'raisedBy'
+        >;
     }
   | { type: 'ledger.assigned'; data: By & { leadUnit: string; coUnits: string[]; dueDate: string | null } }
   | { type: 'ledger.started'; data: By }

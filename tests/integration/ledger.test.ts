@@ -159,6 +159,9 @@ describe('the outcome ledger', () => {
     expect((await post(`${item}/answer`, jyj, { text: '往返均已开通。' })).row.status).toBe('answered');
     expect((await post(`${item}/evaluate`, zhang, { rating: 'satisfied' })).row.status).toBe('evaluated');
     expect((await post(`${item}/close`, zhang)).code).toBe('NOT_ALLOWED');
+    expect(
+      (await post(`${item}/convert`, ORGANISER_KEY, { kind: 'proposal', reference: '提案第 0137 号' })).status,
+    ).toBe(200);
     expect((await post(`${item}/close`, ORGANISER_KEY)).row.status).toBe('closed');
     // Closed is final; bad bodies and actions are refused and change nothing.
     expect((await post(`${item}/answer`, jyj, { text: '补充' })).code).toBe('CONFLICT');
@@ -172,6 +175,16 @@ describe('the outcome ledger', () => {
     };
     expect(history.status).toBe('closed');
     expect(history.answers).toHaveLength(2);
+    // The office's counters for the topic: the minutes' item (assigned, due 2026-06-30: overdue
+    // since) and this one (closed, converted into a proposal, last rated satisfied).
+    const counts = await rest.get('/ledger/counts?topic=ledger-a', ORGANISER_KEY);
+    expect(counts.json).toMatchObject({
+      items: 2,
+      overdue: 1,
+      byStatus: { assigned: 1, closed: 1, answered: 0 },
+      conversions: { proposal: 1, public_opinion: 0, solved_on_site: 0 },
+      ratings: { satisfied: 1, basically_satisfied: 0, unsatisfied: 0 },
+    });
     expect(history.evaluations.map((e) => [e.by, e.rating])).toEqual([
       ['member-zhang', 'unsatisfied'],
       ['member-zhang', 'satisfied'],

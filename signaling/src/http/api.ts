@@ -40,7 +40,7 @@ import type { SessionService } from '../sessions/SessionService.js';
 import { describeZodError, toErrorBody } from '../errors.js';
 import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
-import { ledgerRow } from '../ledger/rows.js';
+import { ledgerCounts, ledgerRow } from '../ledger/rows.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
 
@@ -315,21 +315,34 @@ export function createApi(deps: ApiDeps): express.Router {
     return item;
   };
 
+  /** The items `req` asks for (filters in the query string) that its caller may see. */
+  const ledgerItems = async (req: Request) => {
+    const caller = await ledgerCaller(req);
+    const query = parse(LedgerQuerySchema, req.query);
+    if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
+      throw new Forbidden('this token is for another room');
+    }
+    return deps.ledger.list(
+      { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit },
+      caller.actor,
+    );
+  };
+
   // The outcome ledger: the office sees every item, a unit its own, a room token its topic's.
   api.get(
     '/ledger',
     route(async (req, res) => {
-      const caller = await ledgerCaller(req);
-      const query = parse(LedgerQuerySchema, req.query);
-      if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
-        throw new Forbidden('this token is for another room');
-      }
-      const items = await deps.ledger.list(
-        { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit },
-        caller.actor,
-      );
+      const items = await ledgerItems(req);
       const now = Date.now();
       res.json({ items: items.map((item) => ledgerRow(item, now)) });
+    }),
+  );
+
+  // The office's counters: statuses, overdue, conversions (成果转化), the members' ratings.
+  api.get(
+    '/ledger/counts',
+    route(async (req, res) => {
+      res.json(ledgerCounts(await ledgerItems(req), Date.now()));
     }),
   );
 

@@ -1,4 +1,12 @@
-import { DEFAULT_TIME_ZONE, isOverdue, type LedgerItem, zonedParts } from '@yishi/shared';
+import {
+  CONVERSIONS,
+  DEFAULT_TIME_ZONE,
+  isOverdue,
+  LEDGER_STATUSES,
+  type LedgerItem,
+  RATINGS,
+  zonedParts,
+} from '@yishi/shared';
 
 /**
  * One item as `GET /api/ledger` lists it (and the exports will): its fields, the session it came
@@ -28,5 +36,29 @@ export function ledgerRow(item: LedgerItem, now: number) {
     conversion: item.conversion,
     createdAt: new Date(item.createdAt).toISOString(),
     updatedAt: new Date(item.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * The committee office's counters over `items`: how many in each status and overdue, what they
+ * were converted into (成果转化), and the members' latest rating of each answered item.
+ */
+export function ledgerCounts(items: LedgerItem[], now: number) {
+  const { year, month, day } = zonedParts(now, DEFAULT_TIME_ZONE);
+  const today = `${year}-${month}-${day}`;
+  const count = <K extends string>(keys: readonly K[], pick: (item: LedgerItem) => K | undefined) => {
+    const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+    for (const item of items) {
+      const key = pick(item);
+      if (key !== undefined) counts[key] += 1;
+    }
+    return counts;
+  };
+  return {
+    items: items.length,
+    overdue: items.filter((item) => isOverdue(item, today)).length,
+    byStatus: count(LEDGER_STATUSES, (item) => item.status),
+    conversions: count(CONVERSIONS, (item) => item.conversion?.kind),
+    ratings: count(RATINGS, (item) => item.evaluations.at(-1)?.rating),
   };
 }

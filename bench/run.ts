@@ -6,6 +6,7 @@ import { exportMinutes } from './scenarios/exportMinutes.js';
 import { failover } from './scenarios/failover.js';
 import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
+import { ledgerBench } from './scenarios/ledger.js';
 import { overload } from './scenarios/overload.js';
 import { SRTP_SUITES } from './lib/rigs.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
@@ -31,6 +32,8 @@ const SCENARIOS = {
       windowMs: 8000,
       suites: [...SRTP_SUITES],
     }),
+  ledger: (o: { runs: number; steps?: string }) =>
+    ledgerBench({ items: Number(o.steps ?? 20_000), topics: 500, runs: Math.max(o.runs, 20) }),
   // --clients: the consumers one worker carries (sfu-fanout's maxConsumersPerWorker).
   overload: (o: { clients?: string }) =>
     overload({ capacity: Number(o.clients ?? 400), maxWorkerLoad: 0.85, arrivalsPerSecond: 40, windowMs: 10_000 }),

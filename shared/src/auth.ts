@@ -19,6 +19,18 @@ export const TokenClaimsSchema = z.object({
 });
 export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
 
+/**
+ * A handling unit's token (承办单位): no room, so it opens no consultation; it reads and answers the
+ * unit's own ledger items over REST (docs/domain.md, "Outcome ledger").
+ */
+export const UnitTokenClaimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  name: label(64),
+  role: z.literal('unit'),
+  unit: label(64),
+});
+export type UnitTokenClaims = z.infer<typeof UnitTokenClaimsSchema>;
+
 /** What the client sends in the Socket.IO handshake (`io(url, { auth })`). */
 export const HandshakeAuthSchema = z.strictObject({
   token: z.string().min(1).max(4096),

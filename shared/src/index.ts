@@ -12,6 +12,7 @@ export * from './protocol/peers.js';
 export * from './protocol/requests.js';
 export * from './protocol/views.js';
 export * from './domain/index.js';
+export * from './ledger/index.js';
 export * from './Emitter.js';
 export * from './zonedTime.js';
 export * from './protocol/api.js';

@@ -9,6 +9,8 @@ import { createApi } from './http/api.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { feedLedger } from './ledger/fromMinutes.js';
+import { LedgerService } from './ledger/LedgerService.js';
 import { SessionService } from './sessions/SessionService.js';
 import { MemoryConnectLimiter, RedisConnectLimiter } from './socket/ConnectLimiter.js';
 import { socketChannels } from './socket/channels.js';
@@ -66,6 +68,8 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   const { store, bus } = await createRoomStore({ dataDir: config.dataDir, redis: config.redis });
   const sessions = new SessionService(store, log, { bus, cache: config.sessionCache });
   await sessions.recover({ closeAttendance: !config.redis });
+  const ledger = new LedgerService(store, log, { bus });
+  await feedLedger(sessions, ledger, log);
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;
 
@@ -104,6 +108,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
       organiserKey: config.organiserKey,
       authFailuresPerMinute: config.authFailuresPerMinute,
       publicUrl: config.publicUrl,
+      ledger,
       log,
     }),
     trustProxy: config.trustProxy,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportMinutes } from '../../bench/scenarios/exportMinutes.js';
 import { failover } from '../../bench/scenarios/failover.js';
+import { ledgerBench } from '../../bench/scenarios/ledger.js';
 import { overload } from '../../bench/scenarios/overload.js';
 import { sfuFanout } from '../../bench/scenarios/sfuFanout.js';
 import { signaling } from '../../bench/scenarios/signaling.js';
@@ -44,6 +45,19 @@ describe('benchmark harness (smoke)', () => {
       expect(r.admittedLossPct).toBeGreaterThanOrEqual(0);
     }
     expect(data.admittedLossPct).toBe(data.runs[0]?.admittedLossPct);
+  }, 60_000);
+
+  it('ledger times listings of the ledger by filter', async () => {
+    const { data } = await ledgerBench({ items: 40, topics: 4, runs: 2 });
+    expect(data.listings.map((l) => l.filter)).toEqual([
+      'a topic',
+      'a status',
+      'a unit',
+      'a unit and a status',
+      'everything',
+    ]);
+    expect(data.listings.at(-1)?.items).toBe(40);
+    for (const listing of data.listings) expect(listing.p95Ms).toBeGreaterThanOrEqual(0);
   }, 60_000);
 
   it('signaling measures joins, memory, grant and comment fan-out', async () => {

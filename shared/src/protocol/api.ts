@@ -3,6 +3,7 @@ import { RoomIdSchema } from '../auth.js';
 import type { SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
 import { INVITATION_TTL_HOURS } from '../limits.js';
+import { CONVERSIONS, LEDGER_STATUSES, PRIORITIES, RATINGS } from '../ledger/types.js';
 import type { Role } from '../roles.js';
 import { SettingsPatchSchema } from './consultation.js';
 
@@ -106,3 +107,41 @@ export interface TopicSummary {
   status: SessionView['topic']['status'];
   session: { status: SessionView['session']['status']; scheduledAt: number | null; timeZone: string };
 }
+
+/** `GET /api/ledger` filters (query string): a topic, a status, a handling unit. */
+export const LedgerQuerySchema = z.strictObject({
+  topic: RoomIdSchema.optional(),
+  status: z.enum(LEDGER_STATUSES).optional(),
+  unit: Str(64).min(1).optional(),
+});
+
+const UnitName = Str(64).min(1);
+const DueDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a due date is YYYY-MM-DD');
+
+/** `POST /api/ledger`: an item entered by hand — a site visit or research finding (the office), a member's submission. */
+export const LedgerRegisterSchema = z.strictObject({
+  topicId: RoomIdSchema,
+  title: Str(200).min(1),
+  description: Str(5000).default(''),
+  category: Str(32).min(1),
+  source: z.enum(['site_visit', 'research', 'submission']),
+  dueDate: DueDate.optional(),
+  priority: z.enum(PRIORITIES).default('normal'),
+});
+
+/** `POST /api/ledger/:id/<action>`: the body of each step of an item's workflow. */
+export const LedgerActionSchemas = {
+  assign: z.strictObject({
+    leadUnit: UnitName,
+    coUnits: z.array(UnitName).max(10).default([]),
+    dueDate: DueDate.optional(),
+  }),
+  start: z.strictObject({}),
+  update: z.strictObject({ text: Str(2000).min(1) }),
+  answer: z.strictObject({ text: Str(10_000).min(1) }),
+  return: z.strictObject({ reason: Str(500).min(1) }),
+  evaluate: z.strictObject({ rating: z.enum(RATINGS), comment: Str(1000).default('') }),
+  close: z.strictObject({}),
+  convert: z.strictObject({ kind: z.enum(CONVERSIONS), reference: Str(100).default('') }),
+} as const;
+export type LedgerAction = keyof typeof LedgerActionSchemas;

@@ -1,5 +1,11 @@
 import jwt from 'jsonwebtoken';
-import { type TokenClaims, TokenClaimsSchema, Unauthenticated } from '@yishi/shared';
+import {
+  type TokenClaims,
+  TokenClaimsSchema,
+  Unauthenticated,
+  type UnitTokenClaims,
+  UnitTokenClaimsSchema,
+} from '@yishi/shared';
 
 /** The one algorithm Yishi signs and accepts; pinned so `none` and key-confusion tokens are refused. */
 const ALGORITHM = 'HS256';
@@ -12,7 +18,16 @@ export interface TokenSettings {
 
 /** Signs a room token. `ttl` is a jsonwebtoken duration: seconds, or a string like "12h". */
 export function signToken(settings: TokenSettings, claims: TokenClaims, ttl: string | number): string {
-  return jwt.sign(TokenClaimsSchema.parse(claims), settings.secret, {
+  return sign(settings, TokenClaimsSchema.parse(claims), ttl);
+}
+
+/** Signs a handling unit's token (no room). */
+export function signUnitToken(settings: TokenSettings, claims: UnitTokenClaims, ttl: string | number): string {
+  return sign(settings, UnitTokenClaimsSchema.parse(claims), ttl);
+}
+
+function sign(settings: TokenSettings, claims: object, ttl: string | number): string {
+  return jwt.sign(claims, settings.secret, {
     algorithm: ALGORITHM,
     issuer: settings.issuer,
     audience: settings.audience,
@@ -34,6 +49,22 @@ export function tokenExpiresAt(token: string): Date {
  * Every failure is an Unauthenticated with a message a user can act on.
  */
 export function verifyToken(settings: TokenSettings, token: string): TokenClaims {
+  // The schema keeps Yishi's claims and drops the registered ones (iss, aud, exp, iat).
+  const claims = TokenClaimsSchema.safeParse(verified(settings, token));
+  if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
+  return claims.data;
+}
+
+/** A room token's claims, or a unit token's: for the ledger's routes, which both may use. */
+export function verifyAnyToken(settings: TokenSettings, token: string): TokenClaims | UnitTokenClaims {
+  const payload = verified(settings, token);
+  const claims =
+    payload.role === 'unit' ? UnitTokenClaimsSchema.safeParse(payload) : TokenClaimsSchema.safeParse(payload);
+  if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
+  return claims.data;
+}
+
+function verified(settings: TokenSettings, token: string): jwt.JwtPayload {
   let payload: string | jwt.JwtPayload;
   try {
     payload = jwt.verify(token, settings.secret, {
@@ -48,10 +79,7 @@ export function verifyToken(settings: TokenSettings, token: string): TokenClaims
   if (typeof payload === 'string' || typeof payload.exp !== 'number') {
     throw new Unauthenticated('token has no expiry');
   }
-  // The schema keeps Yishi's claims and drops the registered ones (iss, aud, exp, iat).
-  const claims = TokenClaimsSchema.safeParse(payload);
-  if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
-  return claims.data;
+  return payload;
 }
 
 function describe(err: unknown): string {

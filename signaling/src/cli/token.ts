@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { v4 as uuidv4 } from 'uuid';
-import { ROLES, TokenClaimsSchema } from '@yishi/shared';
+import { ROLES, TokenClaimsSchema, UnitTokenClaimsSchema } from '@yishi/shared';
 import { resolveJwtSecret } from '../auth/secret.js';
-import { signToken } from '../auth/tokens.js';
+import { signToken, signUnitToken } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 const USAGE = `usage: npm run --silent token -- --room <roomId> --role <${ROLES.join('|')}> --name <name>
        [--sector <sector>] [--sub <user id>] [--ttl <e.g. 12h, 7d, 3600>]
+   or: npm run --silent token -- --role unit --unit <unit name> --name <name> [--sub …] [--ttl …]
+       (a handling unit's token for the ledger: no room)
 Prints only the JWT, signed with JWT_SECRET (or the local secret in DATA_DIR/jwt-secret).`;
 
 function parseOptions(argv: string[]) {
@@ -17,6 +19,7 @@ function parseOptions(argv: string[]) {
       role: { type: 'string' },
       name: { type: 'string' },
       sector: { type: 'string' },
+      unit: { type: 'string' },
       sub: { type: 'string' },
       ttl: { type: 'string', default: '24h' },
       help: { type: 'boolean', short: 'h' },
@@ -38,13 +41,17 @@ function main(argv: string[]): number {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const claims = TokenClaimsSchema.safeParse({
-    sub: values.sub ?? uuidv4(),
-    name: values.name,
-    room: values.room,
-    role: values.role,
-    sector: values.sector,
-  });
+  const sub = values.sub ?? uuidv4();
+  const claims =
+    values.role === 'unit'
+      ? UnitTokenClaimsSchema.safeParse({ sub, name: values.name, role: 'unit', unit: values.unit })
+      : TokenClaimsSchema.safeParse({
+          sub,
+          name: values.name,
+          room: values.room,
+          role: values.role,
+          sector: values.sector,
+        });
   if (!claims.success) {
     const problems = claims.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n');
     process.stderr.write(`invalid token options:\n${problems}\n${USAGE}\n`);
@@ -58,7 +65,9 @@ function main(argv: string[]): number {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
     };
-    process.stdout.write(`${signToken(settings, claims.data, ttl)}\n`);
+    const token =
+      claims.data.role === 'unit' ? signUnitToken(settings, claims.data, ttl) : signToken(settings, claims.data, ttl);
+    process.stdout.write(`${token}\n`);
     return 0;
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);

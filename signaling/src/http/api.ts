@@ -11,6 +11,13 @@ import {
   type Invitation,
   InvitationCreateSchema,
   InvalidRequest,
+  type LedgerAction,
+  LedgerActionSchemas,
+  type LedgerActor,
+  type LedgerCommand,
+  LedgerQuerySchema,
+  LedgerRegisterSchema,
+  mayView,
   type MinutesDocument,
   minutesDocument,
   NotFound,
@@ -24,7 +31,7 @@ import {
   Unauthenticated,
   type WhoAmI,
 } from '@yishi/shared';
-import { signToken, type TokenSettings, tokenExpiresAt, verifyToken } from '../auth/tokens.js';
+import { signToken, type TokenSettings, tokenExpiresAt, verifyAnyToken, verifyToken } from '../auth/tokens.js';
 import { minutesDocx } from '../export/docx.js';
 import type { Locale } from '../export/format.js';
 import { minutesJson } from '../export/json.js';
@@ -32,6 +39,8 @@ import { minutesMarkdown } from '../export/markdown.js';
 import type { SessionService } from '../sessions/SessionService.js';
 import { describeZodError, toErrorBody } from '../errors.js';
 import { joinUrl } from '../invitations/joinUrl.js';
+import type { LedgerService } from '../ledger/LedgerService.js';
+import { ledgerCounts, ledgerRow } from '../ledger/rows.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
 
@@ -57,6 +66,7 @@ export interface ApiDeps {
   authFailuresPerMinute: number;
   /** PUBLIC_URL, the base of join links; when unset, the request's own origin is used. */
   publicUrl: string | undefined;
+  ledger: LedgerService;
   log: Logger;
 }
 
@@ -83,7 +93,10 @@ export function createApi(deps: ApiDeps): express.Router {
    * one that is not valid: the removal is final here too. Failed attempts are counted per client
    * address; past the limit the address is refused before its secret is looked at.
    */
-  const authenticate = async (req: Request): Promise<Caller> => {
+  const authenticate = (req: Request): Promise<Caller> => guarded(req, identify);
+
+  /** Runs `check` unless the client's address is past its failed attempts; counts a failure. */
+  const guarded = async <T>(req: Request, check: (req: Request) => Promise<T>): Promise<T> => {
     const address = req.ip ?? 'unknown';
     const wait = failures.retryAfter(address);
     if (wait > 0) {
@@ -91,7 +104,7 @@ export function createApi(deps: ApiDeps): express.Router {
       throw new RateLimited(`too many failed authentications from this address; try again in ${wait} s`);
     }
     try {
-      return await identify(req);
+      return await check(req);
     } catch (err) {
       if (err instanceof Unauthenticated) failures.failed(address);
       throw err;
@@ -99,9 +112,7 @@ export function createApi(deps: ApiDeps): express.Router {
   };
 
   const identify = async (req: Request): Promise<Caller> => {
-    const match = /^Bearer\s+(\S+)$/.exec(req.get('authorization') ?? '');
-    if (!match?.[1]) throw new Unauthenticated('send "Authorization: Bearer <token or organiser key>"');
-    const secret = match[1];
+    const secret = bearer(req);
     if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
       return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
     }
@@ -273,6 +284,115 @@ export function createApi(deps: ApiDeps): express.Router {
     }),
   );
 
+  /**
+   * Who acts on the ledger: the organiser key (the committee office), a unit's token (its items),
+   * or a room token of a chair, secretary or member (their topic's items; a member those they raised).
+   */
+  const ledgerCaller = (req: Request) =>
+    guarded(req, async (): Promise<{ actor: LedgerActor; room: string | null }> => {
+      const secret = bearer(req);
+      if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
+        return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
+      }
+      const claims = verifyAnyToken(deps.tokens, secret);
+      if (claims.role === 'unit')
+        return { actor: { id: claims.sub, name: claims.name, role: 'unit', unit: claims.unit }, room: null };
+      if ((await sessions.get(claims.room)).state.removed[claims.sub]) {
+        throw new Forbidden('you have been removed from this consultation');
+      }
+      if (claims.role !== 'chair' && claims.role !== 'secretary' && claims.role !== 'member') {
+        throw new Forbidden(`a ${claims.role} has no part in the ledger`);
+      }
+      return { actor: { id: claims.sub, name: claims.name, role: claims.role }, room: claims.room };
+    });
+
+  /** Item `id` as `caller` may act on it: a room token only within its topic. */
+  const ledgerItem = async (id: string, caller: { actor: LedgerActor; room: string | null }) => {
+    const item = await deps.ledger.get(id);
+    if (!item || (caller.room !== null && item.topicId !== caller.room) || !mayView(item, caller.actor)) {
+      throw new NotFound(`no ledger item ${id}`);
+    }
+    return item;
+  };
+
+  /** The items `req` asks for (filters in the query string) that its caller may see. */
+  const ledgerItems = async (req: Request) => {
+    const caller = await ledgerCaller(req);
+    const query = parse(LedgerQuerySchema, req.query);
+    if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
+      throw new Forbidden('this token is for another room');
+    }
+    return deps.ledger.list(
+      { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit },
+      caller.actor,
+    );
+  };
+
+  // The outcome ledger: the office sees every item, a unit its own, a room token its topic's.
+  api.get(
+    '/ledger',
+    route(async (req, res) => {
+      const items = await ledgerItems(req);
+      const now = Date.now();
+      res.json({ items: items.map((item) => ledgerRow(item, now)) });
+    }),
+  );
+
+  // The office's counters: statuses, overdue, conversions (成果转化), the members' ratings.
+  api.get(
+    '/ledger/counts',
+    route(async (req, res) => {
+      res.json(ledgerCounts(await ledgerItems(req), Date.now()));
+    }),
+  );
+
+  api.post(
+    '/ledger',
+    route(async (req, res) => {
+      const caller = await ledgerCaller(req);
+      const { source, topicId, ...fields } = parse(LedgerRegisterSchema, req.body);
+      if (caller.room !== null && topicId !== caller.room) throw new Forbidden('this token is for another room');
+      await existing(topicId);
+      const raisedBy =
+        caller.actor.role === 'member'
+          ? [{ id: caller.actor.id, name: caller.actor.name, role: 'member' as const }]
+          : [];
+      const item = await deps.ledger.register(
+        { type: 'ledger.register', ...fields, source: { kind: source }, topicId, raisedBy },
+        caller.actor,
+      );
+      res.status(201).json(ledgerRow(item, Date.now()));
+    }),
+  );
+
+  api.get(
+    '/ledger/:itemId',
+    route(async (req, res) => {
+      const caller = await ledgerCaller(req);
+      const item = await ledgerItem(param(req, 'itemId'), caller);
+      res.json({
+        ...ledgerRow(item, Date.now()),
+        updates: item.updates,
+        answers: item.answers,
+        evaluations: item.evaluations,
+      });
+    }),
+  );
+
+  api.post(
+    '/ledger/:itemId/:action',
+    route(async (req, res) => {
+      const action = param(req, 'action');
+      if (!Object.hasOwn(LedgerActionSchemas, action)) throw new NotFound(`no ledger action "${action}"`);
+      const caller = await ledgerCaller(req);
+      const id = param(req, 'itemId');
+      await ledgerItem(id, caller);
+      const body = parse(LedgerActionSchemas[action as LedgerAction], req.body ?? {});
+      const command = { type: `ledger.${action}`, ...body } as LedgerCommand;
+      res.json(ledgerRow(await deps.ledger.execute(id, command, caller.actor), Date.now()));
+    }),
+  );
+
   api.get(
     '/sessions/:id/minutes.:format',
     route(async (req, res) => {
@@ -308,6 +428,13 @@ export function createApi(deps: ApiDeps): express.Router {
     res.status(HTTP_STATUS[body.code]).json({ error: body });
   });
   return api;
+}
+
+/** The request's bearer secret (a token or the organiser key). */
+function bearer(req: Request): string {
+  const match = /^Bearer\s+(\S+)$/.exec(req.get('authorization') ?? '');
+  if (!match?.[1]) throw new Unauthenticated('send "Authorization: Bearer <token or organiser key>"');
+  return match[1];
 }
 
 /** A body express.json refused (not JSON, too large, not UTF-8): the client's fault, not a server error. */

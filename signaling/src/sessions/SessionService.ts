@@ -11,6 +11,7 @@ import {
   isPresent,
   type RoomState,
   replay,
+  ROOM_ID_PATTERN,
   turnDeadline,
 } from '@yishi/shared';
 import { Emitter } from '@yishi/shared';
@@ -160,9 +161,9 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     return loaded;
   }
 
-  /** Every session that has a topic, in creation order. */
+  /** Every session that has a topic, in creation order (the store's other streams, the ledger's, are not sessions). */
   async list(): Promise<Loaded[]> {
-    const ids = await this.#store.streams();
+    const ids = (await this.#store.streams()).filter((id) => ROOM_ID_PATTERN.test(id));
     const all = await Promise.all(ids.map((id) => this.get(id)));
     return all.filter((s) => s.state.topic !== null);
   }

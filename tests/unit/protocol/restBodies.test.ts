@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleSchema, TopicCreateSchema, TopicUpdateSchema } from '@yishi/shared';
+import { LedgerQuerySchema, ScheduleSchema, TopicCreateSchema, TopicUpdateSchema } from '@yishi/shared';
 import { bad, checkCases, str, T } from './cases.js';
 
 /** The organiser's REST bodies against good and hostile payloads. */
@@ -112,6 +112,20 @@ describe('organiser API bodies', () => {
         bad('epoch ms', 'scheduledAt', { scheduledAt: T }),
         bad('no offset', 'scheduledAt', { scheduledAt: '2025-03-05T09:00:00' }),
         bad('unknown field', '', { scheduledAt: '2025-03-05T09:00:00+08:00', open: true }),
+      ],
+    });
+  });
+
+  describe('LedgerQuerySchema (GET /api/ledger)', () => {
+    checkCases(LedgerQuerySchema, {
+      good: [{}, { topic: 'topic-2025-07', status: 'answered', unit: '县教育局' }],
+      bad: [
+        bad('unknown status', 'status', { status: 'lost' }),
+        bad('topic that is no room id', 'topic', { topic: 'a:b' }),
+        bad('empty unit', 'unit', { unit: '' }),
+        bad('unit longer than 64', 'unit', { unit: '局'.repeat(65) }),
+        bad('unknown filter', '', { sort: 'title' }),
+        bad('two statuses', 'status', { status: ['answered', 'closed'] }),
       ],
     });
   });

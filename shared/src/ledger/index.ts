@@ -1,0 +1,6 @@
+export * from './commands.js';
+export { decideLedger } from './decide.js';
+export * from './events.js';
+export * from './evolve.js';
+export * from './permissions.js';
+export * from './types.js';

@@ -1,0 +1,64 @@
+import {
+  CONVERSIONS,
+  DEFAULT_TIME_ZONE,
+  isOverdue,
+  LEDGER_STATUSES,
+  type LedgerItem,
+  RATINGS,
+  zonedParts,
+} from '@yishi/shared';
+
+/**
+ * One item as `GET /api/ledger` lists it (and the exports will): its fields, the session it came
+ * from, whether it is overdue today (in the committee's zone), times as ISO 8601.
+ */
+export function ledgerRow(item: LedgerItem, now: number) {
+  const { year, month, day } = zonedParts(now, DEFAULT_TIME_ZONE);
+  return {
+    id: item.id,
+    title: item.title,
+    description: item.description,
+    category: item.category,
+    status: item.status,
+    overdue: isOverdue(item, `${year}-${month}-${day}`),
+    leadUnit: item.leadUnit,
+    coUnits: item.coUnits,
+    dueDate: item.dueDate,
+    priority: item.priority,
+    topicId: item.topicId,
+    // A topic's id is its session's (docs/domain.md, "Topic and session").
+    sessionId: item.source.kind === 'action' || item.source.kind === 'consensus' ? item.source.sessionId : item.topicId,
+    source: item.source,
+    raisedBy: item.raisedBy,
+    returnedReason: item.returnedReason,
+    answers: item.answers.length,
+    evaluations: item.evaluations.map(({ rating, answer }) => ({ rating, answer })),
+    conversion: item.conversion,
+    createdAt: new Date(item.createdAt).toISOString(),
+    updatedAt: new Date(item.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * The committee office's counters over `items`: how many in each status and overdue, what they
+ * were converted into (成果转化), and the members' latest rating of each answered item.
+ */
+export function ledgerCounts(items: LedgerItem[], now: number) {
+  const { year, month, day } = zonedParts(now, DEFAULT_TIME_ZONE);
+  const today = `${year}-${month}-${day}`;
+  const count = <K extends string>(keys: readonly K[], pick: (item: LedgerItem) => K | undefined) => {
+    const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+    for (const item of items) {
+      const key = pick(item);
+      if (key !== undefined) counts[key] += 1;
+    }
+    return counts;
+  };
+  return {
+    items: items.length,
+    overdue: items.filter((item) => isOverdue(item, today)).length,
+    byStatus: count(LEDGER_STATUSES, (item) => item.status),
+    conversions: count(CONVERSIONS, (item) => item.conversion?.kind),
+    ratings: count(RATINGS, (item) => item.evaluations.at(-1)?.rating),
+  };
+}

@@ -1,4 +1,5 @@
 import type { ActionStatus, EntryKind, MinutesStatus, Stance } from './domain/types.js';
+import type { ConversionKind, LedgerSource, LedgerStatus, Priority, Rating } from './ledger/types.js';
 import type { Role } from './roles.js';
 
 /** The languages of the client and of the exported minutes; zh-CN is the default. */
@@ -12,6 +13,11 @@ export interface ValueNames {
   stance: Record<Stance, string>;
   minutesStatus: Record<MinutesStatus, string>;
   actionStatus: Record<ActionStatus, string>;
+  ledgerStatus: Record<LedgerStatus, string>;
+  ledgerSource: Record<LedgerSource['kind'], string>;
+  priority: Record<Priority, string>;
+  rating: Record<Rating, string>;
+  conversion: Record<ConversionKind, string>;
 }
 
 /**
@@ -25,6 +31,25 @@ export const VALUE_NAMES: Record<Locale, ValueNames> = {
     stance: { support: '赞成', neutral: '中立', oppose: '反对' },
     minutesStatus: { draft: '草稿', under_review: '审核中', finalized: '已定稿' },
     actionStatus: { open: '待办', in_progress: '办理中', done: '已办结', dropped: '已撤销' },
+    ledgerStatus: {
+      registered: '已登记',
+      assigned: '已交办',
+      in_progress: '办理中',
+      answered: '已答复',
+      evaluated: '已评价',
+      closed: '已办结',
+      returned: '已退回',
+    },
+    ledgerSource: {
+      action: '纪要承办事项',
+      consensus: '协商意见',
+      site_visit: '实地视察',
+      research: '调研成果',
+      submission: '委员提交',
+    },
+    priority: { normal: '一般', high: '重要', urgent: '紧急' },
+    rating: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },
+    conversion: { proposal: '提案', public_opinion: '社情民意信息', solved_on_site: '现场解决' },
   },
   en: {
     role: { chair: 'Chair', secretary: 'Secretary', member: 'Member', guest: 'Guest', observer: 'Observer' },
@@ -32,5 +57,24 @@ export const VALUE_NAMES: Record<Locale, ValueNames> = {
     stance: { support: 'For', neutral: 'Neutral', oppose: 'Against' },
     minutesStatus: { draft: 'Draft', under_review: 'Under review', finalized: 'Finalized' },
     actionStatus: { open: 'Open', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' },
+    ledgerStatus: {
+      registered: 'Registered',
+      assigned: 'Assigned',
+      in_progress: 'In progress',
+      answered: 'Answered',
+      evaluated: 'Evaluated',
+      closed: 'Closed',
+      returned: 'Returned',
+    },
+    ledgerSource: {
+      action: 'Action item of minutes',
+      consensus: 'Consensus point',
+      site_visit: 'Site visit',
+      research: 'Research finding',
+      submission: "Member's submission",
+    },
+    priority: { normal: 'Normal', high: 'High', urgent: 'Urgent' },
+    rating: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', unsatisfied: 'Unsatisfied' },
+    conversion: { proposal: 'Proposal', public_opinion: 'Public-opinion report', solved_on_site: 'Solved on site' },
   },
 };

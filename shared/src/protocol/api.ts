@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoomIdSchema } from '../auth.js';
 import type { SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
+import { LOCALES } from '../labels.js';
 import { INVITATION_TTL_HOURS } from '../limits.js';
 import { CONVERSIONS, LEDGER_STATUSES, PRIORITIES, RATINGS } from '../ledger/types.js';
 import type { Role } from '../roles.js';
@@ -108,12 +109,44 @@ export interface TopicSummary {
   session: { status: SessionView['session']['status']; scheduledAt: number | null; timeZone: string };
 }
 
-/** `GET /api/ledger` filters (query string): a topic, a status, a handling unit. */
-export const LedgerQuerySchema = z.strictObject({
+const LedgerFilters = {
   topic: RoomIdSchema.optional(),
   status: z.enum(LEDGER_STATUSES).optional(),
   unit: Str(64).min(1).optional(),
-});
+};
+
+/** The ledger's filters (query string of `GET /api/ledger/counts`): a topic, a status, a handling unit. */
+export const LedgerFilterQuerySchema = z.strictObject(LedgerFilters);
+
+/** The most items one page of `GET /api/ledger` holds. */
+export const LEDGER_PAGE_MAX = 500;
+const LIMIT_MESSAGE = `a limit is a whole number from 1 to ${LEDGER_PAGE_MAX}`;
+
+/**
+ * `GET /api/ledger`: the filters and, for a page, `limit` (1–500 items) and `cursor` (the
+ * `nextCursor` of the page before; opaque). Without `limit`, every matching item at once.
+ */
+export const LedgerQuerySchema = z
+  .strictObject({
+    ...LedgerFilters,
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, LIMIT_MESSAGE)
+      .transform(Number)
+      .pipe(z.number().min(1, LIMIT_MESSAGE).max(LEDGER_PAGE_MAX, LIMIT_MESSAGE))
+      .optional(),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,300}$/, 'not a cursor this API gave')
+      .optional(),
+  })
+  .refine((q) => q.cursor === undefined || q.limit !== undefined, {
+    path: ['cursor'],
+    message: 'a cursor goes with the limit of its pages',
+  });
+
+/** `GET /api/ledger.xlsx|.docx`: the list's filters, and the language of the names in it (zh-CN by default). */
+export const LedgerExportQuerySchema = LedgerFilterQuerySchema.extend({ lang: z.enum(LOCALES).optional() });
 
 const UnitName = Str(64).min(1);
 const DueDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a due date is YYYY-MM-DD');

@@ -20,11 +20,19 @@ import { type MinutesView, minutesView } from './view.js';
 
 // Sizes in half-points, after the sizes Chinese official documents use: 二号 title, 三号 subtitle,
 // 四号 headings, 小四 body, 五号 details, 小五 footer.
-const SIZE = { title: 44, subtitle: 32, heading: 28, body: 24, detail: 21, footer: 18 };
+export const SIZE = { title: 44, subtitle: 32, heading: 28, body: 24, detail: 21, footer: 18 };
 
 // A4 in twips, with the usual Chinese Word margins (2.54 cm top/bottom, 2.8 cm left/right).
 const PAGE = { width: 11906, height: 16838, marginY: 1440, marginX: 1588 };
 const CONTENT_WIDTH = PAGE.width - 2 * PAGE.marginX;
+
+/** A section's page properties: A4 with those margins. */
+export const A4 = {
+  page: {
+    size: { width: PAGE.width, height: PAGE.height },
+    margin: { top: PAGE.marginY, bottom: PAGE.marginY, left: PAGE.marginX, right: PAGE.marginX },
+  },
+};
 
 /**
  * Fonts per script: the eastAsia slot is what Word uses for Chinese characters, and the hint makes
@@ -50,11 +58,11 @@ interface RunStyle {
  */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-function xmlText(text: string): string {
+export function xmlText(text: string): string {
   return text.replace(NOT_XML_CHAR, '');
 }
 
-function run(text: string, style: RunStyle = {}): TextRun {
+export function run(text: string, style: RunStyle = {}): TextRun {
   return new TextRun({
     text: xmlText(text),
     font: { ...(style.heading ? FONT.heading : FONT.body), hint: 'eastAsia' },
@@ -74,7 +82,7 @@ interface ParaStyle extends RunStyle {
   keepNext?: boolean;
 }
 
-function para(content: string | TextRun[], style: ParaStyle = {}): Paragraph {
+export function para(content: string | TextRun[], style: ParaStyle = {}): Paragraph {
   return new Paragraph({
     children: typeof content === 'string' ? [run(content, style)] : content,
     ...(style.align ? { alignment: style.align } : {}),
@@ -85,7 +93,7 @@ function para(content: string | TextRun[], style: ParaStyle = {}): Paragraph {
 }
 
 /** A section heading: a real Word heading (navigation pane, outline), styled 黑体 四号. */
-function heading(text: string): Paragraph {
+export function heading(text: string): Paragraph {
   return new Paragraph({
     heading: HeadingLevel.HEADING_2,
     children: [run(text, { heading: true, bold: true, size: SIZE.heading, color: '000000' })],
@@ -94,7 +102,7 @@ function heading(text: string): Paragraph {
   });
 }
 
-interface CellSpec {
+export interface CellSpec {
   text: string;
   rowSpan?: number;
   bold?: boolean;
@@ -118,7 +126,7 @@ const LINE = { style: BorderStyle.SINGLE, size: 4, color: '808080' };
  * cell above spans down into it (rowSpan; docx adds the merged cell itself): the missing cells
  * are the leftmost, so a short row's cells take the widths of the last columns.
  */
-function table(widths: number[], header: string[] | null, rows: CellSpec[][]): Table {
+export function table(widths: number[], header: string[] | null, rows: CellSpec[][]): Table {
   const total = widths.reduce((a, b) => a + b, 0);
   const twips = widths.map((w) => Math.floor((w / total) * CONTENT_WIDTH));
   const toRow = (cells: CellSpec[], isHeader: boolean) => {
@@ -146,7 +154,7 @@ function table(widths: number[], header: string[] | null, rows: CellSpec[][]): T
 }
 
 /** What a section of the document is made of. */
-type Block = Paragraph | Table;
+export type Block = Paragraph | Table;
 
 /** A section: its heading, then its content, or "none" when it has nothing to show. */
 function section(v: MinutesView, title: string, content: Block[]): Block[] {
@@ -317,13 +325,13 @@ function invitationsBlock(v: MinutesView): Block[] {
   );
 }
 
-/** Version, status and hash on every page, so a printed page still says which version it is. */
-function footer(v: MinutesView): Footer {
-  const [before, between, after] = v.labels.page;
+/** `text` and the page number on every page (`page`: the words before, between and after the numbers). */
+export function footer(text: string, page: readonly [string, string, string]): Footer {
+  const [before, between, after] = page;
   const small = { font: { ...FONT.body, hint: 'eastAsia' }, size: SIZE.footer, color: '595959' } as const;
   return new Footer({
     children: [
-      para(v.footer, { size: SIZE.footer, color: '595959', align: AlignmentType.CENTER, after: 0 }),
+      para(text, { size: SIZE.footer, color: '595959', align: AlignmentType.CENTER, after: 0 }),
       new Paragraph({
         alignment: AlignmentType.CENTER,
         children: [
@@ -352,13 +360,9 @@ export async function minutesDocx(
     description: v.footer,
     sections: [
       {
-        properties: {
-          page: {
-            size: { width: PAGE.width, height: PAGE.height },
-            margin: { top: PAGE.marginY, bottom: PAGE.marginY, left: PAGE.marginX, right: PAGE.marginX },
-          },
-        },
-        footers: { default: footer(v) },
+        properties: A4,
+        // Version, status and hash on every page, so a printed page still says which version it is.
+        footers: { default: footer(v.footer, v.labels.page) },
         children: [
           ...titleBlock(v),
           ...infoBlock(v),

@@ -15,6 +15,8 @@ import {
   LedgerActionSchemas,
   type LedgerActor,
   type LedgerCommand,
+  LedgerExportQuerySchema,
+  LedgerFilterQuerySchema,
   LedgerQuerySchema,
   LedgerRegisterSchema,
   mayView,
@@ -40,7 +42,12 @@ import type { SessionService } from '../sessions/SessionService.js';
 import { describeZodError, toErrorBody } from '../errors.js';
 import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
+import { decodeCursor, encodeCursor } from '../ledger/cursor.js';
+import type { LedgerFilter } from '../ledger/LedgerService.js';
 import { ledgerCounts, ledgerRow } from '../ledger/rows.js';
+import { ledgerDocx } from '../export/ledgerDocx.js';
+import { ledgerFileName } from '../export/ledgerView.js';
+import { ledgerXlsx } from '../export/ledgerXlsx.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
 
@@ -315,26 +322,39 @@ export function createApi(deps: ApiDeps): express.Router {
     return item;
   };
 
-  /** The items `req` asks for (filters in the query string) that its caller may see. */
-  const ledgerItems = async (req: Request) => {
+  /** The caller, its query (`schema`: filters and more) and the filter it may list with: a room token's own topic. */
+  const ledgerQuery = async <Q extends z.output<typeof LedgerFilterQuerySchema>>(
+    req: Request,
+    schema: z.ZodType<Q, unknown>,
+  ) => {
     const caller = await ledgerCaller(req);
-    const query = parse(LedgerQuerySchema, req.query);
+    const query = parse(schema, req.query);
     if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
       throw new Forbidden('this token is for another room');
     }
-    return deps.ledger.list(
-      { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit },
-      caller.actor,
-    );
+    const filter: LedgerFilter = { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit };
+    return { caller, query, filter };
   };
 
   // The outcome ledger: the office sees every item, a unit its own, a room token its topic's.
+  // With `limit`, one page in listing order (registered first, then by id) and the next page's cursor.
   api.get(
     '/ledger',
     route(async (req, res) => {
-      const items = await ledgerItems(req);
+      const { caller, query, filter } = await ledgerQuery(req, LedgerQuerySchema);
       const now = Date.now();
-      res.json({ items: items.map((item) => ledgerRow(item, now)) });
+      if (query.limit === undefined) {
+        const items = await deps.ledger.list(filter, caller.actor);
+        res.json({ items: items.map((item) => ledgerRow(item, now)) });
+        return;
+      }
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const { items, more } = await deps.ledger.page(filter, caller.actor, { after, limit: query.limit });
+      const last = items.at(-1);
+      res.json({
+        items: items.map((item) => ledgerRow(item, now)),
+        nextCursor: more && last ? encodeCursor(last) : null,
+      });
     }),
   );
 
@@ -342,9 +362,34 @@ export function createApi(deps: ApiDeps): express.Router {
   api.get(
     '/ledger/counts',
     route(async (req, res) => {
-      res.json(ledgerCounts(await ledgerItems(req), Date.now()));
+      const { caller, filter } = await ledgerQuery(req, LedgerFilterQuerySchema);
+      res.json(ledgerCounts(await deps.ledger.list(filter, caller.actor), Date.now()));
     }),
   );
+
+  /**
+   * The export of the items a list with the same query would show, for those who keep the
+   * ledger: the office, a unit (its own), a chair or secretary (its topic) — not a member.
+   */
+  const ledgerExport = (extension: 'xlsx' | 'docx', type: string, render: typeof ledgerXlsx) =>
+    api.get(
+      `/ledger.${extension}`,
+      route(async (req, res) => {
+        const { caller, query, filter } = await ledgerQuery(req, LedgerExportQuerySchema);
+        if (caller.actor.role === 'member') throw new Forbidden('a member may not export the ledger');
+        // A unit's export is its own items: say so in its title and file name.
+        const scope = caller.actor.role === 'unit' ? { ...filter, unit: filter.unit ?? caller.actor.unit } : filter;
+        const now = Date.now();
+        const items = await deps.ledger.list(filter, caller.actor);
+        res
+          .type(type)
+          .attachment(ledgerFileName(scope, now, extension))
+          .send(await render(items, scope, now, query.lang));
+      }),
+    );
+  // Registered before /ledger/:itemId, though that could not take them: `ledger.xlsx` is no segment under /ledger.
+  ledgerExport('xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ledgerXlsx);
+  ledgerExport('docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ledgerDocx);
 
   api.post(
     '/ledger',

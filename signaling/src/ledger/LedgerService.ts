@@ -29,10 +29,34 @@ export interface LedgerFilter {
   unit?: string | undefined;
 }
 
+/**
+ * Where an item stands in the listing order: registration time, then id. An item's `createdAt`
+ * never changes, so neither does its place.
+ */
+export interface LedgerPosition {
+  createdAt: number;
+  id: string;
+}
+
+/** One page of a listing: at most the asked number of items, and whether more follow. */
+export interface LedgerPage {
+  items: LedgerItem[];
+  more: boolean;
+}
+
 interface Cached {
   item: LedgerItem;
   version: number;
 }
+
+const byPosition = (a: LedgerPosition, b: LedgerPosition): number =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const matches = (item: LedgerItem, filter: LedgerFilter, viewer: LedgerActor): boolean =>
+  (filter.topicId === undefined || item.topicId === filter.topicId) &&
+  (filter.status === undefined || item.status === filter.status) &&
+  (filter.unit === undefined || item.leadUnit === filter.unit || item.coUnits.includes(filter.unit)) &&
+  mayView(item, viewer);
 
 /**
  * Runs ledger commands (decide, append with the expected version, apply) and keeps every item in
@@ -44,6 +68,8 @@ export class LedgerService {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #items = new Map<string, Cached>();
+  /** Item ids in listing order; null while they are to be sorted (after loading them all). */
+  #order: string[] | null = [];
   readonly #queues = new Map<string, Promise<unknown>>();
   #loaded: Promise<void> | undefined;
 
@@ -117,25 +143,70 @@ export class LedgerService {
     return this.#items.get(id)?.item ?? (await this.#refresh(id));
   }
 
-  /** The items `viewer` may see that match `filter`, oldest first. */
+  /** The items `viewer` may see that match `filter`, in listing order (oldest first, then by id). */
   async list(filter: LedgerFilter, viewer: LedgerActor): Promise<LedgerItem[]> {
     await this.#loadAll();
-    return [...this.#items.values()]
-      .map((c) => c.item)
-      .filter(
-        (item) =>
-          (filter.topicId === undefined || item.topicId === filter.topicId) &&
-          (filter.status === undefined || item.status === filter.status) &&
-          (filter.unit === undefined || item.leadUnit === filter.unit || item.coUnits.includes(filter.unit)) &&
-          mayView(item, viewer),
-      )
-      .sort((a, b) => a.createdAt - b.createdAt);
+    return [...this.#matching(filter, viewer, undefined)];
+  }
+
+  /**
+   * Up to `limit` of those items after position `after` (from the start without it). The walk
+   * starts at `after` and stops at the limit: a page costs its own items, not the whole ledger.
+   */
+  async page(
+    filter: LedgerFilter,
+    viewer: LedgerActor,
+    { after, limit }: { after?: LedgerPosition | undefined; limit: number },
+  ): Promise<LedgerPage> {
+    await this.#loadAll();
+    const items: LedgerItem[] = [];
+    for (const item of this.#matching(filter, viewer, after)) {
+      if (items.length === limit) return { items, more: true };
+      items.push(item);
+    }
+    return { items, more: false };
+  }
+
+  *#matching(filter: LedgerFilter, viewer: LedgerActor, after: LedgerPosition | undefined): Generator<LedgerItem> {
+    const order = this.#sorted();
+    for (let i = after ? this.#firstAfter(order, after) : 0; i < order.length; i++) {
+      const item = this.#cachedItem(order[i] as string);
+      if (matches(item, filter, viewer)) yield item;
+    }
+  }
+
+  #sorted(): string[] {
+    this.#order ??= [...this.#items.keys()].sort((a, b) => byPosition(this.#cachedItem(a), this.#cachedItem(b)));
+    return this.#order;
+  }
+
+  /** The index in `order` of the first item past `after` (binary search). */
+  #firstAfter(order: string[], after: LedgerPosition): number {
+    let [low, high] = [0, order.length];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (byPosition(this.#cachedItem(order[mid] as string), after) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** An item known to be cached (one of `#order`'s). */
+  #cachedItem(id: string): LedgerItem {
+    return (this.#items.get(id) as Cached).item;
+  }
+
+  /** Keeps item `id`; a new one takes its place in the listing order. */
+  #keep(id: string, entry: Cached): void {
+    const added = !this.#items.has(id);
+    this.#items.set(id, entry);
+    if (added && this.#order) this.#order.splice(this.#firstAfter(this.#order, entry.item), 0, id);
   }
 
   #apply(id: string, cached: Cached | undefined, events: LedgerEvent[], version: number): LedgerItem {
     let item = cached?.item ?? null;
     for (const event of events) item = evolveLedger(item, event);
-    this.#items.set(id, { item: item as LedgerItem, version });
+    this.#keep(id, { item: item as LedgerItem, version });
     return item as LedgerItem;
   }
 
@@ -143,12 +214,14 @@ export class LedgerService {
   async #refresh(id: string): Promise<LedgerItem | null> {
     const stored = await this.#store.load(streamOf(id));
     const item = replayLedger(stored as unknown as LedgerEvent[]);
-    if (item) this.#items.set(id, { item, version: stored.at(-1)?.version ?? 0 });
+    if (item) this.#keep(id, { item, version: stored.at(-1)?.version ?? 0 });
     return item;
   }
 
   #loadAll(): Promise<void> {
     this.#loaded ??= (async () => {
+      // Sorted once when read, rather than each item put in place as it comes.
+      this.#order = null;
       const ids = (await this.#store.streams()).filter(isLedgerStream).map((s) => s.slice(PREFIX.length));
       for (const id of ids) if (!this.#items.has(id)) await this.#refresh(id);
     })();

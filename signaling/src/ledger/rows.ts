@@ -8,26 +8,35 @@ import {
   zonedParts,
 } from '@yishi/shared';
 
+/** Today's date (YYYY-MM-DD) in the committee's zone: what due dates are compared with. */
+export function ledgerToday(now: number): string {
+  const { year, month, day } = zonedParts(now, DEFAULT_TIME_ZONE);
+  return `${year}-${month}-${day}`;
+}
+
+/** The session an item came from; a topic's id is its session's (docs/domain.md, "Topic and session"). */
+export function sessionOf(item: LedgerItem): string {
+  return item.source.kind === 'action' || item.source.kind === 'consensus' ? item.source.sessionId : item.topicId;
+}
+
 /**
- * One item as `GET /api/ledger` lists it (and the exports will): its fields, the session it came
+ * One item as `GET /api/ledger` lists it: its fields, the session it came
  * from, whether it is overdue today (in the committee's zone), times as ISO 8601.
  */
 export function ledgerRow(item: LedgerItem, now: number) {
-  const { year, month, day } = zonedParts(now, DEFAULT_TIME_ZONE);
   return {
     id: item.id,
     title: item.title,
     description: item.description,
     category: item.category,
     status: item.status,
-    overdue: isOverdue(item, `${year}-${month}-${day}`),
+    overdue: isOverdue(item, ledgerToday(now)),
     leadUnit: item.leadUnit,
     coUnits: item.coUnits,
     dueDate: item.dueDate,
     priority: item.priority,
     topicId: item.topicId,
-    // A topic's id is its session's (docs/domain.md, "Topic and session").
-    sessionId: item.source.kind === 'action' || item.source.kind === 'consensus' ? item.source.sessionId : item.topicId,
+    sessionId: sessionOf(item),
     source: item.source,
     raisedBy: item.raisedBy,
     returnedReason: item.returnedReason,
@@ -44,8 +53,7 @@ export function ledgerRow(item: LedgerItem, now: number) {
  * were converted into (成果转化), and the members' latest rating of each answered item.
  */
 export function ledgerCounts(items: LedgerItem[], now: number) {
-  const { year, month, day } = zonedParts(now, DEFAULT_TIME_ZONE);
-  const today = `${year}-${month}-${day}`;
+  const today = ledgerToday(now);
   const count = <K extends string>(keys: readonly K[], pick: (item: LedgerItem) => K | undefined) => {
     const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
     for (const item of items) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerQuerySchema, ScheduleSchema, TopicCreateSchema, TopicUpdateSchema } from '@yishi/shared';
+import {
+  LedgerExportQuerySchema,
+  LedgerFilterQuerySchema,
+  LedgerQuerySchema,
+  ScheduleSchema,
+  TopicCreateSchema,
+  TopicUpdateSchema,
+} from '@yishi/shared';
 import { bad, checkCases, str, T } from './cases.js';
 
 /** The organiser's REST bodies against good and hostile payloads. */
@@ -126,6 +133,41 @@ describe('organiser API bodies', () => {
         bad('unit longer than 64', 'unit', { unit: '局'.repeat(65) }),
         bad('unknown filter', '', { sort: 'title' }),
         bad('two statuses', 'status', { status: ['answered', 'closed'] }),
+        bad('limit 0', 'limit', { limit: '0' }),
+        bad('limit past 500', 'limit', { limit: '501' }),
+        bad('limit that is no whole number', 'limit', { limit: '1.5' }),
+        bad('negative limit', 'limit', { limit: '-1' }),
+        bad('limit in words', 'limit', { limit: 'ten' }),
+        bad('two limits', 'limit', { limit: ['10', '20'] }),
+        bad('cursor of other characters', 'cursor', { limit: '10', cursor: 'a/b+c=' }),
+        bad('empty cursor', 'cursor', { limit: '10', cursor: '' }),
+        bad('cursor without its limit', 'cursor', { cursor: 'WzEsImEiXQ' }),
+      ],
+    });
+
+    it('reads a page: limit as a number, the cursor as it came', () => {
+      expect(LedgerQuerySchema.parse({ limit: '500', cursor: 'WzEsImEiXQ', unit: '县教育局' })).toEqual({
+        limit: 500,
+        cursor: 'WzEsImEiXQ',
+        unit: '县教育局',
+      });
+    });
+  });
+
+  describe('LedgerFilterQuerySchema (GET /api/ledger/counts)', () => {
+    checkCases(LedgerFilterQuerySchema, {
+      good: [{}, { topic: 'topic-2025-07', status: 'closed', unit: '县教育局' }],
+      bad: [bad('a page', '', { limit: '10' }), bad('a language', '', { lang: 'en' })],
+    });
+  });
+
+  describe('LedgerExportQuerySchema (GET /api/ledger.xlsx|.docx)', () => {
+    checkCases(LedgerExportQuerySchema, {
+      good: [{}, { topic: 'topic-2025-07', status: 'answered', unit: '县教育局', lang: 'en' }, { lang: 'zh-CN' }],
+      bad: [
+        bad('unknown language', 'lang', { lang: 'fr' }),
+        bad('a page', '', { limit: '10' }),
+        bad('unknown status', 'status', { status: 'lost' }),
       ],
     });
   });

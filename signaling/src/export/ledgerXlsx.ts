@@ -1,0 +1,124 @@
+import ExcelJS from 'exceljs';
+import { CONVERSIONS, LEDGER_STATUSES, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
+import type { LedgerFilter } from '../ledger/LedgerService.js';
+import { ledgerCounts } from '../ledger/rows.js';
+import { xmlText } from './docx.js';
+import {
+  describeFilter,
+  LEDGER_COLUMNS,
+  LEDGER_LABELS,
+  type LedgerColumn,
+  type LedgerLabels,
+  ledgerFacts,
+  wallClock,
+} from './ledgerView.js';
+
+/** Column widths in characters (a Chinese character takes two). */
+const WIDTH: Record<LedgerColumn, number> = {
+  id: 24,
+  title: 40,
+  category: 10,
+  priority: 8,
+  status: 10,
+  leadUnit: 20,
+  coUnits: 24,
+  dueDate: 12,
+  overdue: 10,
+  topic: 16,
+  session: 16,
+  source: 22,
+  raisedBy: 16,
+  rating: 14,
+  conversion: 14,
+  reference: 18,
+  updatedAt: 18,
+};
+
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
+
+/** A date as Excel keeps it: the wall-clock day (and time) as if UTC, which is how exceljs writes a Date. */
+const excelDate = (ymd: string, hm = '00:00') => new Date(`${ymd}T${hm}:00Z`);
+
+/**
+ * The ledger as a workbook (.xlsx): sheet 台账 has one row per item — headers in Chinese above
+ * English, frozen, with an autofilter — and sheet 统计 the counters of `GET /api/ledger/counts`.
+ * Values (statuses, sources, ratings) are named in `locale`; dates are real dates, in the
+ * committee's zone.
+ */
+export async function ledgerXlsx(
+  items: LedgerItem[],
+  filter: LedgerFilter,
+  now: number,
+  locale: Locale = 'zh-CN',
+): Promise<Buffer> {
+  const l = LEDGER_LABELS[locale];
+  const book = new ExcelJS.Workbook();
+  book.creator = 'Yishi';
+  book.created = new Date(now);
+  book.title = `${l.ledger} ${describeFilter(filter, l)}`;
+  itemsSheet(book, items, now, l);
+  countersSheet(book, items, filter, now, l);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+function itemsSheet(book: ExcelJS.Workbook, items: LedgerItem[], now: number, l: LedgerLabels): void {
+  const sheet = book.addWorksheet('台账 Ledger', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const [zh, en] = [LEDGER_LABELS['zh-CN'].columns, LEDGER_LABELS.en.columns];
+  sheet.columns = LEDGER_COLUMNS.map((key) => ({ key, header: `${zh[key]}\n${en[key]}`, width: WIDTH[key] }));
+  for (const item of items) {
+    const facts = ledgerFacts(item, now, l);
+    const [day, time] = wallClock(facts.updatedAt).split(' ') as [string, string];
+    sheet.addRow({
+      ...Object.fromEntries(
+        // An empty text is an empty cell, which Excel's filter lists as (Blanks).
+        Object.entries(facts).map(([key, value]) => [key, typeof value === 'string' ? xmlText(value) || null : value]),
+      ),
+      dueDate: facts.dueDate === null ? null : excelDate(facts.dueDate),
+      overdue: facts.overdue ? l.yes : l.no,
+      updatedAt: excelDate(day, time),
+    });
+  }
+  sheet.getColumn('dueDate').numFmt = 'yyyy-mm-dd';
+  sheet.getColumn('updatedAt').numFmt = 'yyyy-mm-dd hh:mm';
+  sheet.getColumn('title').alignment = { wrapText: true, vertical: 'top' };
+  styleHeader(sheet.getRow(1));
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
+}
+
+/** The counters as rows of group, measure, count — the same figures as `GET /api/ledger/counts`. */
+function countersSheet(
+  book: ExcelJS.Workbook,
+  items: LedgerItem[],
+  filter: LedgerFilter,
+  now: number,
+  l: LedgerLabels,
+): void {
+  const counts = ledgerCounts(items, now);
+  const sheet = book.addWorksheet('统计 Counts', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const [zh, en] = [LEDGER_LABELS['zh-CN'], LEDGER_LABELS.en];
+  sheet.columns = [
+    { key: 'group', header: `${zh.group}\n${en.group}`, width: 16 },
+    { key: 'measure', header: `${zh.measure}\n${en.measure}`, width: 24 },
+    { key: 'count', header: `${zh.count}\n${en.count}`, width: 10 },
+  ];
+  sheet.addRows([
+    [l.total, l.itemCount, counts.items],
+    [l.total, l.overdue, counts.overdue],
+    ...LEDGER_STATUSES.map((s) => [l.status, l.ledgerStatus[s], counts.byStatus[s]]),
+    ...CONVERSIONS.map((c) => [l.conversions, l.conversion[c], counts.conversions[c]]),
+    ...RATINGS.map((r) => [l.ratings, l.rating[r], counts.ratings[r]]),
+  ]);
+  styleHeader(sheet.getRow(1));
+  sheet.addRow([]);
+  sheet.addRow([l.filter, xmlText(describeFilter(filter, l))]);
+  sheet.addRow([l.exportedAt, wallClock(now)]);
+}
+
+function styleHeader(row: ExcelJS.Row): void {
+  row.height = 32;
+  row.font = { bold: true };
+  row.alignment = { wrapText: true, vertical: 'middle' };
+  row.eachCell((cell) => {
+    cell.fill = HEADER_FILL;
+  });
+}

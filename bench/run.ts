@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
+import { consultationRoom } from './scenarios/consultationRoom.js';
 import { exportMinutes } from './scenarios/exportMinutes.js';
 import { failover } from './scenarios/failover.js';
 import { grant } from './scenarios/grant.js';
@@ -16,9 +17,9 @@ import { weakLink } from './scenarios/weakLink.js';
 import { workerKill } from './scenarios/workerKill.js';
 
 /**
- * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--nodes 2] [--clients N] [--minutes M]`: runs one benchmark
- * scenario, prints a table (and a summary, if it has one) and writes JSON (with the machine) to bench/results/.
- * Never part of the test suite.
+ * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--clients N] [--minutes M]`:
+ * runs one benchmark scenario, prints a table (and a summary, if it has one) and writes JSON (with the machine)
+ * to bench/results/. Never part of the test suite.
  */
 const SCENARIOS = {
   join: (o: { runs: number; nodes?: string }) => join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1 }),
@@ -31,6 +32,13 @@ const SCENARIOS = {
       warmupMs: 3000,
       windowMs: 8000,
       suites: [...SRTP_SUITES],
+    }),
+  // --members: room sizes to step through, the consultation and the all-video grid at each.
+  'consultation-room': (o: { members?: string }) =>
+    consultationRoom({
+      members: (o.members ?? '10,20,30,40,60,80,100,150,200,250,300,400').split(',').map(Number),
+      warmupMs: 3000,
+      windowMs: 8000,
     }),
   ledger: (o: { runs: number; steps?: string }) =>
     ledgerBench({ items: Number(o.steps ?? 20_000), topics: 500, runs: Math.max(o.runs, 20) }),
@@ -62,6 +70,7 @@ const { positionals, values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     steps: { type: 'string' },
+    members: { type: 'string' },
     nodes: { type: 'string' },
     clients: { type: 'string' },
     minutes: { type: 'string' },
@@ -71,8 +80,8 @@ const { positionals, values } = parseArgs({
 const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
   process.stderr.write(
-    `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--nodes 2] ` +
-      '[--clients N] [--minutes M] [--session-idle S]\n',
+    `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--members a,b,…] ` +
+      '[--nodes 2] [--clients N] [--minutes M] [--session-idle S]\n',
   );
   process.exit(2);
 }
@@ -81,6 +90,7 @@ const startedAt = new Date().toISOString();
 const result = await SCENARIOS[name]({
   runs,
   ...(values.steps ? { steps: values.steps } : {}),
+  ...(values.members ? { members: values.members } : {}),
   ...(values.nodes ? { nodes: values.nodes } : {}),
   ...(values.clients ? { clients: values.clients } : {}),
   ...(values.minutes ? { minutes: values.minutes } : {}),

@@ -16,22 +16,34 @@ export const PRODUCER_PARAMETERS = {
   },
 };
 
+/** A plain transport's address. */
+export interface Target {
+  ip: string;
+  port: number;
+}
+
 /**
- * Sends the synthetic audio and three-layer video to a plain transport's address, paced by
- * timers, and counts what it sent per stream (the SFU forwards each consumer the audio and one
- * video layer, so these counts give the expected delivery).
+ * Sends the synthetic audio and three-layer video to a plain transport's address (or the same
+ * packets to several: one stream per member of a synthetic room, built once), paced by timers,
+ * and counts what it sent per stream (the SFU forwards each consumer the audio and one video
+ * layer, so these counts give the expected delivery).
  */
 export class Publisher {
   readonly sent = { audio: 0, video: [0, 0, 0] };
   readonly #socket = dgram.createSocket('udp4');
   readonly #timers: NodeJS.Timeout[] = [];
 
-  start(audio: { ip: string; port: number }, video: { ip: string; port: number }): void {
+  start(audioTo: Target | readonly Target[], videoTo: Target | readonly Target[]): void {
+    const audio = [audioTo].flat();
+    const video = [videoTo].flat();
+    const send = (packet: Buffer, to: readonly Target[]) => {
+      for (const t of to) this.#socket.send(packet, t.port, t.ip);
+    };
     const audioStream: RtpStream = { ssrc: SSRC.audio, payloadType: AUDIO.payloadType, seq: 1, timestamp: 1 };
     this.#timers.push(
       setInterval(() => {
         audioStream.timestamp += (AUDIO.clockRate * AUDIO.ptimeMs) / 1000;
-        this.#socket.send(rtpPacket(audioStream, false, Buffer.alloc(AUDIO.bytes, 0x5a)), audio.port, audio.ip);
+        send(rtpPacket(audioStream, false, Buffer.alloc(AUDIO.bytes, 0x5a)), audio);
         this.sent.audio++;
       }, AUDIO.ptimeMs),
     );
@@ -50,7 +62,7 @@ export class Publisher {
           const bytes = Math.round(((VIDEO.layerKbps[layer] as number) * 1000) / 8 / VIDEO.fps) * (keyframe ? 3 : 1);
           const chunks = vp8Frame(bytes, frame & 0x7fff, keyframe);
           chunks.forEach((payload, i) => {
-            this.#socket.send(rtpPacket(stream, i === chunks.length - 1, payload), video.port, video.ip);
+            send(rtpPacket(stream, i === chunks.length - 1, payload), video);
           });
           (this.sent.video[layer] as number) += chunks.length;
         });
@@ -60,14 +72,10 @@ export class Publisher {
     // One sender report per second per stream (RTCP is multiplexed on the RTP port).
     this.#timers.push(
       setInterval(() => {
-        this.#socket.send(
-          senderReport(audioStream, this.sent.audio, this.sent.audio * AUDIO.bytes),
-          audio.port,
-          audio.ip,
-        );
+        send(senderReport(audioStream, this.sent.audio, this.sent.audio * AUDIO.bytes), audio);
         layers.forEach((stream, layer) => {
           const packets = this.sent.video[layer] as number;
-          this.#socket.send(senderReport(stream, packets, packets * VIDEO.maxPayload), video.port, video.ip);
+          send(senderReport(stream, packets, packets * VIDEO.maxPayload), video);
         });
       }, 1000),
     );

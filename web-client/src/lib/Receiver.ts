@@ -14,6 +14,7 @@ import {
   type StatsCounters,
   type StatsEntry,
 } from './ReceivePolicy.js';
+import { traceJoin } from './joinTrace.js';
 import { RequestError, type Signaling } from './signaling.js';
 import type { Store } from './store.js';
 import { createTransport, restartIce } from './transports.js';
@@ -224,12 +225,14 @@ export class Receiver {
         transportId: transport.id,
         producerId: info.producerId,
       });
+      traceJoin(`consumer-created-${options.kind}`);
       const consumer = await transport.consume({
         id: options.id,
         producerId: options.producerId,
         kind: options.kind,
         rtpParameters: options.rtpParameters as types.RtpParameters,
       });
+      traceJoin(`consumed-${options.kind}`);
       if (generation !== this.#generation) return consumer.close();
       const entry: ConsumerEntry = {
         consumer,
@@ -298,9 +301,11 @@ export class Receiver {
       const consumerId = entry.consumer.id;
       if (want.spatialLayer !== undefined && want.spatialLayer !== had?.spatialLayer) {
         await this.#signaling.request('consumer:setPreferredLayers', { consumerId, spatialLayer: want.spatialLayer });
+        traceJoin(`layers-set-${entry.consumer.kind}`);
       }
       if (want.paused !== (had?.paused ?? true)) {
         await this.#signaling.request(want.paused ? 'consumer:pause' : 'consumer:resume', { consumerId });
+        traceJoin(`consumer-${want.paused ? 'paused' : 'resumed'}-${entry.consumer.kind}`);
         if (want.paused) entry.consumer.pause();
         else entry.consumer.resume();
       }

@@ -9,6 +9,7 @@ import {
 } from '@yishi/shared';
 import { Consultation } from './Consultation.js';
 import { initialMediaState, type LocalMedia, type MediaState, withJoin } from './mediaState.js';
+import { traceJoin } from './joinTrace.js';
 import { Publisher } from './Publisher.js';
 import { computeLayout, type Layout, type ReceiveMode } from './ReceivePolicy.js';
 import { type InboundRow, Receiver } from './Receiver.js';
@@ -85,6 +86,7 @@ export class RoomSession {
     options: JoinOptions = {},
   ): Promise<RoomSession> {
     const signaling = await Signaling.connect(roomId, token);
+    traceJoin('connected');
     const device = new Device();
     const instanceId = crypto.randomUUID();
     // What the server sends along with the join waits until the session listens.
@@ -291,9 +293,13 @@ export class RoomSession {
 /** Joins the room (loading the Device with the router's capabilities the first time). */
 async function enter(signaling: Signaling, device: Device, instanceId: string): Promise<JoinResult> {
   const { rtpCapabilities } = await signaling.request('media:routerCapabilities', {});
+  traceJoin('router-capabilities');
   if (!device.loaded) await device.load({ routerRtpCapabilities: rtpCapabilities as types.RtpCapabilities });
-  return signaling.request('room:join', {
+  traceJoin('device-loaded');
+  const joined = await signaling.request('room:join', {
     rtpCapabilities: device.recvRtpCapabilities as RtpCapabilities,
     instanceId,
   });
+  traceJoin('joined');
+  return joined;
 }

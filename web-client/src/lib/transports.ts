@@ -1,5 +1,6 @@
 import type { Device, types } from 'mediasoup-client';
 import type { MediaSource } from '@yishi/shared';
+import { traceJoin } from './joinTrace.js';
 import type { Signaling } from './signaling.js';
 
 /** A send or receive transport made by the server, its DTLS and produce steps answered over `signaling`. */
@@ -9,9 +10,13 @@ export async function createTransport(
   direction: 'send' | 'recv',
 ): Promise<types.Transport> {
   const options = (await signaling.request('transport:create', { direction })) as types.TransportOptions;
+  traceJoin(`${direction}-transport-created`);
   const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
   transport.on('connect', ({ dtlsParameters }, done, fail) => {
-    signaling.request('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+    signaling.request('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => {
+      traceJoin(`${direction}-transport-connected`);
+      done();
+    }, fail);
   });
   transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
     signaling
@@ -21,7 +26,10 @@ export async function createTransport(
         source: appData.source as MediaSource,
         rtpParameters: rtpParameters as never,
       })
-      .then(({ producerId }) => done({ id: producerId }), fail);
+      .then(({ producerId }) => {
+        traceJoin(`produced-${appData.source}`);
+        done({ id: producerId });
+      }, fail);
   });
   transport.on('connectionstatechange', (state) => {
     // A short network change: new ICE credentials over the (re)connected signaling.

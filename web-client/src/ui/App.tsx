@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
 import { acquireMedia } from '../lib/devices.js';
+import { traceJoin } from '../lib/joinTrace.js';
 import type { LocalMedia } from '../lib/mediaState.js';
 import { type JoinOptions, RoomSession } from '../lib/RoomSession.js';
 import { readJoinLink } from '../lib/joinLink.js';
@@ -61,6 +62,7 @@ function JoinApp() {
   useEffect(() => {
     if (!autojoining || !claims) return;
     void acquireMedia({ video: true }).then(async ({ stream }) => {
+      traceJoin('media');
       const [mic] = stream.getAudioTracks();
       const [camera] = stream.getVideoTracks();
       const ok = await join({ ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) });

@@ -17,12 +17,14 @@ import { weakLink } from './scenarios/weakLink.js';
 import { workerKill } from './scenarios/workerKill.js';
 
 /**
- * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--clients N] [--minutes M]`:
+ * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--no-bare] [--clients N] [--minutes M]`:
  * runs one benchmark scenario, prints a table (and a summary, if it has one) and writes JSON (with the machine)
  * to bench/results/. Never part of the test suite.
  */
 const SCENARIOS = {
-  join: (o: { runs: number; nodes?: string }) => join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1 }),
+  // With a bare mediasoup app's rounds in between, unless --no-bare.
+  join: (o: { runs: number; nodes?: string; bare: boolean }) =>
+    join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1, bare: o.bare }),
   grant: (o: { runs: number }) => grant(o),
   export: (o: { runs: number }) => exportMinutes(o),
   failover: (o: { runs: number }) => failover(o),
@@ -67,11 +69,13 @@ const SCENARIOS = {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
+  allowNegative: true,
   options: {
     runs: { type: 'string', default: '5' },
     steps: { type: 'string' },
     members: { type: 'string' },
     nodes: { type: 'string' },
+    bare: { type: 'boolean', default: true },
     clients: { type: 'string' },
     minutes: { type: 'string' },
     'session-idle': { type: 'string' },
@@ -81,7 +85,7 @@ const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
   process.stderr.write(
     `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--members a,b,…] ` +
-      '[--nodes 2] [--clients N] [--minutes M] [--session-idle S]\n',
+      '[--nodes 2] [--no-bare] [--clients N] [--minutes M] [--session-idle S]\n',
   );
   process.exit(2);
 }
@@ -89,6 +93,7 @@ const runs = Number(values.runs);
 const startedAt = new Date().toISOString();
 const result = await SCENARIOS[name]({
   runs,
+  bare: values.bare,
   ...(values.steps ? { steps: values.steps } : {}),
   ...(values.members ? { members: values.members } : {}),
   ...(values.nodes ? { nodes: values.nodes } : {}),

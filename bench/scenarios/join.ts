@@ -1,7 +1,9 @@
+import type { Browser } from 'playwright-core';
 import { joinUrl } from '@yishi/signaling';
 import { launchChromium } from '../../tests/support/browser.js';
 import { RedisServer } from '../../tests/support/redis.js';
 import { startTestServer } from '../../tests/support/server.js';
+import { type BareApp, startBareApp } from '../bare/server.js';
 import { quantile } from '../stats.js';
 
 /**
@@ -10,47 +12,198 @@ import { quantile } from '../stats.js';
  * `yishi:first-remote-frame` performance mark, relative to navigation start). With `nodes: 2`
  * (two servers sharing a real Redis) the publisher is on the first node and the pages join the
  * second, whose first remote frame is piped from the first.
+ *
+ * With `bare`, a minimal mediasoup app (bench/bare) runs alongside with its own publisher page,
+ * and its rounds alternate with Yishi's (Yishi, bare, Yishi, bare… each a fresh browser context)
+ * in the same browser: `ratioToBare` is Yishi's time over the bare app's. Every round also
+ * collects the page's join steps (`<app>:join:<phase>` marks): `phases` gives their medians.
  */
-export async function join(options: { runs: number; nodes: 1 | 2 }) {
+export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean }) {
   const redis = options.nodes === 2 ? await RedisServer.start() : undefined;
   const env: Record<string, string> = { MEDIASOUP_WORKERS: '1', ...(redis ? { REDIS_URL: redis.url } : {}) };
   const server = await startTestServer({ env, rooms: ['bench'] });
   const joinAt = redis ? await startTestServer({ env, rooms: [] }) : server;
+  const bareApp = options.bare ? await startBareApp() : undefined;
   const browser = await launchChromium();
   try {
-    const hostContext = await browser.newContext();
-    const host = await hostContext.newPage();
+    const host = await (await browser.newContext()).newPage();
     await host.goto(
       `${joinUrl(server.url, 'bench', server.token({ sub: 'host', name: '主持人', role: 'chair', room: 'bench' }))}&autojoin=1`,
     );
     await host.waitForSelector('[data-testid="room"][data-phase="joined"]');
+    if (bareApp) await openBarePublisher(browser, bareApp);
 
-    const samples: number[] = [];
+    const rounds: Record<App, Round[]> = { yishi: [], bare: [] };
     for (let i = 0; i < options.runs; i++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
       const url = joinUrl(joinAt.url, 'bench', joinAt.token({ sub: `guest-${i}`, name: `委员${i}`, room: 'bench' }));
-      await page.goto(`${url}&autojoin=1`);
-      const handle = await page.waitForFunction(
-        () => performance.getEntriesByName('yishi:first-remote-frame')[0]?.startTime,
-        undefined,
-        { timeout: 30_000, polling: 50 },
-      );
-      samples.push(Math.round((await handle.jsonValue()) as number));
-      await context.close();
+      rounds.yishi.push(await measureRound(browser, 'yishi', `${url}&autojoin=1`));
+      if (bareApp) rounds.bare.push(await measureRound(browser, 'bare', `${bareApp.url}/`));
     }
-    return {
-      table: [
-        { figure: 'join → first remote frame p50 (ms)', value: quantile(samples, 0.5) },
-        { figure: 'join → first remote frame p95 (ms)', value: quantile(samples, 0.95) },
-        { figure: 'runs', value: samples.length },
-      ],
-      data: { nodes: options.nodes, samplesMs: samples, p50Ms: quantile(samples, 0.5), p95Ms: quantile(samples, 0.95) },
-    };
+    return report(options.nodes, rounds.yishi, bareApp ? rounds.bare : undefined);
   } finally {
     await browser.close();
+    await bareApp?.close();
     if (joinAt !== server) await joinAt.close();
     await server.close();
     await redis?.stop();
   }
+}
+
+type App = 'yishi' | 'bare';
+
+/** One page's join: first remote frame and every join step, in ms since navigation start. */
+interface Round {
+  ms: number;
+  phases: Record<string, number>;
+}
+
+/**
+ * The join steps both apps mark (`<app>:join:<phase>`), in the order a page usually reaches them,
+ * and the first remote frame (`<app>:first-remote-frame`).
+ */
+const JOIN_PHASES: Record<string, string> = {
+  script: "the page's script runs (bundle loaded and evaluated)",
+  media: 'camera and microphone acquired (getUserMedia)',
+  connected: 'Socket.IO connected (Yishi: its handshake checks the token)',
+  'router-capabilities': "the router's RTP capabilities answered",
+  'device-loaded': 'mediasoup-client Device loaded',
+  joined: 'room:join answered (bare: join, the producers to consume)',
+  'send-transport-created': 'send transport created on the server (transport:create answered)',
+  'recv-transport-created': 'receive transport created on the server (transport:create answered)',
+  'send-transport-connected': "send transport's DTLS parameters answered (on the first produce)",
+  'produced-mic': 'microphone producer answered',
+  'produced-camera': 'camera producer answered',
+  'consumer-created-audio': 'consumer of the remote microphone answered',
+  'consumer-created-video': 'consumer of the remote camera answered',
+  'consumed-audio': 'remote microphone consumed in the page',
+  'consumed-video': 'remote camera consumed in the page',
+  'recv-transport-connected': "receive transport's DTLS parameters answered (on the first consume)",
+  'layers-set-video':
+    "remote camera's preferred layer answered (the bare app keeps mediasoup's default, the top layer)",
+  'consumer-resumed-audio': 'remote microphone resumed on the server (answered)',
+  'consumer-resumed-video': 'remote camera resumed on the server (answered)',
+  'first-remote-frame': 'first remote video frame shown (requestVideoFrameCallback)',
+};
+
+/** The bare app's publisher page: in the room, sending camera and microphone, for the whole run. */
+async function openBarePublisher(browser: Browser, app: BareApp): Promise<void> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${app.url}/`);
+  const joined = await page.waitForFunction(
+    () => document.documentElement.dataset.phase === 'joined' || document.documentElement.dataset.error,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const state = await joined.jsonValue();
+  if (state !== true) throw new Error(`bare publisher page failed: ${state}`);
+}
+
+/** Opens `url` in a fresh browser context and waits for its first remote frame. */
+async function measureRound(browser: Browser, app: App, url: string): Promise<Round> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    const frame = `${app}:first-remote-frame`;
+    const handle = await page
+      .waitForFunction((name) => performance.getEntriesByName(name)[0]?.startTime, frame, {
+        timeout: 30_000,
+        polling: 50,
+      })
+      .catch(async (err: unknown) => {
+        const error = await page.evaluate(() => document.documentElement.dataset.error).catch(() => undefined);
+        throw error ? new Error(`${app} page failed: ${error}`) : err;
+      });
+    const ms = Math.round((await handle.jsonValue()) as number);
+    const phases = await page.evaluate((prefix) => {
+      const first: Record<string, number> = {};
+      for (const mark of performance.getEntriesByType('mark')) {
+        const phase = mark.name.slice(prefix.length);
+        if (mark.name.startsWith(prefix) && !(phase in first)) first[phase] = Math.round(mark.startTime);
+      }
+      return first;
+    }, `${app}:join:`);
+    return { ms, phases: { ...phases, 'first-remote-frame': ms } };
+  } finally {
+    await context.close();
+  }
+}
+
+/** p50 and p95 of the rounds' first frames, and each phase's median over the rounds that reached it. */
+function figures(rounds: Round[]) {
+  const samplesMs = rounds.map((r) => r.ms);
+  const byPhase = new Map<string, number[]>();
+  for (const round of rounds) {
+    for (const [phase, ms] of Object.entries(round.phases)) byPhase.set(phase, [...(byPhase.get(phase) ?? []), ms]);
+  }
+  return {
+    data: {
+      samplesMs,
+      p50Ms: quantile(samplesMs, 0.5),
+      p95Ms: quantile(samplesMs, 0.95),
+      /** Each round's join steps (ms since navigation start). */
+      phasesMs: rounds.map((r) => r.phases),
+    },
+    phases: new Map([...byPhase].map(([phase, ms]) => [phase, quantile(ms, 0.5)])),
+  };
+}
+
+function report(nodes: 1 | 2, yishiRounds: Round[], bareRounds: Round[] | undefined) {
+  const { data: yishi, phases: yishiPhases } = figures(yishiRounds);
+  const { data: bare, phases: barePhases } = bareRounds ? figures(bareRounds) : { data: null, phases: undefined };
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+  const ratioToBare = bare ? { p50: ratio(yishi.p50Ms, bare.p50Ms), p95: ratio(yishi.p95Ms, bare.p95Ms) } : null;
+  // Known phases in their usual order, then any other a page marked; both apps' in one list.
+  const names = [...new Set([...Object.keys(JOIN_PHASES), ...yishiPhases.keys(), ...(barePhases?.keys() ?? [])])];
+  const reached = (phases: Map<string, number>) =>
+    Object.fromEntries(names.filter((n) => phases.has(n)).map((n) => [n, phases.get(n) as number]));
+  return {
+    table: [
+      { figure: 'Yishi: join → first remote frame p50 (ms)', value: yishi.p50Ms },
+      { figure: 'Yishi: join → first remote frame p95 (ms)', value: yishi.p95Ms },
+      ...(bare && ratioToBare
+        ? [
+            { figure: 'bare mediasoup: join → first remote frame p50 (ms)', value: bare.p50Ms },
+            { figure: 'bare mediasoup: join → first remote frame p95 (ms)', value: bare.p95Ms },
+            { figure: 'Yishi / bare p50', value: ratioToBare.p50 },
+            { figure: 'Yishi / bare p95', value: ratioToBare.p95 },
+          ]
+        : []),
+      { figure: 'runs', value: yishi.samplesMs.length },
+    ],
+    summary: phaseTable(names, yishiPhases, barePhases),
+    data: {
+      nodes,
+      // Yishi's figures at the top level too, for readers of the results before the bare mode.
+      samplesMs: yishi.samplesMs,
+      p50Ms: yishi.p50Ms,
+      p95Ms: yishi.p95Ms,
+      yishi,
+      bare,
+      ratioToBare,
+      /** Per app, each join step's median time since navigation start (ms): JOIN_PHASES says what each is. */
+      phases: { yishi: reached(yishiPhases), bare: barePhases ? reached(barePhases) : null },
+    },
+  };
+}
+
+/** Medians of the join steps side by side, in the order Yishi's page reached them. */
+function phaseTable(names: string[], yishi: Map<string, number>, bare: Map<string, number> | undefined): string {
+  const at = (phase: string) => yishi.get(phase) ?? bare?.get(phase) ?? Number.POSITIVE_INFINITY;
+  const rows = names.filter((n) => yishi.has(n) || bare?.has(n)).sort((a, b) => at(a) - at(b));
+  const cell = (ms: number | undefined) => (ms === undefined ? '—' : String(ms)).padStart(7);
+  const lines = rows.map((phase) => {
+    const y = yishi.get(phase);
+    const b = bare?.get(phase);
+    const gap = y !== undefined && b !== undefined ? `${y - b >= 0 ? '+' : ''}${y - b}` : '';
+    return `  ${phase.padEnd(26)}${cell(y)}${bare ? `${cell(b)}${gap.padStart(11)}` : ''}`;
+  });
+  const head = `  ${'phase'.padEnd(26)}${'Yishi'.padStart(7)}${bare ? `${'bare'.padStart(7)}${'Yishi−bare'.padStart(11)}` : ''}`;
+  // A step only one app took: say which, and what it is.
+  const oneSided = bare
+    ? rows
+        .filter((phase) => yishi.has(phase) !== bare.has(phase))
+        .map((phase) => `  ${phase}: ${yishi.has(phase) ? 'Yishi' : 'bare'} only — ${JOIN_PHASES[phase] ?? '?'}`)
+    : [];
+  return ['join steps, median ms since navigation start (—: no such step):', head, ...lines, ...oneSided].join('\n');
 }

@@ -5,14 +5,32 @@ import { workerKill } from '../../bench/scenarios/workerKill.js';
 
 /** One-run versions of the browser benchmarks: the harness produces its figures (values are not checked). */
 describe('browser benchmark harness (smoke)', () => {
-  it('join produces a join-to-first-frame sample', async () => {
-    const { data } = await join({ runs: 1, nodes: 1 });
-    expect(data.samplesMs).toHaveLength(1);
-    expect(data.samplesMs[0]).toBeGreaterThan(0);
+  it('join measures Yishi and the bare mediasoup app, their ratio and the join steps of each', async () => {
+    const { data, table } = await join({ runs: 1, nodes: 1, bare: true });
+    // Yishi's figures stay at the top level for older readers.
+    expect(data).toMatchObject({ nodes: 1, samplesMs: [expect.any(Number)], p50Ms: expect.any(Number) });
+    expect(data.yishi.samplesMs).toEqual(data.samplesMs);
+    expect(data.yishi.samplesMs[0]).toBeGreaterThan(0);
+    expect(data.bare?.samplesMs).toHaveLength(1);
+    expect(data.bare?.samplesMs[0]).toBeGreaterThan(0);
+    expect(data.ratioToBare).toEqual({ p50: expect.any(Number), p95: expect.any(Number) });
+    for (const phases of [data.phases.yishi, data.phases.bare]) {
+      expect(Object.keys(phases ?? {})).toEqual(
+        expect.arrayContaining([
+          'script',
+          'media',
+          'connected',
+          'joined',
+          'consumer-resumed-video',
+          'first-remote-frame',
+        ]),
+      );
+    }
+    expect(table.map((r) => r.figure)).toContain('Yishi / bare p50');
   });
 
   it('join over two nodes produces a sample of a frame piped from the other node', async () => {
-    const { data } = await join({ runs: 1, nodes: 2 });
+    const { data } = await join({ runs: 1, nodes: 2, bare: false });
     expect(data).toMatchObject({ nodes: 2, samplesMs: [expect.any(Number)] });
   });
 

@@ -15,6 +15,8 @@ import {
   LedgerActionSchemas,
   type LedgerActor,
   type LedgerCommand,
+  type LedgerItemDetail,
+  ledgerActions,
   LedgerExportQuerySchema,
   LedgerFilterQuerySchema,
   LedgerQuerySchema,
@@ -44,7 +46,7 @@ import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
 import { decodeCursor, encodeCursor } from '../ledger/cursor.js';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
-import { ledgerCounts, ledgerRow } from '../ledger/rows.js';
+import { historyEntry, ledgerCounts, ledgerRow } from '../ledger/rows.js';
 import { ledgerDocx } from '../export/ledgerDocx.js';
 import { ledgerFileName } from '../export/ledgerView.js';
 import { ledgerXlsx } from '../export/ledgerXlsx.js';
@@ -332,7 +334,12 @@ export function createApi(deps: ApiDeps): express.Router {
     if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
       throw new Forbidden('this token is for another room');
     }
-    const filter: LedgerFilter = { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit };
+    const filter: LedgerFilter = {
+      topicId: caller.room ?? query.topic,
+      status: query.status,
+      unit: query.unit,
+      overdue: query.overdue,
+    };
     return { caller, query, filter };
   };
 
@@ -381,10 +388,13 @@ export function createApi(deps: ApiDeps): express.Router {
         const scope = caller.actor.role === 'unit' ? { ...filter, unit: filter.unit ?? caller.actor.unit } : filter;
         const now = Date.now();
         const items = await deps.ledger.list(filter, caller.actor);
+        const history = new Map(
+          await Promise.all(items.map(async (item) => [item.id, (await deps.ledger.history(item.id)) ?? []] as const)),
+        );
         res
           .type(type)
           .attachment(ledgerFileName(scope, now, extension))
-          .send(await render(items, scope, now, query.lang));
+          .send(await render(items, scope, now, query.lang, history));
       }),
     );
   // Registered before /ledger/:itemId, though that could not take them: `ledger.xlsx` is no segment under /ledger.
@@ -415,12 +425,15 @@ export function createApi(deps: ApiDeps): express.Router {
     route(async (req, res) => {
       const caller = await ledgerCaller(req);
       const item = await ledgerItem(param(req, 'itemId'), caller);
-      res.json({
+      const detail: LedgerItemDetail = {
         ...ledgerRow(item, Date.now()),
         updates: item.updates,
         answers: item.answers,
         evaluations: item.evaluations,
-      });
+        history: ((await deps.ledger.history(item.id)) ?? []).map(historyEntry),
+        actions: ledgerActions(item, caller.actor),
+      };
+      res.json(detail);
     }),
   );
 

@@ -456,3 +456,25 @@ describe('GET /api/ledger pages', () => {
     expect((await rest.get(`/ledger/${answered}`, ORGANISER_KEY)).json).toMatchObject({ id: answered });
   });
 });
+
+describe('the sector filter', () => {
+  it('lists, counts and exports the items raised by members of a sector (界别), as their invitations name it', async () => {
+    const wang = server.token({ sub: 'member-wang', name: '王委员', role: 'member', room: 'exp-b', sector: '教育界' });
+    const raised = await item(wang, 'exp-b', '乡村教师周转房不足', { source: 'submission' });
+    const education = `?sector=${encodeURIComponent('教育界')}`;
+    expect((await list(ORGANISER_KEY, education)).map((r) => r.id)).toEqual([raised]);
+    expect(await list(ORGANISER_KEY, `?sector=${encodeURIComponent('农业界')}`)).toEqual([]);
+    expect(((await ok(rest.get(`/ledger/${raised}`, wang))).json as LedgerItemDetail).raisedBy).toEqual([
+      { id: 'member-wang', name: '王委员', role: 'member', sector: '教育界' },
+    ]);
+    expect((await ok(rest.get(`/ledger/counts${education}`, ORGANISER_KEY))).json).toMatchObject({ items: 1 });
+    const res = await ok(rest.get(`/ledger.xlsx${education}`, ORGANISER_KEY));
+    expect(fileName(res)).toBe(`ledger-${today()}-教育界.xlsx`);
+    expect(rowsOf((await workbook(res)).worksheets[0] as ExcelJS.Worksheet).map((r) => r[0])).toEqual([raised]);
+    expect((await paragraphs(await ok(rest.get(`/ledger.docx${education}`, ORGANISER_KEY))))[1]).toBe(
+      '筛选：界别 教育界',
+    );
+    const bad = await rest.get(`/ledger?sector=${'界'.repeat(33)}`, ORGANISER_KEY);
+    expect([bad.status, errorCode(bad)]).toEqual([400, 'INVALID_REQUEST']);
+  });
+});

@@ -125,6 +125,8 @@ const LedgerFilters = {
   topic: RoomIdSchema.optional(),
   status: z.enum(LEDGER_STATUSES).optional(),
   unit: Str(64).min(1).optional(),
+  /** Items raised by a member of this sector (界别), as their invitation names it. */
+  sector: Str(32).min(1).optional(),
   /** `true`: only the items overdue today; `false`: only those not. */
   overdue: z
     .enum(['true', 'false'])
@@ -132,7 +134,7 @@ const LedgerFilters = {
     .optional(),
 };
 
-/** The ledger's filters (query string of `GET /api/ledger/counts`): a topic, a status, a handling unit, overdue. */
+/** The ledger's filters (query string of `GET /api/ledger/counts`): topic, status, handling unit, sector, overdue. */
 export const LedgerFilterQuerySchema = z.strictObject(LedgerFilters);
 
 /** The most items one page of `GET /api/ledger` holds. */
@@ -178,6 +180,7 @@ export const LedgerRegisterSchema = z.strictObject({
   dueDate: DueDate.optional(),
   priority: z.enum(PRIORITIES).default('normal'),
 });
+export type LedgerRegister = z.input<typeof LedgerRegisterSchema>;
 
 /** `POST /api/ledger/:id/<action>`: the body of each step of an item's workflow. */
 export const LedgerActionSchemas = {

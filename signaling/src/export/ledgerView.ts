@@ -29,6 +29,7 @@ export interface LedgerLabels extends ValueNames {
   overdue: string;
   status: string;
   unit: string;
+  sector: string;
   conversions: string;
   ratings: string;
   columns: Record<LedgerColumn, string>;
@@ -93,6 +94,7 @@ const zhCN: LedgerLabels = {
   overdue: '逾期',
   status: '状态',
   unit: '承办单位',
+  sector: '界别',
   conversions: '成果转化',
   ratings: '最新评价',
   columns: {
@@ -157,6 +159,7 @@ const en: LedgerLabels = {
   overdue: 'Overdue',
   status: 'Status',
   unit: 'Unit',
+  sector: 'Sector',
   conversions: 'Conversions',
   ratings: 'Latest rating',
   columns: {
@@ -303,6 +306,7 @@ export function describeFilter(filter: LedgerFilter, l: LedgerLabels): string {
     ...(filter.topicId !== undefined ? [`${l.columns.topic} ${filter.topicId}`] : []),
     ...(filter.status !== undefined ? [`${l.status} ${l.ledgerStatus[filter.status]}`] : []),
     ...(filter.unit !== undefined ? [`${l.unit} ${filter.unit}`] : []),
+    ...(filter.sector !== undefined ? [`${l.sector} ${filter.sector}`] : []),
     ...(filter.overdue !== undefined ? [l.overdueFilter[`${filter.overdue}`]] : []),
   ];
   return parts.length > 0 ? parts.join(l.fieldSeparator) : l.everything;
@@ -319,6 +323,7 @@ export function ledgerFileName(filter: LedgerFilter, now: number, extension: 'xl
     ...(filter.topicId !== undefined ? [`topic-${filter.topicId}`] : []),
     ...(filter.status !== undefined ? [filter.status] : []),
     ...(filter.unit !== undefined ? [filter.unit] : []),
+    ...(filter.sector !== undefined ? [filter.sector] : []),
     ...(filter.overdue !== undefined ? [filter.overdue ? 'overdue' : 'not-overdue'] : []),
   ];
   return `${parts.map((p) => p.replace(NOT_IN_FILE_NAME, '_')).join('-')}.${extension}`;

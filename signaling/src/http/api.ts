@@ -298,7 +298,7 @@ export function createApi(deps: ApiDeps): express.Router {
    * or a room token of a chair, secretary or member (their topic's items; a member those they raised).
    */
   const ledgerCaller = (req: Request) =>
-    guarded(req, async (): Promise<{ actor: LedgerActor; room: string | null }> => {
+    guarded(req, async (): Promise<{ actor: LedgerActor; room: string | null; sector?: string | undefined }> => {
       const secret = bearer(req);
       if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
         return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
@@ -312,7 +312,11 @@ export function createApi(deps: ApiDeps): express.Router {
       if (claims.role !== 'chair' && claims.role !== 'secretary' && claims.role !== 'member') {
         throw new Forbidden(`a ${claims.role} has no part in the ledger`);
       }
-      return { actor: { id: claims.sub, name: claims.name, role: claims.role }, room: claims.room };
+      return {
+        actor: { id: claims.sub, name: claims.name, role: claims.role },
+        room: claims.room,
+        sector: claims.sector,
+      };
     });
 
   /** Item `id` as `caller` may act on it: a room token only within its topic. */
@@ -338,6 +342,7 @@ export function createApi(deps: ApiDeps): express.Router {
       topicId: caller.room ?? query.topic,
       status: query.status,
       unit: query.unit,
+      sector: query.sector,
       overdue: query.overdue,
     };
     return { caller, query, filter };
@@ -410,7 +415,14 @@ export function createApi(deps: ApiDeps): express.Router {
       await existing(topicId);
       const raisedBy =
         caller.actor.role === 'member'
-          ? [{ id: caller.actor.id, name: caller.actor.name, role: 'member' as const }]
+          ? [
+              {
+                id: caller.actor.id,
+                name: caller.actor.name,
+                role: 'member' as const,
+                ...(caller.sector ? { sector: caller.sector } : {}),
+              },
+            ]
           : [];
       const item = await deps.ledger.register(
         { type: 'ledger.register', ...fields, source: { kind: source }, topicId, raisedBy },

@@ -29,6 +29,8 @@ export interface LedgerFilter {
   topicId?: string | undefined;
   status?: LedgerStatus | undefined;
   unit?: string | undefined;
+  /** Only items raised by a member of this sector (界别). */
+  sector?: string | undefined;
   /** Only items overdue today (true) or only those not (false). */
   overdue?: boolean | undefined;
 }
@@ -62,6 +64,7 @@ const matches = (item: LedgerItem, filter: LedgerFilter, viewer: LedgerActor, to
   (filter.topicId === undefined || item.topicId === filter.topicId) &&
   (filter.status === undefined || item.status === filter.status) &&
   (filter.unit === undefined || item.leadUnit === filter.unit || item.coUnits.includes(filter.unit)) &&
+  (filter.sector === undefined || item.raisedBy.some((p) => p.sector === filter.sector)) &&
   (filter.overdue === undefined || isOverdue(item, today) === filter.overdue) &&
   mayView(item, viewer);
 

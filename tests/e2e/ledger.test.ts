@@ -106,7 +106,13 @@ describe('the outcome ledger in the browser', () => {
 
     // --- The office signs in with its key: the item is in the ledger with its session, overdue.
     const office = await room.newPage();
-    await office.goto(`${server.url}/ledger`);
+    // A link whose token is none of ours says so, and the office may still sign in.
+    await office.goto(`${server.url}/ledger#token=not-a-token`);
+    await office.getByTestId('key-error').waitFor();
+    expect(await office.getByTestId('key-error').textContent()).toBe(
+      '链接中的凭证无法识别。请使用委员会办公室发送的完整链接。',
+    );
+    expect(office.url()).toBe(`${server.url}/ledger#/`);
     await office.getByLabel('主办方密钥').fill(ORGANISER_KEY);
     await office.getByRole('button', { name: '进入' }).click();
     await office.getByRole('heading', { level: 1, name: '问题台账' }).waitFor();

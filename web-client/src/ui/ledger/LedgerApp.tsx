@@ -11,7 +11,6 @@ import {
   takeLedgerToken,
   tokenViewer,
 } from '../../lib/ledgerLink.js';
-import { ErrorScreen } from '../ErrorScreen.js';
 import { LanguageSwitch } from '../LanguageSwitch.js';
 import { describeKeyError, KeyForm } from '../organiser/KeyForm.js';
 import { LedgerItemPage } from './LedgerItemPage.js';
@@ -22,9 +21,14 @@ import { viewerLabel } from './names.js';
 /** How this tab reads the ledger: a token from a link (a unit's, the room's), or the office's key. */
 type Credentials = { kind: 'token'; token: string } | { kind: 'key'; key: string };
 
-function initialCredentials(): Credentials | undefined {
+/** The tab's credentials; 'badLink' for a token that is none of ours (forgotten: the office may sign in instead). */
+function initialCredentials(): Credentials | 'badLink' | undefined {
   const token = takeLedgerToken();
-  if (token) return { kind: 'token', token };
+  if (token && tokenViewer(token)) return { kind: 'token', token };
+  if (token) {
+    forgetLedgerToken();
+    return 'badLink';
+  }
   const key = organiserKey.load();
   return key ? { kind: 'key', key } : undefined;
 }
@@ -37,20 +41,24 @@ function initialCredentials(): Credentials | undefined {
 export function LedgerApp() {
   useLocale();
   const route = useLedgerRoute();
-  const [credentials, setCredentials] = useState(initialCredentials);
+  const [initial] = useState(initialCredentials);
+  const [credentials, setCredentials] = useState(initial === 'badLink' ? undefined : initial);
   const [keyChecked, setKeyChecked] = useState(false);
-  const [keyError, setKeyError] = useState<string>();
+  const [keyError, setKeyError] = useState(initial === 'badLink' ? t('ledger.badLink') : undefined);
   const secret = credentials?.kind === 'token' ? credentials.token : credentials?.key;
   const api = useMemo(() => (secret ? new LedgerApi(secret) : undefined), [secret]);
   const viewer: LedgerViewer | undefined =
     credentials?.kind === 'key' ? { role: 'organiser' } : credentials && tokenViewer(credentials.token);
 
-  // A key kept from earlier in this tab is checked again; a refused one is forgotten.
+  // A key kept from earlier in this tab is checked again; a refused one is forgotten. (A chair
+  // may have signed in to the organiser pages with their token: it reads their topic's ledger.)
   useEffect(() => {
     if (credentials?.kind !== 'key' || keyChecked) return;
-    new OrganiserApi(credentials.key).whoami().then(
+    const { key } = credentials;
+    new OrganiserApi(key).whoami().then(
       (who) => {
         if (who.role === 'organiser') setKeyChecked(true);
+        else if (tokenViewer(key)) setCredentials({ kind: 'token', token: key });
         else signOut();
       },
       (err: unknown) => {
@@ -68,7 +76,6 @@ export function LedgerApp() {
     setKeyError(undefined);
   };
 
-  if (credentials?.kind === 'token' && !viewer) return <ErrorScreen message={t('ledger.badLink')} />;
   const ready = api && viewer && (credentials?.kind === 'token' || keyChecked);
 
   return (

@@ -1,5 +1,6 @@
 import type { ActionStatus, EntryKind, MinutesStatus, Stance } from './domain/types.js';
-import type { ConversionKind, LedgerSource, LedgerStatus, Priority, Rating } from './ledger/types.js';
+import type { LedgerEventType } from './ledger/events.js';
+import type { ConversionKind, LedgerActor, LedgerSource, LedgerStatus, Priority, Rating } from './ledger/types.js';
 import type { Role } from './roles.js';
 
 /** The languages of the client and of the exported minutes; zh-CN is the default. */
@@ -18,6 +19,10 @@ export interface ValueNames {
   priority: Record<Priority, string>;
   rating: Record<Rating, string>;
   conversion: Record<ConversionKind, string>;
+  /** Who changed a ledger item, by role (the organiser key is the committee office). */
+  ledgerActor: Record<LedgerActor['role'], string>;
+  /** What each change of a ledger item is called in its history. */
+  ledgerChange: Record<LedgerEventType, string>;
 }
 
 /**
@@ -50,6 +55,25 @@ export const VALUE_NAMES: Record<Locale, ValueNames> = {
     priority: { normal: '一般', high: '重要', urgent: '紧急' },
     rating: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },
     conversion: { proposal: '提案', public_opinion: '社情民意信息', solved_on_site: '现场解决' },
+    ledgerActor: {
+      organiser: '委员会办公室',
+      secretary: '秘书',
+      chair: '主持人',
+      member: '委员',
+      unit: '承办单位',
+      system: '系统',
+    },
+    ledgerChange: {
+      'ledger.registered': '登记',
+      'ledger.assigned': '交办',
+      'ledger.started': '开始办理',
+      'ledger.updated': '办理进展',
+      'ledger.answered': '答复',
+      'ledger.returned': '退回',
+      'ledger.evaluated': '评价',
+      'ledger.closed': '办结',
+      'ledger.converted': '成果转化',
+    },
   },
   en: {
     role: { chair: 'Chair', secretary: 'Secretary', member: 'Member', guest: 'Guest', observer: 'Observer' },
@@ -76,5 +100,24 @@ export const VALUE_NAMES: Record<Locale, ValueNames> = {
     priority: { normal: 'Normal', high: 'High', urgent: 'Urgent' },
     rating: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', unsatisfied: 'Unsatisfied' },
     conversion: { proposal: 'Proposal', public_opinion: 'Public-opinion report', solved_on_site: 'Solved on site' },
+    ledgerActor: {
+      organiser: 'Committee office',
+      secretary: 'Secretary',
+      chair: 'Chair',
+      member: 'Member',
+      unit: 'Handling unit',
+      system: 'System',
+    },
+    ledgerChange: {
+      'ledger.registered': 'Registered',
+      'ledger.assigned': 'Assigned',
+      'ledger.started': 'Started',
+      'ledger.updated': 'Progress',
+      'ledger.answered': 'Answered',
+      'ledger.returned': 'Returned',
+      'ledger.evaluated': 'Rated',
+      'ledger.closed': 'Closed',
+      'ledger.converted': 'Converted',
+    },
   },
 };

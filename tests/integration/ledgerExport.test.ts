@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerItemDetail } from '@yishi/shared';
 import { signUnitToken } from '../../signaling/src/auth/tokens.js';
 import { errorCode, type RestResponse, RestClient } from '../support/rest.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -215,6 +216,68 @@ describe('GET /api/ledger.xlsx', () => {
     expect(regRows.map((r) => [r[1], r[4]])).toEqual([['校车停靠点无遮雨棚', 'Registered']]);
   });
 
+  it('has a sheet of every change of every exported item: when, who, in what role, what, and why', async () => {
+    const book = await workbook(await ok(rest.get('/ledger.xlsx?topic=exp-a', ORGANISER_KEY)));
+    const sheet = book.getWorksheet('历史 History') as ExcelJS.Worksheet;
+    expect(book.worksheets.map((w) => w.name)).toEqual(['台账 Ledger', '统计 Counts', '历史 History']);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect((sheet.getRow(1).values as string[]).slice(1)).toEqual([
+      '编号\nID',
+      '事项\nTitle',
+      '时间\nTime (Asia/Shanghai)',
+      '操作人\nBy',
+      '角色\nRole',
+      '变更\nChange',
+      '内容\nDetails',
+      '理由 / 意见\nReason / comment',
+    ]);
+    const rows = rowsOf(sheet);
+    // Every event of every listed item, item by item in the listing's order.
+    const listed = await list(ORGANISER_KEY, '?topic=exp-a');
+    const histories = await Promise.all(
+      listed.map(
+        async (r) => ((await ok(rest.get(`/ledger/${r.id}`, ORGANISER_KEY))).json as LedgerItemDetail).history,
+      ),
+    );
+    expect(rows.map((r) => r[0])).toEqual(listed.flatMap((r, i) => (histories[i] ?? []).map(() => r.id)));
+    expect(rows.every((r) => r[2] instanceof Date)).toBe(true);
+    expect(rows.filter((r) => r[0] === answered).map((r) => r.slice(1, 2).concat(r.slice(3)))).toEqual([
+      ['高山村学生上学路远', '张委员', '委员', '登记', '委员提交；类别：教育', null],
+      ['高山村学生上学路远', '委员会办公室', '委员会办公室', '交办', '承办单位：县教育局；办理时限：2099-09-01', null],
+      ['高山村学生上学路远', '刘科长（县教育局）', '承办单位', '答复', '已协调开通往返校车。', null],
+      ['高山村学生上学路远', '张委员', '委员', '评价', '基本满意（第 1 次答复）', '冬季班次偏少'],
+      ['高山村学生上学路远', '委员会办公室', '委员会办公室', '成果转化', '社情民意信息 社情民意第 12 期', null],
+    ]);
+    // A unit's file has the history of its own items only.
+    const unitRows = rowsOf((await workbook(await ok(rest.get('/ledger.xlsx', jyj)))).getWorksheet('历史 History')!);
+    expect(new Set(unitRows.map((r) => r[0]))).toEqual(new Set([answered, overdue]));
+  });
+
+  it('lists, counts and exports the overdue items only, or those not overdue', async () => {
+    expect((await list(ORGANISER_KEY, '?overdue=true')).map((r) => r.id)).toEqual([overdue]);
+    const onTime = (await list(ORGANISER_KEY, '?overdue=false')).map((r) => r.id);
+    expect(onTime).toHaveLength((await list(ORGANISER_KEY)).length - 1);
+    expect(onTime).not.toContain(overdue);
+    expect((await ok(rest.get('/ledger/counts?overdue=true', ORGANISER_KEY))).json).toMatchObject({
+      items: 1,
+      overdue: 1,
+    });
+    const page = (await ok(rest.get(`/ledger?overdue=true&unit=${encodeURIComponent(JYJ)}&limit=1`, jyj))).json as {
+      items: Row[];
+      nextCursor: string | null;
+    };
+    expect([page.items.map((r) => r.id), page.nextCursor]).toEqual([[overdue], null]);
+    const res = await ok(rest.get('/ledger.xlsx?overdue=true', ORGANISER_KEY));
+    expect(fileName(res)).toBe(`ledger-${today()}-overdue.xlsx`);
+    expect(rowsOf((await workbook(res)).worksheets[0] as ExcelJS.Worksheet).map((r) => r[0])).toEqual([overdue]);
+    const docx = await paragraphs(await ok(rest.get('/ledger.docx?overdue=false&lang=en', ORGANISER_KEY)));
+    expect(docx[1]).toBe('Filter: not overdue');
+    for (const bad of ['?overdue=1', '?overdue=yes', '?overdue=']) {
+      const refused = await rest.get(`/ledger${bad}`, ORGANISER_KEY);
+      expect([bad, refused.status, errorCode(refused)]).toEqual([bad, 400, 'INVALID_REQUEST']);
+    }
+  });
+
   it('is refused to a member, a stranger, another room and a bad query', async () => {
     const member = await rest.get('/ledger.xlsx', zhang);
     expect([member.status, errorCode(member)]).toEqual([403, 'NOT_ALLOWED']);
@@ -351,10 +414,67 @@ describe('GET /api/ledger pages', () => {
     }
   });
 
+  it("gives an item's whole history — who, in what role, when, what — and the steps the caller may take now", async () => {
+    const detail = (await ok(rest.get(`/ledger/${answered}`, ORGANISER_KEY))).json as LedgerItemDetail;
+    expect(detail.history.map((e) => [e.type, e.data.by, e.data.byName, e.data.byRole])).toEqual([
+      ['ledger.registered', 'member-zhang', '张委员', 'member'],
+      ['ledger.assigned', 'organiser', 'organiser', 'organiser'],
+      ['ledger.answered', 'unit-jyj', '刘科长', 'unit'],
+      ['ledger.evaluated', 'member-zhang', '张委员', 'member'],
+      ['ledger.converted', 'organiser', 'organiser', 'organiser'],
+    ]);
+    expect(detail.history[2]?.data).toMatchObject({ byUnit: JYJ, unit: JYJ, text: '已协调开通往返校车。' });
+    expect(detail.history[3]?.data).toMatchObject({
+      rating: 'basically_satisfied',
+      comment: '冬季班次偏少',
+      answer: 1,
+    });
+    const times = detail.history.map((e) => Date.parse(e.at));
+    expect(times.every((t, i) => Number.isFinite(t) && t >= (times[i - 1] ?? 0))).toBe(true);
+    expect(detail.history.at(-1)?.at).toBe(detail.updatedAt);
+
+    // Evaluated and converted: the office may close it; nobody else may do anything.
+    const steps = async (id: string, auth: string) =>
+      ((await ok(rest.get(`/ledger/${id}`, auth))).json as LedgerItemDetail).actions;
+    expect(await steps(answered, ORGANISER_KEY)).toEqual(['close']);
+    expect(await steps(answered, zhang)).toEqual([]);
+    expect(await steps(answered, jyj)).toEqual([]);
+    // Assigned to 县卫健委 with 县教育局 as co-unit: the lead unit handles it, the co-unit posts progress.
+    expect(await steps(overdue, wjw)).toEqual(['start', 'update', 'answer', 'return']);
+    expect(await steps(overdue, jyj)).toEqual(['update']);
+    const secretary = server.token({ sub: 'sec-a', name: '李秘书', role: 'secretary', room: 'exp-a' });
+    const chair = server.token({ sub: 'chair-a', name: '王主席', role: 'chair', room: 'exp-a' });
+    expect(await steps(overdue, ORGANISER_KEY)).toEqual(['assign', 'convert']);
+    expect(await steps(overdue, secretary)).toEqual(['assign', 'convert']);
+    expect(await steps(overdue, chair)).toEqual([]);
+  });
+
   it('keeps /ledger/:itemId for items: the export paths are not taken for item ids', async () => {
     const res = await rest.get('/ledger/xlsx', ORGANISER_KEY);
     expect([res.status, errorCode(res)]).toEqual([404, 'NOT_FOUND']);
     expect((await rest.get('/ledger.xlsx', ORGANISER_KEY)).headers.get('content-type')).toContain('spreadsheetml');
     expect((await rest.get(`/ledger/${answered}`, ORGANISER_KEY)).json).toMatchObject({ id: answered });
+  });
+});
+
+describe('the sector filter', () => {
+  it('lists, counts and exports the items raised by members of a sector (界别), as their invitations name it', async () => {
+    const wang = server.token({ sub: 'member-wang', name: '王委员', role: 'member', room: 'exp-b', sector: '教育界' });
+    const raised = await item(wang, 'exp-b', '乡村教师周转房不足', { source: 'submission' });
+    const education = `?sector=${encodeURIComponent('教育界')}`;
+    expect((await list(ORGANISER_KEY, education)).map((r) => r.id)).toEqual([raised]);
+    expect(await list(ORGANISER_KEY, `?sector=${encodeURIComponent('农业界')}`)).toEqual([]);
+    expect(((await ok(rest.get(`/ledger/${raised}`, wang))).json as LedgerItemDetail).raisedBy).toEqual([
+      { id: 'member-wang', name: '王委员', role: 'member', sector: '教育界' },
+    ]);
+    expect((await ok(rest.get(`/ledger/counts${education}`, ORGANISER_KEY))).json).toMatchObject({ items: 1 });
+    const res = await ok(rest.get(`/ledger.xlsx${education}`, ORGANISER_KEY));
+    expect(fileName(res)).toBe(`ledger-${today()}-教育界.xlsx`);
+    expect(rowsOf((await workbook(res)).worksheets[0] as ExcelJS.Worksheet).map((r) => r[0])).toEqual([raised]);
+    expect((await paragraphs(await ok(rest.get(`/ledger.docx${education}`, ORGANISER_KEY))))[1]).toBe(
+      '筛选：界别 教育界',
+    );
+    const bad = await rest.get(`/ledger?sector=${'界'.repeat(33)}`, ORGANISER_KEY);
+    expect([bad.status, errorCode(bad)]).toEqual([400, 'INVALID_REQUEST']);
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from '../domain/commands.js';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
 import type { LedgerCommand } from './commands.js';
-import type { LedgerEvent, LedgerEventBody } from './events.js';
+import type { By, LedgerEvent, LedgerEventBody } from './events.js';
 import { LEDGER_PERMISSIONS, LEDGER_TRANSITIONS } from './permissions.js';
 import type { LedgerActor, LedgerItem } from './types.js';
 
@@ -65,7 +65,7 @@ function register(
     {
       type: 'ledger.registered',
       data: {
-        by: actor.id,
+        ...by(actor),
         id: c.id ?? ctx.newId(),
         title: text(c.title, 'title'),
         description: c.description.trim(),
@@ -85,23 +85,23 @@ const HANDLERS: { [T in Exclude<LedgerCommand['type'], 'ledger.register'>]: Hand
     const leadUnit = text(c.leadUnit, 'lead unit');
     const coUnits = [...new Set(c.coUnits.map((u) => text(u, 'co-unit')))].filter((u) => u !== leadUnit);
     if (c.dueDate !== undefined) validDate(c.dueDate);
-    return [{ type: 'ledger.assigned', data: { by: actor.id, leadUnit, coUnits, dueDate: c.dueDate ?? null } }];
+    return [{ type: 'ledger.assigned', data: { ...by(actor), leadUnit, coUnits, dueDate: c.dueDate ?? null } }];
   },
   'ledger.start': (item, _c, actor) => {
     leadUnitOf(item, actor);
-    return [{ type: 'ledger.started', data: { by: actor.id } }];
+    return [{ type: 'ledger.started', data: { ...by(actor) } }];
   },
   'ledger.update': (item, c, actor) => {
     const unit = unitOf(item, actor);
-    return [{ type: 'ledger.updated', data: { by: actor.id, unit, text: text(c.text, 'update') } }];
+    return [{ type: 'ledger.updated', data: { ...by(actor), unit, text: text(c.text, 'update') } }];
   },
   'ledger.answer': (item, c, actor) => {
     const unit = leadUnitOf(item, actor);
-    return [{ type: 'ledger.answered', data: { by: actor.id, unit, text: text(c.text, 'answer') } }];
+    return [{ type: 'ledger.answered', data: { ...by(actor), unit, text: text(c.text, 'answer') } }];
   },
   'ledger.return': (item, c, actor) => {
     const unit = leadUnitOf(item, actor);
-    return [{ type: 'ledger.returned', data: { by: actor.id, unit, reason: text(c.reason, 'reason') } }];
+    return [{ type: 'ledger.returned', data: { ...by(actor), unit, reason: text(c.reason, 'reason') } }];
   },
   'ledger.evaluate': (item, c, actor) => {
     if (!item.raisedBy.some((p) => p.id === actor.id)) {
@@ -111,18 +111,18 @@ const HANDLERS: { [T in Exclude<LedgerCommand['type'], 'ledger.register'>]: Hand
     if (item.evaluations.some((e) => e.by === actor.id && e.answer === answer)) {
       throw new Conflict('you have already rated this answer');
     }
-    return [{ type: 'ledger.evaluated', data: { by: actor.id, rating: c.rating, comment: c.comment.trim(), answer } }];
+    return [{ type: 'ledger.evaluated', data: { ...by(actor), rating: c.rating, comment: c.comment.trim(), answer } }];
   },
   'ledger.close': (item, _c, actor) => {
     if (item.status === 'answered' && item.raisedBy.length > 0) {
       throw new Conflict('the members who raised it have not rated the answer yet');
     }
-    return [{ type: 'ledger.closed', data: { by: actor.id } }];
+    return [{ type: 'ledger.closed', data: { ...by(actor) } }];
   },
   'ledger.convert': (item, c, actor) => {
     if (item.conversion) throw new Conflict(`already converted (${item.conversion.kind})`);
     const reference = c.kind === 'solved_on_site' ? c.reference.trim() : text(c.reference, 'reference number');
-    return [{ type: 'ledger.converted', data: { by: actor.id, kind: c.kind, reference } }];
+    return [{ type: 'ledger.converted', data: { ...by(actor), kind: c.kind, reference } }];
   },
 };
 
@@ -138,6 +138,14 @@ function leadUnitOf(item: LedgerItem, actor: LedgerActor): string {
   if (unit !== item.leadUnit) throw new Forbidden('only the lead unit may do this; co-units post progress');
   return unit;
 }
+
+/** Who made a change, as its event records them. */
+const by = (actor: LedgerActor): By => ({
+  by: actor.id,
+  byName: actor.name,
+  byRole: actor.role,
+  ...(actor.unit === undefined ? {} : { byUnit: actor.unit }),
+});
 
 function text(value: string, what: string): string {
   const trimmed = value.trim();

@@ -1,8 +1,15 @@
-import type { ConversionKind, LedgerItem, Rating } from './types.js';
+import type { ConversionKind, LedgerActor, LedgerItem, Rating } from './types.js';
 
-/** Every change names who made it (`by`): the item's events are its audit trail. */
-interface By {
+/**
+ * Every change names who made it — their id (`by`), and their name and role as they were then —
+ * so the item's events are its audit trail, readable without looking anyone up.
+ */
+export interface By {
   by: string;
+  byName: string;
+  byRole: LedgerActor['role'];
+  /** A unit's token speaks for its unit (承办单位). */
+  byUnit?: string;
 }
 
 /** What happened to a ledger item, as stored in its stream; facts, applied without rules. */

@@ -1,5 +1,5 @@
 import type { LedgerEvent } from './events.js';
-import type { LedgerItem } from './types.js';
+import type { LedgerItem, UnitText } from './types.js';
 
 /**
  * An item after `event` (null before its registration). Events are facts: nothing here refuses
@@ -8,7 +8,7 @@ import type { LedgerItem } from './types.js';
  */
 export function evolveLedger(item: LedgerItem | null, event: LedgerEvent): LedgerItem | null {
   if (event.type === 'ledger.registered') {
-    const { by: _by, ...fields } = event.data;
+    const { by: _by, byName: _name, byRole: _role, byUnit: _unit, ...fields } = event.data;
     return {
       ...fields,
       leadUnit: null,
@@ -38,13 +38,14 @@ export function evolveLedger(item: LedgerItem | null, event: LedgerEvent): Ledge
     case 'ledger.started':
       return { ...next, status: 'in_progress' };
     case 'ledger.updated':
-      return { ...next, updates: [...item.updates, { at: event.at, ...event.data }] };
+      return { ...next, updates: [...item.updates, unitText(event.at, event.data)] };
     case 'ledger.answered':
-      return { ...next, status: 'answered', answers: [...item.answers, { at: event.at, ...event.data }] };
+      return { ...next, status: 'answered', answers: [...item.answers, unitText(event.at, event.data)] };
     case 'ledger.returned':
       return { ...next, status: 'returned', returnedReason: event.data.reason };
     case 'ledger.evaluated': {
-      const evaluations = [...item.evaluations, { at: event.at, ...event.data }];
+      const { by, rating, comment, answer } = event.data;
+      const evaluations = [...item.evaluations, { at: event.at, by, rating, comment, answer }];
       const ofThisAnswer = evaluations.filter((e) => e.answer === event.data.answer);
       const everyone = item.raisedBy.every((p) => ofThisAnswer.some((e) => e.by === p.id));
       const status = event.data.rating === 'unsatisfied' ? 'in_progress' : everyone ? 'evaluated' : 'answered';
@@ -59,6 +60,8 @@ export function evolveLedger(item: LedgerItem | null, event: LedgerEvent): Ledge
       };
   }
 }
+
+const unitText = (at: number, { by, unit, text }: Omit<UnitText, 'at'>): UnitText => ({ at, by, unit, text });
 
 /** An item from its whole stream. */
 export function replayLedger(events: Iterable<LedgerEvent>): LedgerItem | null {

@@ -1,3 +1,4 @@
+export { ledgerActions } from './actions.js';
 export * from './commands.js';
 export { decideLedger } from './decide.js';
 export * from './events.js';

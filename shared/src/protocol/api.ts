@@ -4,7 +4,19 @@ import type { SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
 import { LOCALES } from '../labels.js';
 import { INVITATION_TTL_HOURS } from '../limits.js';
-import { CONVERSIONS, LEDGER_STATUSES, PRIORITIES, RATINGS } from '../ledger/types.js';
+import type { LedgerEvent } from '../ledger/events.js';
+import {
+  CONVERSIONS,
+  type ConversionKind,
+  type Evaluation,
+  LEDGER_STATUSES,
+  type LedgerItem,
+  type LedgerStatus,
+  PRIORITIES,
+  RATINGS,
+  type Rating,
+  type UnitText,
+} from '../ledger/types.js';
 import type { Role } from '../roles.js';
 import { SettingsPatchSchema } from './consultation.js';
 
@@ -113,9 +125,16 @@ const LedgerFilters = {
   topic: RoomIdSchema.optional(),
   status: z.enum(LEDGER_STATUSES).optional(),
   unit: Str(64).min(1).optional(),
+  /** Items raised by a member of this sector (界别), as their invitation names it. */
+  sector: Str(32).min(1).optional(),
+  /** `true`: only the items overdue today; `false`: only those not. */
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 };
 
-/** The ledger's filters (query string of `GET /api/ledger/counts`): a topic, a status, a handling unit. */
+/** The ledger's filters (query string of `GET /api/ledger/counts`): topic, status, handling unit, sector, overdue. */
 export const LedgerFilterQuerySchema = z.strictObject(LedgerFilters);
 
 /** The most items one page of `GET /api/ledger` holds. */
@@ -161,6 +180,7 @@ export const LedgerRegisterSchema = z.strictObject({
   dueDate: DueDate.optional(),
   priority: z.enum(PRIORITIES).default('normal'),
 });
+export type LedgerRegister = z.input<typeof LedgerRegisterSchema>;
 
 /** `POST /api/ledger/:id/<action>`: the body of each step of an item's workflow. */
 export const LedgerActionSchemas = {
@@ -178,3 +198,62 @@ export const LedgerActionSchemas = {
   convert: z.strictObject({ kind: z.enum(CONVERSIONS), reference: Str(100).default('') }),
 } as const;
 export type LedgerAction = keyof typeof LedgerActionSchemas;
+
+/**
+ * One item as `GET /api/ledger` lists it (and as each step answers): its fields, the session it
+ * came from, whether it is overdue today (in the committee's zone); times ISO 8601.
+ */
+export interface LedgerRow
+  extends Pick<
+    LedgerItem,
+    | 'id'
+    | 'title'
+    | 'description'
+    | 'category'
+    | 'status'
+    | 'leadUnit'
+    | 'coUnits'
+    | 'dueDate'
+    | 'priority'
+    | 'topicId'
+    | 'source'
+    | 'raisedBy'
+    | 'returnedReason'
+    | 'conversion'
+  > {
+  overdue: boolean;
+  sessionId: string;
+  /** How many answers the lead unit has given. */
+  answers: number;
+  evaluations: Array<{ rating: Rating; answer: number }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One change of an item, as stored (who, what, why in `data`), its time as ISO 8601. */
+export type LedgerHistoryEntry = {
+  [T in LedgerEvent['type']]: { type: T; at: string; data: Extract<LedgerEvent, { type: T }>['data'] };
+}[LedgerEvent['type']];
+
+/**
+ * `GET /api/ledger/:id`: the item with its progress notes, answers and ratings in full, every
+ * change in order (`history`), and the steps the caller may take now (`actions`).
+ */
+export interface LedgerItemDetail extends Omit<LedgerRow, 'answers' | 'evaluations'> {
+  updates: UnitText[];
+  answers: UnitText[];
+  evaluations: Evaluation[];
+  history: LedgerHistoryEntry[];
+  actions: LedgerAction[];
+}
+
+/** `GET /api/ledger/counts`: the committee office's counters over the filtered items. */
+export interface LedgerCounts {
+  items: number;
+  overdue: number;
+  byStatus: Record<LedgerStatus, number>;
+  /** 成果转化: what the items became. */
+  conversions: Record<ConversionKind, number>;
+  /** The members' latest rating of each rated item. */
+  ratings: Record<Rating, number>;
+}

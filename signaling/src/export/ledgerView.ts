@@ -1,7 +1,10 @@
 import {
+  type By,
   DEFAULT_TIME_ZONE,
   isOverdue,
+  type LedgerEvent,
   type LedgerItem,
+  type LedgerSource,
   type Locale,
   VALUE_NAMES,
   type ValueNames,
@@ -26,13 +29,18 @@ export interface LedgerLabels extends ValueNames {
   overdue: string;
   status: string;
   unit: string;
+  sector: string;
   conversions: string;
   ratings: string;
   columns: Record<LedgerColumn, string>;
+  history: Record<HistoryColumn, string>;
+  /** The filter "overdue" (true) and "not overdue" (false). */
+  overdueFilter: Record<'true' | 'false', string>;
   yes: string;
   no: string;
   none: string;
   minutesVersion: (version: number) => string;
+  answerNumber: (answer: number) => string;
   latestAnswer: string;
   noAnswer: string;
   latestRating: string;
@@ -66,6 +74,10 @@ export const LEDGER_COLUMNS = [
 ] as const;
 export type LedgerColumn = (typeof LEDGER_COLUMNS)[number];
 
+/** The columns of the XLSX's history: every change of every item. */
+export const HISTORY_COLUMNS = ['id', 'title', 'at', 'actor', 'role', 'change', 'details', 'note'] as const;
+export type HistoryColumn = (typeof HISTORY_COLUMNS)[number];
+
 const zhCN: LedgerLabels = {
   ...VALUE_NAMES['zh-CN'],
   ledger: '问题台账',
@@ -82,6 +94,7 @@ const zhCN: LedgerLabels = {
   overdue: '逾期',
   status: '状态',
   unit: '承办单位',
+  sector: '界别',
   conversions: '成果转化',
   ratings: '最新评价',
   columns: {
@@ -103,10 +116,22 @@ const zhCN: LedgerLabels = {
     reference: '转化文号',
     updatedAt: '最后变更时间',
   },
+  history: {
+    id: '编号',
+    title: '事项',
+    at: '时间',
+    actor: '操作人',
+    role: '角色',
+    change: '变更',
+    details: '内容',
+    note: '理由 / 意见',
+  },
+  overdueFilter: { true: '已逾期', false: '未逾期' },
   yes: '是',
   no: '否',
   none: '无',
   minutesVersion: (version) => `第 ${version} 版纪要`,
+  answerNumber: (answer) => `第 ${answer} 次答复`,
   latestAnswer: '最新答复',
   noAnswer: '尚无答复',
   latestRating: '委员评价',
@@ -134,6 +159,7 @@ const en: LedgerLabels = {
   overdue: 'Overdue',
   status: 'Status',
   unit: 'Unit',
+  sector: 'Sector',
   conversions: 'Conversions',
   ratings: 'Latest rating',
   columns: {
@@ -155,10 +181,22 @@ const en: LedgerLabels = {
     reference: 'Reference no.',
     updatedAt: `Last change (${DEFAULT_TIME_ZONE})`,
   },
+  history: {
+    id: 'ID',
+    title: 'Title',
+    at: `Time (${DEFAULT_TIME_ZONE})`,
+    actor: 'By',
+    role: 'Role',
+    change: 'Change',
+    details: 'Details',
+    note: 'Reason / comment',
+  },
+  overdueFilter: { true: 'overdue', false: 'not overdue' },
   yes: 'yes',
   no: 'no',
   none: 'None',
   minutesVersion: (version) => `minutes v${version}`,
+  answerNumber: (answer) => `answer ${answer}`,
   latestAnswer: 'Latest answer',
   noAnswer: 'No answer yet',
   latestRating: "Members' rating",
@@ -181,7 +219,6 @@ export function wallClock(at: number): string {
 /** One item's facts as the exports write them, names in `l`'s language. */
 export function ledgerFacts(item: LedgerItem, now: number, l: LedgerLabels) {
   const rating = item.evaluations.at(-1)?.rating;
-  const source = l.ledgerSource[item.source.kind];
   return {
     id: item.id,
     title: item.title,
@@ -194,8 +231,7 @@ export function ledgerFacts(item: LedgerItem, now: number, l: LedgerLabels) {
     overdue: isOverdue(item, ledgerToday(now)),
     topic: item.topicId,
     session: sessionOf(item),
-    source:
-      'minutesVersion' in item.source ? `${source}${l.paren(l.minutesVersion(item.source.minutesVersion))}` : source,
+    source: sourceText(item.source, l),
     raisedBy: item.raisedBy.map((p) => p.name).join(l.listSeparator),
     rating: rating ? l.rating[rating] : '',
     conversion: item.conversion ? l.conversion[item.conversion.kind] : '',
@@ -204,12 +240,74 @@ export function ledgerFacts(item: LedgerItem, now: number, l: LedgerLabels) {
   } satisfies Record<LedgerColumn, unknown>;
 }
 
+function sourceText(source: LedgerSource, l: LedgerLabels): string {
+  const name = l.ledgerSource[source.kind];
+  return 'minutesVersion' in source ? `${name}${l.paren(l.minutesVersion(source.minutesVersion))}` : name;
+}
+
+/**
+ * One change of an item as the history sheet writes it: who (a unit's person with their unit),
+ * in what role, what changed with its details, and the reason or comment given.
+ */
+export function historyFacts(event: LedgerEvent, l: LedgerLabels) {
+  const { data } = event;
+  const [details, note] = ((): [string, string] => {
+    switch (event.type) {
+      case 'ledger.registered':
+        return [
+          `${sourceText(event.data.source, l)}${l.fieldSeparator}${l.columns.category}${l.colon}${event.data.category}`,
+          '',
+        ];
+      case 'ledger.assigned': {
+        const { leadUnit, coUnits, dueDate } = event.data;
+        const parts = [
+          `${l.columns.leadUnit}${l.colon}${leadUnit}`,
+          ...(coUnits.length > 0 ? [`${l.columns.coUnits}${l.colon}${coUnits.join(l.listSeparator)}`] : []),
+          ...(dueDate !== null ? [`${l.columns.dueDate}${l.colon}${dueDate}`] : []),
+        ];
+        return [parts.join(l.fieldSeparator), ''];
+      }
+      case 'ledger.updated':
+      case 'ledger.answered':
+        return [event.data.text, ''];
+      case 'ledger.returned':
+        return ['', event.data.reason];
+      case 'ledger.evaluated':
+        return [`${l.rating[event.data.rating]}${l.paren(l.answerNumber(event.data.answer))}`, event.data.comment];
+      case 'ledger.converted':
+        return [`${l.conversion[event.data.kind]} ${event.data.reference}`.trim(), ''];
+      case 'ledger.started':
+      case 'ledger.closed':
+        return ['', ''];
+    }
+  })();
+  return {
+    at: event.at,
+    actor: actorName(data, l),
+    role: l.ledgerActor[data.byRole],
+    change: l.ledgerChange[event.type],
+    details,
+    note,
+  };
+}
+
+/**
+ * Who made a change: the committee office and the system by their role (the organiser key has no
+ * person's name), a unit's person with their unit, anyone else by name.
+ */
+export function actorName(who: By, l: Pick<LedgerLabels, 'ledgerActor' | 'paren'>): string {
+  if (who.byRole === 'organiser' || who.byRole === 'system') return l.ledgerActor[who.byRole];
+  return who.byUnit !== undefined ? `${who.byName}${l.paren(who.byUnit)}` : who.byName;
+}
+
 /** The filter in words: 议题 ledger-a；状态 已答复 — or "all items". */
 export function describeFilter(filter: LedgerFilter, l: LedgerLabels): string {
   const parts = [
     ...(filter.topicId !== undefined ? [`${l.columns.topic} ${filter.topicId}`] : []),
     ...(filter.status !== undefined ? [`${l.status} ${l.ledgerStatus[filter.status]}`] : []),
     ...(filter.unit !== undefined ? [`${l.unit} ${filter.unit}`] : []),
+    ...(filter.sector !== undefined ? [`${l.sector} ${filter.sector}`] : []),
+    ...(filter.overdue !== undefined ? [l.overdueFilter[`${filter.overdue}`]] : []),
   ];
   return parts.length > 0 ? parts.join(l.fieldSeparator) : l.everything;
 }
@@ -225,6 +323,8 @@ export function ledgerFileName(filter: LedgerFilter, now: number, extension: 'xl
     ...(filter.topicId !== undefined ? [`topic-${filter.topicId}`] : []),
     ...(filter.status !== undefined ? [filter.status] : []),
     ...(filter.unit !== undefined ? [filter.unit] : []),
+    ...(filter.sector !== undefined ? [filter.sector] : []),
+    ...(filter.overdue !== undefined ? [filter.overdue ? 'overdue' : 'not-overdue'] : []),
   ];
   return `${parts.map((p) => p.replace(NOT_IN_FILE_NAME, '_')).join('-')}.${extension}`;
 }

@@ -1,10 +1,13 @@
 import ExcelJS from 'exceljs';
-import { CONVERSIONS, LEDGER_STATUSES, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
+import { CONVERSIONS, LEDGER_STATUSES, type LedgerEvent, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
 import { ledgerCounts } from '../ledger/rows.js';
 import { xmlText } from './docx.js';
 import {
   describeFilter,
+  HISTORY_COLUMNS,
+  type HistoryColumn,
+  historyFacts,
   LEDGER_COLUMNS,
   LEDGER_LABELS,
   type LedgerColumn,
@@ -34,6 +37,17 @@ const WIDTH: Record<LedgerColumn, number> = {
   updatedAt: 18,
 };
 
+const HISTORY_WIDTH: Record<HistoryColumn, number> = {
+  id: 24,
+  title: 32,
+  at: 18,
+  actor: 24,
+  role: 12,
+  change: 10,
+  details: 48,
+  note: 36,
+};
+
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
 
 /** A date as Excel keeps it: the wall-clock day (and time) as if UTC, which is how exceljs writes a Date. */
@@ -41,23 +55,26 @@ const excelDate = (ymd: string, hm = '00:00') => new Date(`${ymd}T${hm}:00Z`);
 
 /**
  * The ledger as a workbook (.xlsx): sheet 台账 has one row per item — headers in Chinese above
- * English, frozen, with an autofilter — and sheet 统计 the counters of `GET /api/ledger/counts`.
- * Values (statuses, sources, ratings) are named in `locale`; dates are real dates, in the
- * committee's zone.
+ * English, frozen, with an autofilter — sheet 统计 the counters of `GET /api/ledger/counts`, and
+ * sheet 历史 every change of those items (from `history`, each item's events). Values
+ * (statuses, sources, ratings) are named in `locale` (zh-CN by default); dates are real dates,
+ * in the committee's zone.
  */
 export async function ledgerXlsx(
   items: LedgerItem[],
   filter: LedgerFilter,
   now: number,
-  locale: Locale = 'zh-CN',
+  locale: Locale | undefined,
+  history: ReadonlyMap<string, readonly LedgerEvent[]>,
 ): Promise<Buffer> {
-  const l = LEDGER_LABELS[locale];
+  const l = LEDGER_LABELS[locale ?? 'zh-CN'];
   const book = new ExcelJS.Workbook();
   book.creator = 'Yishi';
   book.created = new Date(now);
   book.title = `${l.ledger} ${describeFilter(filter, l)}`;
   itemsSheet(book, items, now, l);
   countersSheet(book, items, filter, now, l);
+  historySheet(book, items, history, l);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
@@ -83,6 +100,36 @@ function itemsSheet(book: ExcelJS.Workbook, items: LedgerItem[], now: number, l:
   sheet.getColumn('title').alignment = { wrapText: true, vertical: 'top' };
   styleHeader(sheet.getRow(1));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
+}
+
+/** Every change of every item, item by item in the items' order, each item's changes oldest first. */
+function historySheet(
+  book: ExcelJS.Workbook,
+  items: LedgerItem[],
+  history: ReadonlyMap<string, readonly LedgerEvent[]>,
+  l: LedgerLabels,
+): void {
+  const sheet = book.addWorksheet('历史 History', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const [zh, en] = [LEDGER_LABELS['zh-CN'].history, LEDGER_LABELS.en.history];
+  sheet.columns = HISTORY_COLUMNS.map((key) => ({ key, header: `${zh[key]}\n${en[key]}`, width: HISTORY_WIDTH[key] }));
+  for (const item of items) {
+    for (const event of history.get(item.id) ?? []) {
+      const { at, ...facts } = historyFacts(event, l);
+      const [day, time] = wallClock(at).split(' ') as [string, string];
+      sheet.addRow({
+        ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, xmlText(value) || null])),
+        id: item.id,
+        title: xmlText(item.title),
+        at: excelDate(day, time),
+      });
+    }
+  }
+  sheet.getColumn('at').numFmt = 'yyyy-mm-dd hh:mm';
+  for (const key of ['title', 'details', 'note'] as const) {
+    sheet.getColumn(key).alignment = { wrapText: true, vertical: 'top' };
+  }
+  styleHeader(sheet.getRow(1));
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HISTORY_COLUMNS.length } };
 }
 
 /** The counters as rows of group, measure, count — the same figures as `GET /api/ledger/counts`. */

@@ -15,6 +15,8 @@ import {
   LedgerActionSchemas,
   type LedgerActor,
   type LedgerCommand,
+  type LedgerItemDetail,
+  ledgerActions,
   LedgerExportQuerySchema,
   LedgerFilterQuerySchema,
   LedgerQuerySchema,
@@ -44,7 +46,7 @@ import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
 import { decodeCursor, encodeCursor } from '../ledger/cursor.js';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
-import { ledgerCounts, ledgerRow } from '../ledger/rows.js';
+import { historyEntry, ledgerCounts, ledgerRow } from '../ledger/rows.js';
 import { ledgerDocx } from '../export/ledgerDocx.js';
 import { ledgerFileName } from '../export/ledgerView.js';
 import { ledgerXlsx } from '../export/ledgerXlsx.js';
@@ -296,7 +298,7 @@ export function createApi(deps: ApiDeps): express.Router {
    * or a room token of a chair, secretary or member (their topic's items; a member those they raised).
    */
   const ledgerCaller = (req: Request) =>
-    guarded(req, async (): Promise<{ actor: LedgerActor; room: string | null }> => {
+    guarded(req, async (): Promise<{ actor: LedgerActor; room: string | null; sector?: string | undefined }> => {
       const secret = bearer(req);
       if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
         return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
@@ -310,7 +312,11 @@ export function createApi(deps: ApiDeps): express.Router {
       if (claims.role !== 'chair' && claims.role !== 'secretary' && claims.role !== 'member') {
         throw new Forbidden(`a ${claims.role} has no part in the ledger`);
       }
-      return { actor: { id: claims.sub, name: claims.name, role: claims.role }, room: claims.room };
+      return {
+        actor: { id: claims.sub, name: claims.name, role: claims.role },
+        room: claims.room,
+        sector: claims.sector,
+      };
     });
 
   /** Item `id` as `caller` may act on it: a room token only within its topic. */
@@ -332,7 +338,13 @@ export function createApi(deps: ApiDeps): express.Router {
     if (caller.room !== null && query.topic !== undefined && query.topic !== caller.room) {
       throw new Forbidden('this token is for another room');
     }
-    const filter: LedgerFilter = { topicId: caller.room ?? query.topic, status: query.status, unit: query.unit };
+    const filter: LedgerFilter = {
+      topicId: caller.room ?? query.topic,
+      status: query.status,
+      unit: query.unit,
+      sector: query.sector,
+      overdue: query.overdue,
+    };
     return { caller, query, filter };
   };
 
@@ -381,10 +393,13 @@ export function createApi(deps: ApiDeps): express.Router {
         const scope = caller.actor.role === 'unit' ? { ...filter, unit: filter.unit ?? caller.actor.unit } : filter;
         const now = Date.now();
         const items = await deps.ledger.list(filter, caller.actor);
+        const history = new Map(
+          await Promise.all(items.map(async (item) => [item.id, (await deps.ledger.history(item.id)) ?? []] as const)),
+        );
         res
           .type(type)
           .attachment(ledgerFileName(scope, now, extension))
-          .send(await render(items, scope, now, query.lang));
+          .send(await render(items, scope, now, query.lang, history));
       }),
     );
   // Registered before /ledger/:itemId, though that could not take them: `ledger.xlsx` is no segment under /ledger.
@@ -400,7 +415,14 @@ export function createApi(deps: ApiDeps): express.Router {
       await existing(topicId);
       const raisedBy =
         caller.actor.role === 'member'
-          ? [{ id: caller.actor.id, name: caller.actor.name, role: 'member' as const }]
+          ? [
+              {
+                id: caller.actor.id,
+                name: caller.actor.name,
+                role: 'member' as const,
+                ...(caller.sector ? { sector: caller.sector } : {}),
+              },
+            ]
           : [];
       const item = await deps.ledger.register(
         { type: 'ledger.register', ...fields, source: { kind: source }, topicId, raisedBy },
@@ -415,12 +437,15 @@ export function createApi(deps: ApiDeps): express.Router {
     route(async (req, res) => {
       const caller = await ledgerCaller(req);
       const item = await ledgerItem(param(req, 'itemId'), caller);
-      res.json({
+      const detail: LedgerItemDetail = {
         ...ledgerRow(item, Date.now()),
         updates: item.updates,
         answers: item.answers,
         evaluations: item.evaluations,
-      });
+        history: ((await deps.ledger.history(item.id)) ?? []).map(historyEntry),
+        actions: ledgerActions(item, caller.actor),
+      };
+      res.json(detail);
     }),
   );
 

@@ -9,11 +9,13 @@ import {
   type LedgerEvent,
   type LedgerItem,
   type LedgerStatus,
+  isOverdue,
   mayView,
   NotFound,
   replayLedger,
 } from '@yishi/shared';
 import type { EventBus, RoomStore } from '../store/index.js';
+import { ledgerToday } from './rows.js';
 
 /** Ledger items live in the sessions' store, one stream each, under ids no room id can take (room ids have no ':'). */
 const PREFIX = 'ledger:';
@@ -27,6 +29,10 @@ export interface LedgerFilter {
   topicId?: string | undefined;
   status?: LedgerStatus | undefined;
   unit?: string | undefined;
+  /** Only items raised by a member of this sector (界别). */
+  sector?: string | undefined;
+  /** Only items overdue today (true) or only those not (false). */
+  overdue?: boolean | undefined;
 }
 
 /**
@@ -46,16 +52,20 @@ export interface LedgerPage {
 
 interface Cached {
   item: LedgerItem;
+  /** The item's stream: its history, for its page and the exports. */
+  events: readonly LedgerEvent[];
   version: number;
 }
 
 const byPosition = (a: LedgerPosition, b: LedgerPosition): number =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-const matches = (item: LedgerItem, filter: LedgerFilter, viewer: LedgerActor): boolean =>
+const matches = (item: LedgerItem, filter: LedgerFilter, viewer: LedgerActor, today: string): boolean =>
   (filter.topicId === undefined || item.topicId === filter.topicId) &&
   (filter.status === undefined || item.status === filter.status) &&
   (filter.unit === undefined || item.leadUnit === filter.unit || item.coUnits.includes(filter.unit)) &&
+  (filter.sector === undefined || item.raisedBy.some((p) => p.sector === filter.sector)) &&
+  (filter.overdue === undefined || isOverdue(item, today) === filter.overdue) &&
   mayView(item, viewer);
 
 /**
@@ -143,6 +153,13 @@ export class LedgerService {
     return this.#items.get(id)?.item ?? (await this.#refresh(id));
   }
 
+  /** Item `id`'s events, oldest first — who changed what, when and why — or null. */
+  async history(id: string): Promise<readonly LedgerEvent[] | null> {
+    await this.#loadAll();
+    if (!this.#items.has(id)) await this.#refresh(id);
+    return this.#items.get(id)?.events ?? null;
+  }
+
   /** The items `viewer` may see that match `filter`, in listing order (oldest first, then by id). */
   async list(filter: LedgerFilter, viewer: LedgerActor): Promise<LedgerItem[]> {
     await this.#loadAll();
@@ -169,9 +186,10 @@ export class LedgerService {
 
   *#matching(filter: LedgerFilter, viewer: LedgerActor, after: LedgerPosition | undefined): Generator<LedgerItem> {
     const order = this.#sorted();
+    const today = ledgerToday(this.#now());
     for (let i = after ? this.#firstAfter(order, after) : 0; i < order.length; i++) {
       const item = this.#cachedItem(order[i] as string);
-      if (matches(item, filter, viewer)) yield item;
+      if (matches(item, filter, viewer, today)) yield item;
     }
   }
 
@@ -206,15 +224,16 @@ export class LedgerService {
   #apply(id: string, cached: Cached | undefined, events: LedgerEvent[], version: number): LedgerItem {
     let item = cached?.item ?? null;
     for (const event of events) item = evolveLedger(item, event);
-    this.#keep(id, { item: item as LedgerItem, version });
+    this.#keep(id, { item: item as LedgerItem, events: [...(cached?.events ?? []), ...events], version });
     return item as LedgerItem;
   }
 
   /** Reads item `id` from the store again. */
   async #refresh(id: string): Promise<LedgerItem | null> {
     const stored = await this.#store.load(streamOf(id));
-    const item = replayLedger(stored as unknown as LedgerEvent[]);
-    if (item) this.#keep(id, { item, version: stored.at(-1)?.version ?? 0 });
+    const events = stored.map(({ type, at, data }) => ({ type, at, data }) as LedgerEvent);
+    const item = replayLedger(events);
+    if (item) this.#keep(id, { item, events, version: stored.at(-1)?.version ?? 0 });
     return item;
   }
 

@@ -3,7 +3,11 @@ import {
   DEFAULT_TIME_ZONE,
   isOverdue,
   LEDGER_STATUSES,
+  type LedgerCounts,
+  type LedgerEvent,
+  type LedgerHistoryEntry,
   type LedgerItem,
+  type LedgerRow,
   RATINGS,
   zonedParts,
 } from '@yishi/shared';
@@ -23,7 +27,7 @@ export function sessionOf(item: LedgerItem): string {
  * One item as `GET /api/ledger` lists it: its fields, the session it came
  * from, whether it is overdue today (in the committee's zone), times as ISO 8601.
  */
-export function ledgerRow(item: LedgerItem, now: number) {
+export function ledgerRow(item: LedgerItem, now: number): LedgerRow {
   return {
     id: item.id,
     title: item.title,
@@ -52,7 +56,7 @@ export function ledgerRow(item: LedgerItem, now: number) {
  * The committee office's counters over `items`: how many in each status and overdue, what they
  * were converted into (成果转化), and the members' latest rating of each answered item.
  */
-export function ledgerCounts(items: LedgerItem[], now: number) {
+export function ledgerCounts(items: LedgerItem[], now: number): LedgerCounts {
   const today = ledgerToday(now);
   const count = <K extends string>(keys: readonly K[], pick: (item: LedgerItem) => K | undefined) => {
     const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -69,4 +73,9 @@ export function ledgerCounts(items: LedgerItem[], now: number) {
     conversions: count(CONVERSIONS, (item) => item.conversion?.kind),
     ratings: count(RATINGS, (item) => item.evaluations.at(-1)?.rating),
   };
+}
+
+/** One change as an item's page shows it: the event, its time as ISO 8601. */
+export function historyEntry(event: LedgerEvent): LedgerHistoryEntry {
+  return { type: event.type, at: new Date(event.at).toISOString(), data: event.data } as LedgerHistoryEntry;
 }

@@ -9,12 +9,14 @@ import {
   LEDGER_PERMISSIONS,
   LEDGER_STATUSES,
   LEDGER_TRANSITIONS,
+  type LedgerAction,
   type LedgerActor,
   type LedgerCommand,
   type LedgerCommandType,
   type LedgerEvent,
   type LedgerItem,
   type LedgerStatus,
+  ledgerActions,
   mayView,
   replayLedger,
 } from '@yishi/shared';
@@ -296,17 +298,99 @@ describe('the ledger’s audit trail (property)', () => {
         const rig = new Rig();
         for (const [command, actor] of steps) {
           const closed = rig.status === 'closed' ? structuredClone(rig.item) : undefined;
+          const before = rig.log.length;
           try {
             rig.run(command, actor);
           } catch (error) {
             expect(error).toBeInstanceOf(AppError);
           }
           if (closed) expect(rig.item).toEqual(closed);
+          // Each change names who made it: id, name, role and, for a unit, the unit.
+          for (const event of rig.log.slice(before)) {
+            expect(event.data).toMatchObject({ by: actor.id, byName: actor.name, byRole: actor.role });
+            expect(event.data.byUnit).toBe(actor.unit);
+          }
         }
         for (const event of rig.log) expect(event.data.by).toMatch(/\S/);
         expect(replayLedger(rig.log)).toEqual(rig.item);
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the steps each viewer is offered (ledgerActions)', () => {
+  const offered = (rig: Rig, actors: LedgerActor[]) =>
+    Object.fromEntries(actors.map((a) => [a.id, ledgerActions(rig.item as LedgerItem, a)]));
+  const none: LedgerAction[] = [];
+
+  it('offers each role the steps of its part at each stage, and nothing that would be refused', () => {
+    expect(offered(itemIn('registered'), [office, organiser, chair, lead, zhang, system])).toEqual({
+      office: ['assign', 'convert'],
+      organiser: ['assign', 'convert'],
+      'u-chair': none,
+      'u-jyj': none,
+      'u-zhang': none,
+      system: ['assign'],
+    });
+    expect(offered(itemIn('assigned'), [office, lead, co, otherUnit, zhang])).toEqual({
+      office: ['assign', 'convert'],
+      'u-jyj': ['start', 'update', 'answer', 'return'],
+      'u-jtj': ['update'],
+      'u-wjw': none,
+      'u-zhang': none,
+    });
+    expect(offered(itemIn('in_progress'), [office, lead, co])).toEqual({
+      office: ['convert'],
+      'u-jyj': ['update', 'answer', 'return'],
+      'u-jtj': ['update'],
+    });
+    // Answered: the members who raised it rate it, once each; it is not closed before they have.
+    const answered = itemIn('answered');
+    expect(offered(answered, [office, lead, zhang, chen, stranger])).toEqual({
+      office: ['convert'],
+      'u-jyj': none,
+      'u-zhang': ['evaluate'],
+      'u-chen': ['evaluate'],
+      'u-li': none,
+    });
+    answered.run(rate('satisfied'), zhang);
+    expect(offered(answered, [zhang, chen])).toEqual({ 'u-zhang': none, 'u-chen': ['evaluate'] });
+    // Converted once; closed once rated.
+    const evaluated = itemIn('evaluated');
+    expect(ledgerActions(evaluated.item as LedgerItem, office)).toEqual(['close', 'convert']);
+    evaluated.run({ type: 'ledger.convert', kind: 'solved_on_site', reference: '' }, office);
+    expect(ledgerActions(evaluated.item as LedgerItem, office)).toEqual(['close']);
+    expect(offered(itemIn('returned'), [office, lead])).toEqual({ office: ['assign', 'convert'], 'u-jyj': none });
+    expect(offered(itemIn('closed'), ACTORS).office).toEqual(none);
+    for (const actor of ACTORS) expect(ledgerActions(itemIn('closed').item as LedgerItem, actor)).toEqual(none);
+  });
+
+  it('offers a step exactly when the rules accept it, for every status and viewer', () => {
+    const steps: Record<LedgerAction, LedgerCommand> = {
+      assign,
+      start: { type: 'ledger.start' },
+      update: { type: 'ledger.update', text: '进展' },
+      answer,
+      return: { type: 'ledger.return', reason: '理由' },
+      evaluate: rate('basically_satisfied'),
+      close: { type: 'ledger.close' },
+      convert: { type: 'ledger.convert', kind: 'public_opinion', reference: '第 3 期' },
+    };
+    for (const status of LEDGER_STATUSES) {
+      const rig = itemIn(status);
+      for (const actor of ACTORS) {
+        const allowed = ledgerActions(rig.item as LedgerItem, actor);
+        for (const [step, command] of Object.entries(steps) as Array<[LedgerAction, LedgerCommand]>) {
+          let accepted = true;
+          try {
+            decideLedger(rig.item, command, actor, rig.ctx);
+          } catch {
+            accepted = false;
+          }
+          expect(allowed.includes(step), `${step} by ${actor.id} on ${status}`).toBe(accepted);
+        }
+      }
+    }
   });
 });

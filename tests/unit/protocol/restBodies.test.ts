@@ -125,9 +125,13 @@ describe('organiser API bodies', () => {
 
   describe('LedgerQuerySchema (GET /api/ledger)', () => {
     checkCases(LedgerQuerySchema, {
-      good: [{}, { topic: 'topic-2025-07', status: 'answered', unit: '县教育局' }],
+      good: [{}, { topic: 'topic-2025-07', status: 'answered', unit: '县教育局', sector: '教育界' }],
       bad: [
         bad('unknown status', 'status', { status: 'lost' }),
+        bad('overdue as 1', 'overdue', { overdue: '1' }),
+        bad('overdue empty', 'overdue', { overdue: '' }),
+        bad('empty sector', 'sector', { sector: '' }),
+        bad('sector longer than 32', 'sector', { sector: '界'.repeat(33) }),
         bad('topic that is no room id', 'topic', { topic: 'a:b' }),
         bad('empty unit', 'unit', { unit: '' }),
         bad('unit longer than 64', 'unit', { unit: '局'.repeat(65) }),
@@ -143,6 +147,11 @@ describe('organiser API bodies', () => {
         bad('empty cursor', 'cursor', { limit: '10', cursor: '' }),
         bad('cursor without its limit', 'cursor', { cursor: 'WzEsImEiXQ' }),
       ],
+    });
+
+    it('reads overdue as a yes or no', () => {
+      expect(LedgerQuerySchema.parse({ overdue: 'true' })).toEqual({ overdue: true });
+      expect(LedgerQuerySchema.parse({ overdue: 'false' })).toEqual({ overdue: false });
     });
 
     it('reads a page: limit as a number, the cursor as it came', () => {

@@ -57,29 +57,42 @@ export class OrganiserApi {
     return this.#call('POST', `/topics/${encodeURIComponent(id)}/invitations`, body);
   }
 
-  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.#secret}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(`/api${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (err) {
-      throw new RequestError('NETWORK', err instanceof Error ? err.message : String(err));
-    }
-    const json = (await res.json().catch(() => undefined)) as unknown;
-    if (!res.ok) {
-      const error = (json as { error?: Partial<ErrorBody> } | undefined)?.error;
-      throw new RequestError(
-        error?.code ?? (res.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL'),
-        error?.message ?? res.statusText,
-      );
-    }
-    return json as T;
+  #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return callApi(this.#secret, method, path, body);
   }
+}
+
+/**
+ * One call of the REST API (`/api`) with `secret` as the bearer; the answer's JSON. Every refusal
+ * is a RequestError with the server's code (NETWORK when the server is unreachable).
+ */
+export async function callApi<T>(secret: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(secret, method, path, body);
+  return (await res.json().catch(() => undefined)) as T;
+}
+
+/** The response of one call, once it is known to be a success. */
+export async function send(secret: string, method: string, path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (err) {
+    throw new RequestError('NETWORK', err instanceof Error ? err.message : String(err));
+  }
+  if (!res.ok) {
+    const json = (await res.json().catch(() => undefined)) as { error?: Partial<ErrorBody> } | undefined;
+    throw new RequestError(
+      json?.error?.code ?? (res.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL'),
+      json?.error?.message ?? res.statusText,
+    );
+  }
+  return res;
 }
 
 const KEY_STORAGE = 'yishi.organiserKey';

@@ -5,6 +5,7 @@ import { traceJoin } from '../lib/joinTrace.js';
 import type { LocalMedia } from '../lib/mediaState.js';
 import { type JoinOptions, RoomSession } from '../lib/RoomSession.js';
 import { readJoinLink } from '../lib/joinLink.js';
+import { isLedgerPath } from '../lib/ledgerLink.js';
 import { readClaims } from '../lib/token.js';
 import { describeError } from './describeError.js';
 import { ErrorScreen } from './ErrorScreen.js';
@@ -19,9 +20,21 @@ declare global {
   }
 }
 
-/** `/organiser` → the organiser pages (loaded only there: members on phones never download them); anything else is a join link. */
+/**
+ * `/organiser` → the organiser pages, `/ledger` → the outcome ledger (each loaded only there:
+ * members on phones in a room never download them); anything else is a join link.
+ */
 export function App() {
-  return isOrganiserPath(location.pathname) ? <LazyOrganiser /> : <JoinApp />;
+  if (isOrganiserPath(location.pathname)) return <LazyOrganiser />;
+  return isLedgerPath(location.pathname) ? <LazyLedger /> : <JoinApp />;
+}
+
+function LazyLedger() {
+  const [page, setPage] = useState<typeof import('./ledger/LedgerApp.js') | undefined>();
+  useEffect(() => {
+    void import('./ledger/LedgerApp.js').then(setPage);
+  }, []);
+  return page ? <page.LedgerApp /> : null;
 }
 
 function LazyOrganiser() {

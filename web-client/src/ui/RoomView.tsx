@@ -8,6 +8,7 @@ import { CommentsPanel } from './CommentsPanel.js';
 import { describeError } from './describeError.js';
 import { ErrorNote } from './ErrorNote.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { LedgerRoomLink } from './LedgerRoomLink.js';
 import { MinutesPanel } from './MinutesPanel.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { QueuePanel } from './QueuePanel.js';
@@ -74,6 +75,7 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
         <LanguageSwitch />
       </header>
       <SessionBar consultation={session.consultation} self={self} />
+      <LedgerRoomLink token={session.token} role={self.role} />
       {(state.phase === 'reconnecting' || state.phase === 'restoring') && (
         <p class="banner" role="status" data-testid="banner">
           {state.phase === 'reconnecting' ? t('room.reconnecting') : t('room.mediaReset')}

@@ -77,12 +77,18 @@ export class RoomSession {
     globalThis.addEventListener?.('pagehide', this.#onPageHide);
   }
 
-  /** Connects, joins and starts publishing `local`; rejects with a RequestError if refused. */
+  /**
+   * Connects, joins and starts publishing `local`; rejects with a RequestError if refused. `local`
+   * may still be opening (autojoin): the connection, the Device and the join go on meanwhile.
+   * Resolves once joined, while the media is still being built: the room shows at once and each
+   * tile fills as its media arrives; a failure building the media is the session's state
+   * (`failed`), not a refused join.
+   */
   static async join(
     roomId: string,
     token: string,
     identity: TokenClaims,
-    local: LocalMedia,
+    local: LocalMedia | Promise<LocalMedia>,
     options: JoinOptions = {},
   ): Promise<RoomSession> {
     const signaling = await Signaling.connect(roomId, token);
@@ -95,13 +101,11 @@ export class RoomSession {
       signaling.close();
       throw err;
     });
-    const publishing = canPublish(identity.role) ? local : {};
+    const publishing = canPublish(identity.role) ? await local : {};
     const session = new RoomSession(signaling, device, instanceId, joined, { token, identity }, publishing, options);
     // What was held goes to the session once its receive transport is on the way (a new producer is consumed).
-    const media = session.#rebuildMedia(joined.producers);
+    void session.#rebuildMedia(joined.producers);
     signaling.release();
-    // A failure building the media is the session's state (`failed`), not a refused join.
-    await media;
     return session;
   }
 
@@ -262,9 +266,8 @@ export class RoomSession {
     this.#publisher.reset();
     this.#receiver.reset();
     try {
-      await this.#publisher.publish();
-      if (generation !== this.#generation) return;
-      await this.#receiver.consumeAll(producers);
+      // Sending and receiving are independent: neither waits for the other's transport.
+      await Promise.all([this.#publisher.publish(), this.#receiver.consumeAll(producers)]);
       if (generation === this.#generation) this.state.update((s) => ({ ...s, phase: 'joined' }));
     } catch (err) {
       if (generation === this.#generation) this.#fail(err);

@@ -12,7 +12,8 @@ export interface RemotePeer {
   videoStalled?: Partial<Record<VideoSource, boolean>>;
 }
 
-export type Phase = 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'removed' | 'failed';
+/** `connecting`: joined, the first transports still being built (the room shows, tiles fill as media arrives). */
+export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'restoring' | 'left' | 'replaced' | 'removed' | 'failed';
 
 /** The room's media as this client has it (the consultation itself is `ConsultationState`). */
 export interface MediaState {
@@ -60,7 +61,7 @@ export interface LocalMedia {
 /** The state right after the first join: publishing what `local` holds, receiving as `receiveMode` says. */
 export function initialMediaState(joined: JoinResult, local: LocalMedia, receiveMode: ReceiveMode): MediaState {
   const before: MediaState = {
-    phase: 'joined',
+    phase: 'connecting',
     self: joined.self,
     peers: [],
     activeSpeakerId: null,
@@ -76,7 +77,7 @@ export function initialMediaState(joined: JoinResult, local: LocalMedia, receive
     lastRemoteSpeakerId: null,
     page: 0,
   };
-  return withJoin(before, joined);
+  return { ...withJoin(before, joined), phase: 'connecting' };
 }
 
 /** The room as a (re)join found it; a resumed page keeps its tiles' tracks (consumers of gone producers are dropped later). */

@@ -54,7 +54,7 @@ function JoinApp() {
   const [autojoining, setAutojoining] = useState('token' in link && link.autojoin);
   const claims = 'token' in link ? readClaims(link.token) : undefined;
 
-  const join = async (local: LocalMedia, options: JoinOptions = {}): Promise<boolean> => {
+  const join = async (local: LocalMedia | Promise<LocalMedia>, options: JoinOptions = {}): Promise<boolean> => {
     if (!('token' in link) || !claims) return false;
     setJoining(true);
     setJoinError(undefined);
@@ -74,12 +74,16 @@ function JoinApp() {
   // `&autojoin=1`: skip the check screen, join with camera and microphone; on failure show it.
   useEffect(() => {
     if (!autojoining || !claims) return;
-    void acquireMedia({ video: true }).then(async ({ stream }) => {
+    // Camera and microphone open while the connection is made (acquireMedia reports, never throws).
+    const acquired = acquireMedia({ video: true });
+    const local = acquired.then(({ stream }): LocalMedia => {
       traceJoin('media');
       const [mic] = stream.getAudioTracks();
       const [camera] = stream.getVideoTracks();
-      const ok = await join({ ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) });
-      if (!ok) for (const track of stream.getTracks()) track.stop();
+      return { ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) };
+    });
+    void join(local).then(async (ok) => {
+      if (!ok) for (const track of (await acquired).stream.getTracks()) track.stop();
       setAutojoining(false);
     });
   }, []);

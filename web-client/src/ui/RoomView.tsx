@@ -81,6 +81,11 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
           {state.phase === 'reconnecting' ? t('room.reconnecting') : t('room.mediaReset')}
         </p>
       )}
+      {state.phase === 'connecting' && (
+        <p class="banner" role="status" data-testid="connecting">
+          {t('room.connectingMedia')}
+        </p>
+      )}
       <ErrorNote error={state.error && describeError(state.error)} banner />
       <div class="room-body">
         <section class="media" aria-label={t('room.participants', { count })}>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROOM_ID_PATTERN } from './limits.js';
-import { ROLES } from './roles.js';
+import type { Person } from './domain/types.js';
+import { displayName, NAME_MAX, ROLES, UNIT_MAX } from './roles.js';
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -9,15 +10,35 @@ export const RoomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'room id: 1–64 c
 /** Display names and sectors: trimmed, non-empty, bounded (Chinese text counts per character). */
 const label = (max: number) => z.string().trim().min(1).max(max);
 
-/** The identity claims Yishi puts in (and requires of) a JWT, besides iss/aud/exp/iat. */
-export const TokenClaimsSchema = z.object({
-  sub: z.string().min(1).max(128),
-  name: label(64),
-  room: RoomIdSchema,
-  role: RoleSchema,
-  sector: label(32).optional(),
-});
+/**
+ * The identity claims Yishi puts in (and requires of) a room token, besides iss/aud/exp/iat. A
+ * handling unit invited into a session (role `unit`) names its unit; no other role has one.
+ */
+export const TokenClaimsSchema = z
+  .object({
+    sub: z.string().min(1).max(128),
+    name: label(NAME_MAX),
+    room: RoomIdSchema,
+    role: RoleSchema,
+    sector: label(32).optional(),
+    unit: label(UNIT_MAX).optional(),
+  })
+  .refine((c) => (c.role === 'unit') === (c.unit !== undefined), {
+    path: ['unit'],
+    message: 'a unit (and only a unit) names its unit',
+  });
 export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
+
+/** The person a room token admits, as the room shows them: a unit's representative by their unit first. */
+export function personOfClaims(claims: TokenClaims): Person {
+  return {
+    id: claims.sub,
+    name: displayName(claims.name, claims.unit),
+    role: claims.role,
+    ...(claims.sector ? { sector: claims.sector } : {}),
+    ...(claims.unit ? { unit: claims.unit } : {}),
+  };
+}
 
 /**
  * A handling unit's token (承办单位): no room, so it opens no consultation; it reads and answers the
@@ -25,9 +46,9 @@ export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
  */
 export const UnitTokenClaimsSchema = z.object({
   sub: z.string().min(1).max(128),
-  name: label(64),
+  name: label(NAME_MAX),
   role: z.literal('unit'),
-  unit: label(64),
+  unit: label(UNIT_MAX),
 });
 export type UnitTokenClaims = z.infer<typeof UnitTokenClaimsSchema>;
 

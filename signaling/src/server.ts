@@ -11,6 +11,7 @@ import { createMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { feedLedger } from './ledger/fromMinutes.js';
 import { LedgerService } from './ledger/LedgerService.js';
+import { UnitTokenRecord } from './units/UnitTokenRecord.js';
 import { SessionService } from './sessions/SessionService.js';
 import { MemoryConnectLimiter, RedisConnectLimiter } from './socket/ConnectLimiter.js';
 import { socketChannels } from './socket/channels.js';
@@ -109,6 +110,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
       authFailuresPerMinute: config.authFailuresPerMinute,
       publicUrl: config.publicUrl,
       ledger,
+      unitTokens: new UnitTokenRecord(store),
       log,
     }),
     trustProxy: config.trustProxy,

@@ -39,11 +39,13 @@ const NAMES: Record<Role, string> = {
   secretary: '李秘书',
   member: '张委员',
   guest: '承办单位代表',
+  unit: '张处长',
   observer: '列席人员',
 };
 
 function token(room: string, role: Role, sub = `${role}-${room}`): string {
-  return server.token({ sub, name: NAMES[role], role, room, ...(role === 'member' ? { sector: '农业界' } : {}) });
+  const extra = role === 'member' ? { sector: '农业界' } : role === 'unit' ? { unit: '发展和改革委员会' } : {};
+  return server.token({ sub, name: NAMES[role], role, room, ...extra });
 }
 
 function topicBody(fields: Record<string, unknown> = {}) {

@@ -40,12 +40,14 @@ const tokenOf = (room: string, role: 'chair' | 'secretary' | 'member') =>
 interface Row {
   id: string;
   title: string;
+  category: string;
   status: string;
   leadUnit: string | null;
   dueDate: string | null;
   topicId: string;
   sessionId: string;
-  source: { kind: string; refId?: string; minutesVersion?: number };
+  source: { kind: string; refId?: string; minutesVersion?: number; agendaItemId?: string | null };
+  raisedBy: Array<{ id: string; role: string }>;
 }
 
 async function finalizeWithAction(room: string, title: string, ownerUnit: string) {
@@ -189,5 +191,57 @@ describe('the outcome ledger', () => {
       ['member-zhang', 'unsatisfied'],
       ['member-zhang', 'satisfied'],
     ]);
+  });
+
+  it('takes consensus points too, and names as raisers the members who spoke on an action’s agenda item', async () => {
+    const id = 'ledger-c';
+    const topic = await rest.post('/topics', ORGANISER_KEY, {
+      id,
+      title: '环线桥下空间利用',
+      organiser: '市政协',
+      agenda: [{ title: '委员发言' }],
+    });
+    expect(topic.status).toBe(201);
+    expect((await rest.post(`/topics/${id}/open`, ORGANISER_KEY)).status).toBe(200);
+    const chair = await pool.join(server.url, tokenOf(id, 'chair'), id);
+    const secretary = await pool.join(server.url, tokenOf(id, 'secretary'), id);
+    const member = await pool.join(server.url, tokenOf(id, 'member'), id);
+    const agendaItemId = (await chair.client.call('session:snapshot', {})).session.agenda[0]!.id;
+    await chair.client.call('agenda:open', { itemId: agendaItemId });
+    const { id: entryId } = await member.client.call('queue:request', { kind: 'contribution' });
+    await chair.client.call('floor:grant', { entryId: entryId! });
+    await member.client.call('floor:yield', {});
+    const action = await secretary.client.call('minutes:addAction', {
+      title: '制定桥下空间利用方案',
+      ownerUnit: '发展和改革委员会',
+      agendaItemId,
+    });
+    const point = await secretary.client.call('minutes:addConsensus', { text: '桥下空间优先用于停车和健身。' });
+    await secretary.client.call('minutes:submit', {});
+    await chair.client.call('minutes:finalize', {});
+
+    const topicRows = async () => ledger(ORGANISER_KEY, `?topic=${id}`);
+    await eventually(async () => {
+      const rows = await topicRows();
+      return rows.length === 2 && rows.some((r) => r.status === 'assigned');
+    }, 'both items are in, the action assigned');
+    const rows = Object.fromEntries((await topicRows()).map((r) => [r.source.kind, r]));
+    expect(rows.action).toMatchObject({
+      id: `${id}.${action.id}`,
+      status: 'assigned',
+      source: { kind: 'action', refId: action.id, minutesVersion: 1, agendaItemId },
+      raisedBy: [{ id: `member-${id}`, role: 'member' }],
+    });
+    expect(rows.consensus).toMatchObject({
+      id: `${id}.${point.id}`,
+      title: '桥下空间优先用于停车和健身。',
+      category: '协商共识',
+      status: 'registered',
+      sessionId: id,
+      source: { kind: 'consensus', refId: point.id, minutesVersion: 1, agendaItemId: null },
+      raisedBy: [],
+    });
+    // The member who spoke sees the action they raised, and nothing else.
+    expect((await ledger(tokenOf(id, 'member'))).map((r) => r.id)).toEqual([`${id}.${action.id}`]);
   });
 });

@@ -55,6 +55,13 @@ export const member2: Actor = { id: 'u-m2', name: '陈委员', role: 'member', s
 export const member3: Actor = { id: 'u-m3', name: '赵委员', role: 'member', sector: '农业界' };
 export const guest: Actor = { id: 'u-guest', name: '刘处长', role: 'guest', sector: '承办单位' };
 export const observer: Actor = { id: 'u-obs', name: '孙旁听', role: 'observer' };
+/** A handling unit's representative invited into the session: named by their unit first, as a room shows them. */
+export const unitRep: Actor = {
+  id: 'u-unit',
+  name: '发展和改革委员会 · 张处长',
+  role: 'unit',
+  unit: '发展和改革委员会',
+};
 export const organiser: Actor = { id: 'u-org', name: '政协办公厅', role: 'organiser' };
 export const system: Actor = { id: 'system', name: 'server', role: 'system' };
 
@@ -66,6 +73,7 @@ export const ACTORS_BY_ROLE: Record<Actor['role'], Actor> = {
   secretary,
   member: member1,
   guest,
+  unit: unitRep,
   observer,
   organiser,
   system,
@@ -74,7 +82,13 @@ export const ALL_ROLES = Object.keys(ACTORS_BY_ROLE) as Actor['role'][];
 
 export function personOf(actor: Actor): Person {
   if (actor.role === 'organiser' || actor.role === 'system') throw new Error(`${actor.role} is not a person`);
-  return { id: actor.id, name: actor.name, role: actor.role, ...(actor.sector ? { sector: actor.sector } : {}) };
+  return {
+    id: actor.id,
+    name: actor.name,
+    role: actor.role,
+    ...(actor.sector ? { sector: actor.sector } : {}),
+    ...(actor.unit ? { unit: actor.unit } : {}),
+  };
 }
 
 export type CreateTopic = Extract<Command, { type: 'topic.create' }>;

@@ -37,7 +37,7 @@ export interface TestServer extends RunningServer {
   config: Config;
   /** Signs a token for this server; `room` defaults to "room1". */
   token(
-    claims: { sub?: string; name?: string; role?: Role; room?: string; sector?: string },
+    claims: { sub?: string; name?: string; role?: Role; room?: string; sector?: string; unit?: string },
     ttl?: string | number,
   ): string;
 }
@@ -82,7 +82,7 @@ export async function startTestServer(
       fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
     token(
-      claims: { sub?: string; name?: string; role?: Role; room?: string; sector?: string },
+      claims: { sub?: string; name?: string; role?: Role; room?: string; sector?: string; unit?: string },
       ttl: string | number = '1h',
     ) {
       n += 1;
@@ -94,6 +94,7 @@ export async function startTestServer(
           role: claims.role ?? 'member',
           room: claims.room ?? 'room1',
           ...(claims.sector ? { sector: claims.sector } : {}),
+          ...(claims.unit ? { unit: claims.unit } : {}),
         },
         ttl,
       );

@@ -106,8 +106,11 @@ const NAMES: Record<Role, string> = {
   secretary: '钱秘书',
   member: '孙委员',
   guest: '周处长',
+  unit: '郑处长',
   observer: '吴旁听',
 };
+/** A unit's representative names the unit they answer for (the token requires it). */
+const UNIT = '发展和改革委员会';
 
 /** One run of the matrix: a fresh open session with OTHER and the acting role joined. */
 interface Stage {
@@ -130,7 +133,7 @@ interface Stage {
 
 let rooms = 0;
 
-async function joinAs(roomId: string, who: { sub: string; name: string; role: Role; sector?: string }) {
+async function joinAs(roomId: string, who: { sub: string; name: string; role: Role; sector?: string; unit?: string }) {
   const client = await TestClient.connect(server.url, { token: server.token({ ...who, room: roomId }), roomId });
   clients.push(client);
   await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
@@ -155,8 +158,9 @@ async function arrange(role: Role): Promise<Stage> {
   // Observers may comment here, so the matrix tests the table, not that finer rule (tested below).
   await openTopic(server.sessions, roomId, { observersMayComment: true });
   await joinAs(roomId, { sub: OTHER.id, name: OTHER.name, role: 'member', sector: '教育界' });
-  const self: Actor = { id: `as-${role}`, name: NAMES[role], role };
-  const client = await joinAs(roomId, { sub: self.id, name: self.name, role });
+  const unit = role === 'unit' ? { unit: UNIT } : {};
+  const self: Actor = { id: `as-${role}`, name: NAMES[role], role, ...unit };
+  const client = await joinAs(roomId, { sub: self.id, name: self.name, role, ...unit });
   const run = (command: Command, actor: Actor) => server.sessions.execute(roomId, command, actor);
   return {
     roomId,

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type TokenClaims, Unauthenticated } from '@yishi/shared';
 import { resolveJwtSecret } from '../../signaling/src/auth/secret.js';
-import { signToken, type TokenSettings, verifyToken } from '../../signaling/src/auth/tokens.js';
+import {
+  isUnitLedgerClaims,
+  signToken,
+  signUnitToken,
+  type TokenSettings,
+  verifyAnyToken,
+  verifyToken,
+} from '../../signaling/src/auth/tokens.js';
 import { decodeJwtHeader, decodeJwtPayload, encodeJwt, tamperJwt } from '../support/jwt.js';
 
 const SECRET = 'unit-test-secret-0123456789-abcdefghij';
@@ -68,6 +75,23 @@ describe('signToken / verifyToken', () => {
   it('accepts a token issued elsewhere with the same settings, and tolerates 5 s of clock skew', () => {
     expect(verifyToken(settings, hs256())).toEqual(claims);
     expect(verifyToken(settings, hs256({ exp: NOW_S - 3, nbf: NOW_S + 3 }))).toEqual(claims);
+  });
+
+  it('tells a unit invited into a session from its ledger token, which opens no consultation', () => {
+    const invited: TokenClaims = { sub: 'u-fgw', name: '张处长', room: 'county-council', role: 'unit', unit: '发改委' };
+    const roomToken = signToken(settings, invited, '1h');
+    expect(verifyToken(settings, roomToken)).toEqual(invited);
+    expect(verifyAnyToken(settings, roomToken)).toEqual(invited);
+    const ledger = signUnitToken(settings, { sub: 'u-fgw', name: '张处长', role: 'unit', unit: '发改委' }, '1h');
+    expect(refusal(ledger)).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringContaining('ledger token'),
+    });
+    const any = verifyAnyToken(settings, ledger);
+    expect([isUnitLedgerClaims(any), isUnitLedgerClaims(verifyAnyToken(settings, roomToken))]).toEqual([true, false]);
+    // A room token with role unit must name its unit; a member's must not.
+    expect(refusal(hs256({ role: 'unit' }))).toMatchObject({ message: 'token claims are missing or malformed' });
+    expect(refusal(hs256({ unit: '发改委' }))).toMatchObject({ message: 'token claims are missing or malformed' });
   });
 
   it('refuses a token once its lifetime has passed', () => {

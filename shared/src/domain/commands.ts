@@ -77,6 +77,8 @@ export type Command =
       ownerUnit: string;
       dueDate?: string | undefined;
       status?: ActionStatus | undefined;
+      /** The agenda item it follows from (see ActionItem). */
+      agendaItemId?: string | undefined;
     }
   | {
       type: 'minutes.updateAction';
@@ -85,6 +87,8 @@ export type Command =
       ownerUnit?: string | undefined;
       dueDate?: string | null | undefined;
       status?: ActionStatus | undefined;
+      /** null: no longer linked to an agenda item. */
+      agendaItemId?: string | null | undefined;
     }
   | { type: 'minutes.removeAction'; id: string }
   | { type: 'minutes.promoteComment'; commentId: string }

@@ -404,6 +404,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
             ownerUnit: nonEmpty(c.ownerUnit, 'owner unit'),
             ...(c.dueDate ? { dueDate: c.dueDate } : {}),
             status: c.status ?? 'open',
+            ...(c.agendaItemId ? { agendaItemId: agendaItemOf(state, c.agendaItemId) } : {}),
           },
         },
       },
@@ -414,8 +415,10 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     requireDraft(state);
     const action = state.minutes.actions.find((a) => a.id === c.id);
     if (!action) throw new NotFound(`action item ${c.id} not found`);
-    const { dueDate, ...rest } = action;
+    const { dueDate, agendaItemId, ...rest } = action;
     const due = c.dueDate === null ? undefined : (c.dueDate ?? dueDate);
+    const item =
+      c.agendaItemId === null ? undefined : c.agendaItemId ? agendaItemOf(state, c.agendaItemId) : agendaItemId;
     return [
       {
         type: 'minutes.actionUpdated',
@@ -426,6 +429,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
             ...(c.ownerUnit !== undefined ? { ownerUnit: nonEmpty(c.ownerUnit, 'owner unit') } : {}),
             ...(c.status ? { status: c.status } : {}),
             ...(due ? { dueDate: due } : {}),
+            ...(item ? { agendaItemId: item } : {}),
           },
         },
       },
@@ -500,6 +504,12 @@ function findEntry(state: RoomState, entryId: string): QueueEntry {
   return entry;
 }
 
+/** `id`, if it is an item of the agenda. */
+function agendaItemOf(state: RoomState, id: string): string {
+  if (!state.agenda.some((i) => i.id === id)) throw new NotFound(`agenda item ${id} not found`);
+  return id;
+}
+
 function currentAgendaItemId(state: RoomState): string | null {
   return state.agenda.find((i) => i.status === 'current')?.id ?? null;
 }
@@ -509,7 +519,13 @@ function personOf(state: RoomState, id: string, actor: Actor): Person {
   const known = state.attendance[id]?.person;
   if (known) return known;
   if (actor.role === 'organiser' || actor.role === 'system') throw new Forbidden('only participants can do this');
-  return { id, name: actor.name, role: actor.role, ...(actor.sector ? { sector: actor.sector } : {}) };
+  return {
+    id,
+    name: actor.name,
+    role: actor.role,
+    ...(actor.sector ? { sector: actor.sector } : {}),
+    ...(actor.unit ? { unit: actor.unit } : {}),
+  };
 }
 
 function addEntry(state: RoomState, speaker: Person, kind: EntryKind, actor: Actor, ctx: Context): DomainEventBody {
@@ -583,7 +599,7 @@ function startIfOpen(state: RoomState, actor: Actor): Events {
 }
 
 function samePerson(a: Person | undefined, b: Person): boolean {
-  return a?.name === b.name && a.role === b.role && a.sector === b.sector;
+  return a?.name === b.name && a.role === b.role && a.sector === b.sector && a.unit === b.unit;
 }
 
 function agendaItems(input: AgendaInput[], existing: AgendaItem[], ctx: Context): AgendaItem[] {

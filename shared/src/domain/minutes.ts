@@ -34,7 +34,7 @@ export interface MinutesDocument {
   };
   chairs: Person[];
   secretaries: Person[];
-  /** 承办单位代表 / 特邀: listed apart from the members they answer. */
+  /** 承办单位代表 / 特邀: guests and handling units' representatives, listed apart from the members they answer. */
   guests: Person[];
   /** Everyone who joined, by sector then name; `presentMinutes` sums all their connected time. */
   attendance: Array<Person & { firstJoinedAt: string; lastLeftAt: string | null; presentMinutes: number }>;
@@ -86,7 +86,8 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
     endReason: t.endReason ?? null,
     summary: state.minutes.summaries[t.id]?.text ?? '',
   }));
-  const byRole = (role: Person['role']) => people.filter((a) => a.person.role === role).map((a) => a.person);
+  const byRole = (...roles: Array<Person['role']>) =>
+    people.filter((a) => roles.includes(a.person.role)).map((a) => a.person);
   return {
     schema: MINUTES_SCHEMA,
     version: state.minutes.version,
@@ -112,7 +113,7 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
     },
     chairs: byRole('chair'),
     secretaries: byRole('secretary'),
-    guests: byRole('guest'),
+    guests: byRole('guest', 'unit'),
     attendance: people
       .map((record) => ({
         ...record.person,

@@ -3,7 +3,8 @@ import type { Actor } from './types.js';
 
 type ActorRole = Actor['role'];
 
-const SPEAKERS: readonly ActorRole[] = ['chair', 'secretary', 'member', 'guest'];
+/** A handling unit invited into a session takes the floor like a guest, and does nothing more. */
+const SPEAKERS: readonly ActorRole[] = ['chair', 'secretary', 'member', 'guest', 'unit'];
 const PARTICIPANTS: readonly ActorRole[] = [...SPEAKERS, 'observer'];
 const CHAIR: readonly ActorRole[] = ['chair'];
 const SECRETARY: readonly ActorRole[] = ['secretary'];

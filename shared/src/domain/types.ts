@@ -7,14 +7,20 @@ export interface Actor {
   name: string;
   role: Role | 'organiser' | 'system';
   sector?: string | undefined;
+  /** A handling unit's representative (role `unit`): the unit they answer for. */
+  unit?: string | undefined;
 }
 
-/** A person as the minutes name them. */
+/**
+ * A person as the minutes name them. A unit's representative is named by their unit first
+ * (`displayName`: "发展和改革委员会 · 张处长"), and `unit` is the unit alone.
+ */
 export interface Person {
   id: string;
   name: string;
   role: Role;
   sector?: string | undefined;
+  unit?: string | undefined;
 }
 
 export type TopicStatus = 'draft' | 'scheduled' | 'in_session' | 'concluded' | 'archived';
@@ -172,6 +178,8 @@ export interface ActionItem {
   ownerUnit: string;
   dueDate?: string | undefined;
   status: ActionStatus;
+  /** The agenda item it follows from, when the secretary says so: the ledger names its speakers as raisers. */
+  agendaItemId?: string | undefined;
 }
 
 export type MinutesStatus = 'draft' | 'under_review' | 'finalized';

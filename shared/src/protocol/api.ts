@@ -17,7 +17,7 @@ import {
   type Rating,
   type UnitText,
 } from '../ledger/types.js';
-import type { Role } from '../roles.js';
+import { NAME_MAX, type Role, UNIT_MAX } from '../roles.js';
 import { SettingsPatchSchema } from './consultation.js';
 
 /** REST bodies of the organiser API (`/api/topics`). Strict, bounded, like socket requests. */
@@ -86,21 +86,61 @@ export const ScheduleSchema = z.strictObject({ scheduledAt: z.iso.datetime({ off
 /** `POST /api/topics/:id/participants/:personId/remove`: why (recorded in the minutes' decisions). */
 export const ParticipantRemoveSchema = z.strictObject({ reason: Str(200).default('') });
 
-/** Longest invitation (30 days) and the default one (72 hours), in hours. */
+/** How long a token lives, in hours: 72 unless asked, 30 days at most. */
+const TtlHours = z.number().int().min(1).max(INVITATION_TTL_HOURS.max).default(INVITATION_TTL_HOURS.default);
+/**
+ * The person's stable id (a reconnect with the same id replaces the older connection); generated
+ * when omitted. Only the organiser key may give it (to reissue a person's own link).
+ */
+const Sub = Str(128).min(1);
 
-/** `POST /api/topics/:id/invitations`: who the join link is for. The token carries these claims. */
-export const InvitationCreateSchema = z.strictObject({
-  role: RoleSchema,
-  name: Str(64).min(1),
-  sector: Str(32).min(1).optional(),
-  /**
-   * The person's stable id (a reconnect with the same id replaces the older connection); generated
-   * when omitted. Only the organiser key may give it (to reissue a person's own link).
-   */
-  sub: Str(128).min(1).optional(),
-  ttlHours: z.number().int().min(1).max(INVITATION_TTL_HOURS.max).default(INVITATION_TTL_HOURS.default),
-});
+/**
+ * `POST /api/topics/:id/invitations`: who the join link is for. The token carries these claims.
+ * A handling unit (role `unit`) names its unit, and the room shows it as "<unit> · <name>".
+ */
+export const InvitationCreateSchema = z
+  .strictObject({
+    role: RoleSchema,
+    name: Str(NAME_MAX).min(1),
+    sector: Str(32).min(1).optional(),
+    unit: Str(UNIT_MAX).min(1).optional(),
+    sub: Sub.optional(),
+    ttlHours: TtlHours,
+  })
+  .refine((i) => (i.role === 'unit') === (i.unit !== undefined), {
+    path: ['unit'],
+    message: 'a unit (and only a unit) names its unit',
+  });
 export type InvitationCreate = z.input<typeof InvitationCreateSchema>;
+
+/**
+ * `POST /api/units/tokens` (organiser key only): a handling unit's ledger token — its inbox of
+ * ledger items; it has no room, so it opens no consultation. Recorded before it is handed out.
+ */
+export const UnitTokenCreateSchema = z.strictObject({
+  unit: Str(UNIT_MAX).min(1),
+  name: Str(NAME_MAX).min(1),
+  sub: Sub.optional(),
+  ttlHours: TtlHours,
+});
+export type UnitTokenCreate = z.input<typeof UnitTokenCreateSchema>;
+
+/** The answer to `POST /api/units/tokens`: the token, whose it is (`sub`) and when it expires (ISO 8601). */
+export interface UnitToken {
+  token: string;
+  sub: string;
+  expiresAt: string;
+}
+
+/** One row of `GET /api/units/tokens`: a unit token made, by whom and until when (never the token). */
+export interface IssuedUnitToken {
+  at: string;
+  sub: string;
+  name: string;
+  unit: string;
+  issuer: { id: string; name: string };
+  expiresAt: string;
+}
 
 /** The answer to `POST /api/topics/:id/invitations`: the token, its join link and when it expires (ISO 8601). */
 export interface Invitation {

@@ -89,6 +89,8 @@ export const ConsultationRequestSchemas = {
     ownerUnit: Text(100),
     dueDate: DateSchema.optional(),
     status: ActionStatusSchema.optional(),
+    /** The agenda item it follows from: the ledger names the members who spoke on it as its raisers. */
+    agendaItemId: Id.optional(),
   }),
   'minutes:updateAction': z.strictObject({
     id: Id,
@@ -96,6 +98,7 @@ export const ConsultationRequestSchemas = {
     ownerUnit: Text(100).optional(),
     dueDate: DateSchema.nullable().optional(),
     status: ActionStatusSchema.optional(),
+    agendaItemId: Id.nullable().optional(),
   }),
   'minutes:removeAction': z.strictObject({ id: Id }),
   'minutes:promoteComment': z.strictObject({ commentId: Id }),

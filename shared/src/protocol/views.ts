@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
+import { DISPLAY_NAME_MAX, UNIT_MAX } from '../roles.js';
 import { ActionStatusSchema, EntryKindSchema, FloorModeSchema, ReactionSchema, StanceSchema } from './consultation.js';
 
 /**
@@ -13,9 +14,12 @@ const Id = z.string().min(1).max(128);
 
 export const PersonSchema = z.strictObject({
   id: Id,
-  name: z.string().min(1).max(64),
+  /** A unit's representative: "<unit> · <name>" (`displayName`). */
+  name: z.string().min(1).max(DISPLAY_NAME_MAX),
   role: RoleSchema,
   sector: z.string().max(32).optional(),
+  /** Only a unit's representative (role `unit`): the unit they answer for. */
+  unit: z.string().min(1).max(UNIT_MAX).optional(),
 });
 
 export const SessionViewSchema = z.strictObject({
@@ -119,6 +123,7 @@ export const MinutesViewSchema = z.strictObject({
         ownerUnit: z.string(),
         dueDate: z.string().optional(),
         status: ActionStatusSchema,
+        agendaItemId: Id.optional(),
       }),
     ),
     promotedCommentIds: z.array(Id),

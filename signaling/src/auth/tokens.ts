@@ -49,19 +49,37 @@ export function tokenExpiresAt(token: string): Date {
  * Every failure is an Unauthenticated with a message a user can act on.
  */
 export function verifyToken(settings: TokenSettings, token: string): TokenClaims {
+  const payload = verified(settings, token);
+  if (isLedgerToken(payload)) {
+    throw new Unauthenticated('a unit’s ledger token opens no consultation; ask for an invitation to the session');
+  }
   // The schema keeps Yishi's claims and drops the registered ones (iss, aud, exp, iat).
-  const claims = TokenClaimsSchema.safeParse(verified(settings, token));
+  const claims = TokenClaimsSchema.safeParse(payload);
   if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
   return claims.data;
 }
 
-/** A room token's claims, or a unit token's: for the ledger's routes, which both may use. */
+/**
+ * A room token's claims, or a unit's ledger token's: for the ledger's routes, which both may use.
+ * A unit's invitation into a session is a room token (it has a room), not a ledger token.
+ */
 export function verifyAnyToken(settings: TokenSettings, token: string): TokenClaims | UnitTokenClaims {
   const payload = verified(settings, token);
-  const claims =
-    payload.role === 'unit' ? UnitTokenClaimsSchema.safeParse(payload) : TokenClaimsSchema.safeParse(payload);
+  const claims = isLedgerToken(payload)
+    ? UnitTokenClaimsSchema.safeParse(payload)
+    : TokenClaimsSchema.safeParse(payload);
   if (!claims.success) throw new Unauthenticated('token claims are missing or malformed');
   return claims.data;
+}
+
+/** A handling unit's ledger token: role unit and no room. */
+function isLedgerToken(payload: jwt.JwtPayload): boolean {
+  return payload.role === 'unit' && payload.room === undefined;
+}
+
+/** Whether verified claims are a unit's ledger token's (no room) rather than a room token's. */
+export function isUnitLedgerClaims(claims: TokenClaims | UnitTokenClaims): claims is UnitTokenClaims {
+  return !('room' in claims);
 }
 
 function verified(settings: TokenSettings, token: string): jwt.JwtPayload {

@@ -2,13 +2,13 @@ import { parseArgs } from 'node:util';
 import { v4 as uuidv4 } from 'uuid';
 import { ROLES, TokenClaimsSchema, UnitTokenClaimsSchema } from '@yishi/shared';
 import { resolveJwtSecret } from '../auth/secret.js';
-import { signToken, signUnitToken } from '../auth/tokens.js';
+import { isUnitLedgerClaims, signToken, signUnitToken } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 const USAGE = `usage: npm run --silent token -- --room <roomId> --role <${ROLES.join('|')}> --name <name>
-       [--sector <sector>] [--sub <user id>] [--ttl <e.g. 12h, 7d, 3600>]
+       [--sector <sector>] [--unit <unit name> (role unit only)] [--sub <user id>] [--ttl <e.g. 12h, 7d, 3600>]
    or: npm run --silent token -- --role unit --unit <unit name> --name <name> [--sub …] [--ttl …]
-       (a handling unit's token for the ledger: no room)
+       (without --room: a handling unit's token for the ledger, which opens no consultation)
 Prints only the JWT, signed with JWT_SECRET (or the local secret in DATA_DIR/jwt-secret).`;
 
 function parseOptions(argv: string[]) {
@@ -42,16 +42,17 @@ function main(argv: string[]): number {
     return 0;
   }
   const sub = values.sub ?? uuidv4();
-  const claims =
-    values.role === 'unit'
-      ? UnitTokenClaimsSchema.safeParse({ sub, name: values.name, role: 'unit', unit: values.unit })
-      : TokenClaimsSchema.safeParse({
-          sub,
-          name: values.name,
-          room: values.room,
-          role: values.role,
-          sector: values.sector,
-        });
+  const ledger = values.role === 'unit' && values.room === undefined;
+  const claims = ledger
+    ? UnitTokenClaimsSchema.safeParse({ sub, name: values.name, role: 'unit', unit: values.unit })
+    : TokenClaimsSchema.safeParse({
+        sub,
+        name: values.name,
+        room: values.room,
+        role: values.role,
+        sector: values.sector,
+        unit: values.unit,
+      });
   if (!claims.success) {
     const problems = claims.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n');
     process.stderr.write(`invalid token options:\n${problems}\n${USAGE}\n`);
@@ -65,8 +66,9 @@ function main(argv: string[]): number {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
     };
-    const token =
-      claims.data.role === 'unit' ? signUnitToken(settings, claims.data, ttl) : signToken(settings, claims.data, ttl);
+    const token = isUnitLedgerClaims(claims.data)
+      ? signUnitToken(settings, claims.data, ttl)
+      : signToken(settings, claims.data, ttl);
     process.stdout.write(`${token}\n`);
     return 0;
   } catch (err) {

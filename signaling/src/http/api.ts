@@ -26,16 +26,27 @@ import {
   minutesDocument,
   NotFound,
   ParticipantRemoveSchema,
+  personOfClaims,
   ScheduleSchema,
   sessionView,
   TopicCreateSchema,
   type TopicSummary,
   TopicUpdateSchema,
   RateLimited,
+  type UnitToken,
+  UnitTokenCreateSchema,
   Unauthenticated,
   type WhoAmI,
 } from '@yishi/shared';
-import { signToken, type TokenSettings, tokenExpiresAt, verifyAnyToken, verifyToken } from '../auth/tokens.js';
+import {
+  isUnitLedgerClaims,
+  signToken,
+  signUnitToken,
+  type TokenSettings,
+  tokenExpiresAt,
+  verifyAnyToken,
+  verifyToken,
+} from '../auth/tokens.js';
 import { minutesDocx } from '../export/docx.js';
 import type { Locale } from '../export/format.js';
 import { minutesJson } from '../export/json.js';
@@ -52,6 +63,7 @@ import { ledgerFileName } from '../export/ledgerView.js';
 import { ledgerXlsx } from '../export/ledgerXlsx.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
+import type { UnitTokenRecord } from '../units/UnitTokenRecord.js';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -76,6 +88,8 @@ export interface ApiDeps {
   /** PUBLIC_URL, the base of join links; when unset, the request's own origin is used. */
   publicUrl: string | undefined;
   ledger: LedgerService;
+  /** The record of units' ledger tokens made over this API. */
+  unitTokens: UnitTokenRecord;
   log: Logger;
 }
 
@@ -199,7 +213,7 @@ export function createApi(deps: ApiDeps): express.Router {
   api.get(
     '/topics/:id',
     route(async (req, res) => {
-      await authorize(req, ['chair', 'secretary', 'member', 'guest', 'observer'], param(req, 'id'));
+      await authorize(req, ['chair', 'secretary', 'member', 'guest', 'unit', 'observer'], param(req, 'id'));
       const { state, version } = await existing(param(req, 'id'));
       res.json(sessionView(state, version));
     }),
@@ -244,29 +258,29 @@ export function createApi(deps: ApiDeps): express.Router {
     reason: parse(ParticipantRemoveSchema, req.body ?? {}).reason,
   }));
 
-  // A join link for one person: a token for this room with the given role, name and sector.
+  // A join link for one person: a token for this room with the given role, name and sector (a unit: its unit).
   api.post(
     '/topics/:id/invitations',
     route(async (req, res) => {
       const id = param(req, 'id');
       const caller = await authorize(req, ['chair'], id);
-      const { role, name, sector, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
+      const { role, name, sector, unit, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
       // A chair choosing `sub` could mint a member's identity and speak as them in the minutes.
       if (sub !== undefined && caller.actor.role !== 'organiser') {
         throw new Forbidden('only the organiser key may choose whose invitation this is (sub); leave it out');
       }
       await existing(id);
-      const invitee = {
-        id: sub ?? `inv-${randomBytes(9).toString('base64url')}`,
+      const claims = {
+        sub: sub ?? `inv-${randomBytes(9).toString('base64url')}`,
         name,
         role,
+        room: id,
         ...(sector ? { sector } : {}),
+        ...(unit ? { unit } : {}),
       };
-      const token = signToken(
-        deps.tokens,
-        { sub: invitee.id, name, role, room: id, ...(sector ? { sector } : {}) },
-        ttlHours * 3600,
-      );
+      // The invitation names the person as the room will show them (a unit's representative by their unit).
+      const invitee = personOfClaims(claims);
+      const token = signToken(deps.tokens, claims, ttlHours * 3600);
       // Recorded before the token is handed out: a link nobody can account for is never given.
       const expiresAt = tokenExpiresAt(token);
       await run(id, { type: 'invitation.issue', invitee, expiresAt: expiresAt.getTime() }, caller);
@@ -276,6 +290,40 @@ export function createApi(deps: ApiDeps): express.Router {
         expiresAt: expiresAt.toISOString(),
       };
       res.status(201).json(invitation);
+    }),
+  );
+
+  /** Only the organiser key: a unit's ledger token reaches every item of that unit, whatever the topic. */
+  const organiserOnly = async (req: Request): Promise<Actor> => {
+    const caller = await authenticate(req);
+    if (caller.actor.role !== 'organiser') throw new Forbidden('only the organiser key may do this');
+    return caller.actor;
+  };
+
+  // A handling unit's ledger token (no room), recorded before it is handed out.
+  api.post(
+    '/units/tokens',
+    route(async (req, res) => {
+      const issuer = await organiserOnly(req);
+      const { unit, name, sub, ttlHours } = parse(UnitTokenCreateSchema, req.body);
+      const claims = { sub: sub ?? `unit-${randomBytes(9).toString('base64url')}`, name, role: 'unit' as const, unit };
+      const token = signUnitToken(deps.tokens, claims, ttlHours * 3600);
+      const expiresAt = tokenExpiresAt(token);
+      await deps.unitTokens.record(
+        { sub: claims.sub, name, unit, issuer: { id: issuer.id, name: issuer.name }, expiresAt: expiresAt.getTime() },
+        Date.now(),
+      );
+      const made: UnitToken = { token, sub: claims.sub, expiresAt: expiresAt.toISOString() };
+      res.status(201).json(made);
+    }),
+  );
+
+  // The record of units' ledger tokens: who got one, for which unit, from whom, until when.
+  api.get(
+    '/units/tokens',
+    route(async (req, res) => {
+      await organiserOnly(req);
+      res.json({ tokens: await deps.unitTokens.list() });
     }),
   );
 
@@ -304,11 +352,13 @@ export function createApi(deps: ApiDeps): express.Router {
         return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
       }
       const claims = verifyAnyToken(deps.tokens, secret);
-      if (claims.role === 'unit')
+      if (isUnitLedgerClaims(claims))
         return { actor: { id: claims.sub, name: claims.name, role: 'unit', unit: claims.unit }, room: null };
       if ((await sessions.get(claims.room)).state.removed[claims.sub]) {
         throw new Forbidden('you have been removed from this consultation');
       }
+      // A unit's invitation into one session (which a chair may make) is not the unit's ledger token.
+      if (claims.role === 'unit') throw new Forbidden('a unit’s session invitation does not open the ledger');
       if (claims.role !== 'chair' && claims.role !== 'secretary' && claims.role !== 'member') {
         throw new Forbidden(`a ${claims.role} has no part in the ledger`);
       }

@@ -14,6 +14,7 @@ import {
   type NotificationName,
   type NotificationPayload,
   NotFound,
+  personOfClaims,
   type PeerInfo,
   type ProducerInfo,
   queueView,
@@ -152,7 +153,7 @@ export class Room {
     if (current && instanceId !== undefined && current.instanceId === instanceId) {
       return this.#resume(current, connection);
     }
-    const person = { id: identity.sub, name: identity.name, role: identity.role, sector: identity.sector };
+    const person = personOfClaims(identity);
     const { state } = await this.#sessions.get(this.id);
     // After the session closed, chair and secretary still come in to finish the minutes; that is not attendance.
     const attending = state.session.status !== 'closed';
@@ -168,13 +169,7 @@ export class Room {
       // The person stays present (on the new connection): their attendance goes on unbroken.
       this.#dismiss(replaced, 'session:replaced', {});
     }
-    const info: PeerInfo = {
-      id: identity.sub,
-      name: identity.name,
-      role: identity.role,
-      ...(identity.sector ? { sector: identity.sector } : {}),
-      joinedAt: Date.now(),
-    };
+    const info: PeerInfo = { ...person, joinedAt: Date.now() };
     const micAllowed = mayUseMicrophone(state, info);
     this.media.addPeer(info.id, { rtpCapabilities, canProduce: canPublish(info.role), micAllowed });
     this.#presence.add({ info, connection, micAllowed, instanceId });
@@ -280,8 +275,7 @@ export class Room {
   /** Runs a command of the participant joined on `connection` (see SessionService.execute). */
   execute(connection: Connection, command: Command | ((state: RoomState) => Command)): Promise<SessionChange> {
     this.peerIdOf(connection);
-    const { sub, name, role, sector } = connection.identity;
-    const actor: Actor = { id: sub, name, role, sector };
+    const actor: Actor = personOfClaims(connection.identity);
     return this.#sessions.execute(this.id, command, actor);
   }
 

@@ -103,10 +103,10 @@ export function consultationHandlers(room: Room, connection: Connection): Handle
     'minutes:addConsensus': ({ id, text }) => run({ type: 'minutes.addConsensus', id, text }, id),
     'minutes:updateConsensus': ({ id, text }) => run({ type: 'minutes.updateConsensus', id, text }),
     'minutes:removeConsensus': ({ id }) => run({ type: 'minutes.removeConsensus', id }),
-    'minutes:addAction': ({ id, title, ownerUnit, dueDate, status }) =>
-      run({ type: 'minutes.addAction', id, title, ownerUnit, dueDate, status }, id),
-    'minutes:updateAction': ({ id, title, ownerUnit, dueDate, status }) =>
-      run({ type: 'minutes.updateAction', id, title, ownerUnit, dueDate, status }),
+    'minutes:addAction': ({ id, title, ownerUnit, dueDate, status, agendaItemId }) =>
+      run({ type: 'minutes.addAction', id, title, ownerUnit, dueDate, status, agendaItemId }, id),
+    'minutes:updateAction': ({ id, title, ownerUnit, dueDate, status, agendaItemId }) =>
+      run({ type: 'minutes.updateAction', id, title, ownerUnit, dueDate, status, agendaItemId }),
     'minutes:removeAction': ({ id }) => run({ type: 'minutes.removeAction', id }),
     'minutes:promoteComment': ({ commentId }) => run({ type: 'minutes.promoteComment', commentId }),
     'minutes:submit': () => run({ type: 'minutes.submit' }),

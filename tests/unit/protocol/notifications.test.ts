@@ -217,11 +217,21 @@ const notificationCases: { [K in NotificationName]: Cases<NotificationPayload<K>
     good: [
       { id: 'u-li-hua', name: '李华', role: 'member', sector: '教育', joinedAt: 1_732_600_000_000 },
       { id: 'u-obs', name: 'Observer 1', role: 'observer', joinedAt: 1_732_600_000_123 },
+      // A unit's representative, by their unit first: longest unit and name.
+      {
+        id: 'u-unit',
+        name: `${'委'.repeat(64)} · ${'张'.repeat(64)}`,
+        role: 'unit',
+        unit: '委'.repeat(64),
+        joinedAt: 1,
+      },
     ],
     bad: [
       bad('unknown role', 'role', { id: 'u1', name: '李华', role: 'admin', joinedAt: 1 }),
       bad('empty name', 'name', { id: 'u1', name: '', role: 'member', joinedAt: 1 }),
-      bad('name longer than 64', 'name', { id: 'u1', name: '长'.repeat(65), role: 'member', joinedAt: 1 }),
+      bad('name longer than unit · name', 'name', { id: 'u1', name: '长'.repeat(132), role: 'member', joinedAt: 1 }),
+      bad('unit longer than 64', 'unit', { id: 'u1', name: 'a', role: 'unit', unit: '委'.repeat(65), joinedAt: 1 }),
+      bad('empty unit', 'unit', { id: 'u1', name: 'a', role: 'unit', unit: '', joinedAt: 1 }),
       bad('sector longer than 32', 'sector', { id: 'u1', name: 'a', role: 'member', sector: str(33), joinedAt: 1 }),
       bad('fractional joinedAt', 'joinedAt', { id: 'u1', name: 'a', role: 'member', joinedAt: 1.5 }),
       bad('missing id', 'id', { name: 'a', role: 'member', joinedAt: 1 }),

@@ -752,6 +752,22 @@ describe('TokenClaimsSchema', () => {
     expect(TokenClaimsSchema.safeParse({ ...claims, name: '议'.repeat(65) }).success).toBe(false);
   });
 
+  it('takes a unit invited into a session with its unit, and the unit of no one else', () => {
+    const unit = {
+      sub: 'u-fgw',
+      name: '张处长',
+      room: 'county-council',
+      role: 'unit',
+      unit: '发展和改革委员会',
+    } as const;
+    expect(TokenClaimsSchema.parse(unit)).toEqual(unit);
+    expect(TokenClaimsSchema.safeParse({ ...unit, unit: '委'.repeat(65) }).success).toBe(false);
+    const { unit: _, ...withoutUnit } = unit;
+    expect(TokenClaimsSchema.safeParse(withoutUnit).error?.issues.map((i) => i.path.join('.'))).toEqual(['unit']);
+    const member = TokenClaimsSchema.safeParse({ ...claims, role: 'member', unit: '发展和改革委员会' });
+    expect(member.error?.issues.map((i) => i.path.join('.'))).toEqual(['unit']);
+  });
+
   it('drops the registered JWT claims and anything unknown (the token carries them)', () => {
     const parsed = TokenClaimsSchema.parse({ ...claims, iss: 'yishi', aud: 'yishi', exp: 2, iat: 1, admin: true });
     expect(parsed).toEqual(claims);

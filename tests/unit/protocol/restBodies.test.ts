@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  InvitationCreateSchema,
   LedgerExportQuerySchema,
   LedgerFilterQuerySchema,
   LedgerQuerySchema,
   ScheduleSchema,
   TopicCreateSchema,
   TopicUpdateSchema,
+  UnitTokenCreateSchema,
 } from '@yishi/shared';
 import { bad, checkCases, str, T } from './cases.js';
 
@@ -119,6 +121,41 @@ describe('organiser API bodies', () => {
         bad('epoch ms', 'scheduledAt', { scheduledAt: T }),
         bad('no offset', 'scheduledAt', { scheduledAt: '2025-03-05T09:00:00' }),
         bad('unknown field', '', { scheduledAt: '2025-03-05T09:00:00+08:00', open: true }),
+      ],
+    });
+  });
+
+  describe('InvitationCreateSchema (POST /api/topics/:id/invitations)', () => {
+    checkCases(InvitationCreateSchema, {
+      good: [
+        { role: 'member', name: '张委员', sector: '农业界', ttlHours: 72 },
+        { role: 'unit', name: '张处长', unit: '发展和改革委员会', ttlHours: 24 },
+        { role: 'chair', name: '王主席', sub: 'chair-wang', ttlHours: 720 },
+      ],
+      bad: [
+        bad('a unit without its unit', 'unit', { role: 'unit', name: '张处长' }),
+        bad('a member naming a unit', 'unit', { role: 'member', name: '张委员', unit: '发展和改革委员会' }),
+        bad('empty unit', 'unit', { role: 'unit', name: '张处长', unit: '  ' }),
+        bad('unit longer than 64', 'unit', { role: 'unit', name: '张处长', unit: '委'.repeat(65) }),
+        bad('unknown role', 'role', { role: 'admin', name: '张委员' }),
+        bad('ttl past 30 days', 'ttlHours', { role: 'member', name: '张委员', ttlHours: 721 }),
+      ],
+    });
+  });
+
+  describe('UnitTokenCreateSchema (POST /api/units/tokens)', () => {
+    checkCases(UnitTokenCreateSchema, {
+      good: [
+        { unit: '发展和改革委员会', name: '张处长', ttlHours: 72 },
+        { unit: '县教育局', name: '刘科长', sub: 'unit-jyj-liu', ttlHours: 720 },
+      ],
+      bad: [
+        bad('missing unit', 'unit', { name: '张处长' }),
+        bad('missing name', 'name', { unit: '县教育局' }),
+        bad('unit longer than 64', 'unit', { unit: '局'.repeat(65), name: '张处长' }),
+        bad('a room (a ledger token has none)', '', { unit: '县教育局', name: '张处长', room: 'topic-1' }),
+        bad('a role (it is always unit)', '', { unit: '县教育局', name: '张处长', role: 'chair' }),
+        bad('ttl of 0 hours', 'ttlHours', { unit: '县教育局', name: '张处长', ttlHours: 0 }),
       ],
     });
   });

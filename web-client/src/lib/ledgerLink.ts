@@ -24,7 +24,7 @@ export interface LedgerFilters {
 export type LedgerViewer =
   | { role: 'organiser' }
   | { role: 'unit'; sub: string; name: string; unit: string }
-  | { role: Role; sub: string; name: string; room: string };
+  | { role: Exclude<Role, 'unit'>; sub: string; name: string; room: string };
 
 /** The hash's route part and its parameters: `#/items/x?a=1`, or `#token=…` (parameters only). */
 function splitHash(hash: string): { path: string; params: URLSearchParams } {
@@ -134,7 +134,8 @@ export function tokenViewer(token: string): LedgerViewer | undefined {
   const unit = readUnitClaims(token);
   if (unit) return { role: 'unit', sub: unit.sub, name: unit.name, unit: unit.unit };
   const claims = readClaims(token);
-  return claims && { role: claims.role, sub: claims.sub, name: claims.name, room: claims.room };
+  if (!claims || claims.role === 'unit') return undefined;
+  return { role: claims.role, sub: claims.sub, name: claims.name, room: claims.room };
 }
 
 /** True on the ledger's pages (`/ledger`, with or without a trailing slash). */

@@ -26,7 +26,9 @@ export function readClaims(token: string): (TokenClaims & { exp?: number }) | un
 export function readUnitClaims(token: string): UnitTokenClaims | undefined {
   const payload = readPayload(token);
   if (!payload) return undefined;
-  const { sub, name, role, unit } = payload;
+  const { sub, name, role, unit, room } = payload;
+  // A unit's invitation into a session (it has a room) opens no ledger: the server refuses it there.
+  if (room !== undefined) return undefined;
   if (role !== 'unit' || typeof sub !== 'string' || !sub || typeof name !== 'string' || !name.trim()) return undefined;
   if (typeof unit !== 'string' || !unit.trim()) return undefined;
   return { sub, name: name.trim(), role, unit: unit.trim() };

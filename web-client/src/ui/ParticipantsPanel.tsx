@@ -8,7 +8,7 @@ import { useAction } from './act.js';
 import { ErrorNote } from './ErrorNote.js';
 import { ReasonForm } from './ReasonForm.js';
 
-const ROLE_ORDER: Role[] = ['chair', 'secretary', 'member', 'guest', 'observer'];
+const ROLE_ORDER: Role[] = ['chair', 'secretary', 'member', 'guest', 'unit', 'observer'];
 
 /** The chair's buttons that put someone in the queue, one per kind of turn. */
 const QUEUE_BUTTONS: ReadonlyArray<{ kind: EntryKind; testId: string; label: MessageKey; labelFor: MessageKey }> = [
@@ -166,7 +166,7 @@ function MicState({ on }: { on: boolean }) {
 
 /**
  * Sectors in the locale's collation order, "other" (no sector) last; inside a sector the chair
- * first, then secretary, members, guests, observers, each by name.
+ * first, then secretary, members, guests, handling units, observers, each by name.
  */
 export function groupBySector(rows: Row[], locale: string = getLocale()): Array<{ sector: string; rows: Row[] }> {
   const bySector = new Map<string, Row[]>();

@@ -11,6 +11,8 @@ import { Field } from './formControls.js';
 
 const TTL_CHOICES = [24, INVITATION_TTL_HOURS.default, 7 * 24, INVITATION_TTL_HOURS.max] as const;
 const TRIO: readonly Role[] = ['chair', 'secretary', 'member'];
+/** A handling unit's invitation also names its unit, which this form does not ask for: the API makes it (README). */
+const CHOICES = ROLES.filter((r) => r !== 'unit');
 
 /** Makes join links per person (role, name, sector, lifetime), or the ready chair / secretary / member trio. */
 export function InvitationMaker({ api, view }: { api: OrganiserApi; view: SessionView }) {
@@ -56,7 +58,7 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
           <Field label={t('org.invite.role')}>
             <Select
               value={role}
-              options={ROLES}
+              options={CHOICES}
               label={(r) => t(`role.${r}`)}
               onChange={setRole}
               testId="invite-role"

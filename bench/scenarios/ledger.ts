@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { LEDGER_STATUSES, type LedgerActor } from '@yishi/shared';
+import { ledgerXlsx } from '../../signaling/src/export/ledgerXlsx.js';
 import { LedgerService } from '../../signaling/src/ledger/LedgerService.js';
 import { ledgerRow } from '../../signaling/src/ledger/rows.js';
 import { SqliteRoomStore } from '../../signaling/src/store/SqliteRoomStore.js';
@@ -23,7 +24,8 @@ const office: LedgerActor = { id: 'office', name: '委员会办公室', role: 'o
  * ledger: `items` ledger items over `topics` topics in a SQLite store (each registered, assigned
  * and a quarter of them answered, through LedgerService), then read by a fresh service as a node
  * does after a start; `GET /api/ledger`'s work — list with a filter, rows, JSON — timed per filter
- * (no HTTP). The XLSX export is not built yet.
+ * (no HTTP), whole and as its first page of 50 (`?limit=50`, what the pages ask for); then the
+ * XLSX export of every item with its history (`GET /api/ledger.xlsx`'s work: list, history, render).
  */
 export async function ledgerBench(o: LedgerBenchOptions) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-ledger-'));
@@ -72,13 +74,21 @@ export async function ledgerBench(o: LedgerBenchOptions) {
       everything: {},
     };
     const rows: Array<{ filter: string; items: number; kib: number; p50Ms: number; p95Ms: number; maxMs: number }> = [];
-    for (const [name, filter] of Object.entries(filters)) {
+    const listings = Object.entries(filters).flatMap(([name, filter]) => [
+      { name, filter, list: () => reader.list(filter, office) },
+      {
+        name: `${name}, first page of 50`,
+        filter,
+        list: async () => (await reader.page(filter, office, { limit: 50 })).items,
+      },
+    ]);
+    for (const { name, list } of listings) {
       const times: number[] = [];
       let items = 0;
       let bytes = 0;
       for (let r = 0; r < o.runs; r++) {
         const started = performance.now();
-        const listed = await reader.list(filter, office);
+        const listed = await list();
         const now = Date.now();
         bytes = JSON.stringify({ items: listed.map((item) => ledgerRow(item, now)) }).length;
         times.push((performance.now() - started) * 1000); // µs, rounded by spread
@@ -94,6 +104,20 @@ export async function ledgerBench(o: LedgerBenchOptions) {
         maxMs: max / 1000,
       });
     }
+    // The whole ledger as XLSX, with every item's history, a few times.
+    const xlsxTimes: number[] = [];
+    let xlsxKib = 0;
+    for (let r = 0; r < Math.min(o.runs, 3); r++) {
+      const started = performance.now();
+      const items = await reader.list({}, office);
+      const history = new Map(
+        await Promise.all(items.map(async (item) => [item.id, (await reader.history(item.id)) ?? []] as const)),
+      );
+      const file = await ledgerXlsx(items, {}, Date.now(), 'zh-CN', history);
+      xlsxTimes.push(performance.now() - started);
+      xlsxKib = Math.round(file.length / 1024);
+    }
+    const xlsx = { runs: xlsxTimes.length, kib: xlsxKib, maxMs: Math.round(Math.max(...xlsxTimes)) };
     return {
       table: rows.map((r) => ({
         filter: r.filter,
@@ -103,8 +127,8 @@ export async function ledgerBench(o: LedgerBenchOptions) {
         'p95 ms': r.p95Ms,
         'max ms': r.maxMs,
       })),
-      summary: `${o.items} items over ${o.topics} topics: written in ${Math.round(fillMs)} ms, read by a fresh node in ${Math.round(loadMs)} ms`,
-      data: { options: o, fillMs: Math.round(fillMs), loadMs: Math.round(loadMs), listings: rows },
+      summary: `${o.items} items over ${o.topics} topics: written in ${Math.round(fillMs)} ms, read by a fresh node in ${Math.round(loadMs)} ms; the whole ledger as XLSX (${xlsx.kib} KiB) in at most ${xlsx.maxMs} ms over ${xlsx.runs} runs`,
+      data: { options: o, fillMs: Math.round(fillMs), loadMs: Math.round(loadMs), listings: rows, xlsx },
     };
   } finally {
     await store.close();

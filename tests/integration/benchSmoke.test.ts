@@ -47,17 +47,19 @@ describe('benchmark harness (smoke)', () => {
     expect(data.admittedLossPct).toBe(data.runs[0]?.admittedLossPct);
   }, 60_000);
 
-  it('ledger times listings of the ledger by filter', async () => {
-    const { data } = await ledgerBench({ items: 40, topics: 4, runs: 2 });
-    expect(data.listings.map((l) => l.filter)).toEqual([
-      'a topic',
-      'a status',
-      'a unit',
-      'a unit and a status',
-      'everything',
-    ]);
-    expect(data.listings.at(-1)?.items).toBe(40);
+  it('ledger times listings of the ledger by filter, whole and first page, and its XLSX', async () => {
+    const { data } = await ledgerBench({ items: 60, topics: 4, runs: 2 });
+    expect(data.listings.map((l) => l.filter)).toEqual(
+      ['a topic', 'a status', 'a unit', 'a unit and a status', 'everything'].flatMap((f) => [
+        f,
+        `${f}, first page of 50`,
+      ]),
+    );
+    expect(data.listings.at(-2)?.items).toBe(60);
+    expect(data.listings.at(-1)?.items).toBe(50);
     for (const listing of data.listings) expect(listing.p95Ms).toBeGreaterThanOrEqual(0);
+    expect(data.xlsx.runs).toBe(2);
+    expect(data.xlsx.kib).toBeGreaterThan(0);
   }, 60_000);
 
   it('signaling measures joins, memory, grant and comment fan-out', async () => {

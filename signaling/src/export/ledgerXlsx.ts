@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CONVERSIONS, LEDGER_STATUSES, type LedgerEvent, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
@@ -68,38 +69,59 @@ export async function ledgerXlsx(
   history: ReadonlyMap<string, readonly LedgerEvent[]>,
 ): Promise<Buffer> {
   const l = LEDGER_LABELS[locale ?? 'zh-CN'];
-  const book = new ExcelJS.Workbook();
+  // The streaming writer: each row is written out as it is added, which keeps a ledger of tens of
+  // thousands of items (and its history) fast and small in memory; styles are set before the rows.
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   book.creator = 'Yishi';
   book.created = new Date(now);
   book.title = `${l.ledger} ${describeFilter(filter, l)}`;
   itemsSheet(book, items, now, l);
   countersSheet(book, items, filter, now, l);
   historySheet(book, items, history, l);
-  return Buffer.from(await book.xlsx.writeBuffer());
+  await book.commit();
+  return Buffer.concat(chunks);
 }
+
+const WRAP: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'top' } };
 
 function itemsSheet(book: ExcelJS.Workbook, items: LedgerItem[], now: number, l: LedgerLabels): void {
   const sheet = book.addWorksheet('台账 Ledger', { views: [{ state: 'frozen', ySplit: 1 }] });
   const [zh, en] = [LEDGER_LABELS['zh-CN'].columns, LEDGER_LABELS.en.columns];
-  sheet.columns = LEDGER_COLUMNS.map((key) => ({ key, header: `${zh[key]}\n${en[key]}`, width: WIDTH[key] }));
+  const style: Partial<Record<LedgerColumn, Partial<ExcelJS.Style>>> = {
+    dueDate: { numFmt: 'yyyy-mm-dd' },
+    updatedAt: { numFmt: 'yyyy-mm-dd hh:mm' },
+    title: WRAP,
+  };
+  sheet.columns = LEDGER_COLUMNS.map((key) => ({
+    key,
+    header: `${zh[key]}\n${en[key]}`,
+    width: WIDTH[key],
+    ...(style[key] ? { style: style[key] } : {}),
+  }));
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
+  styleHeader(sheet.getRow(1));
   for (const item of items) {
     const facts = ledgerFacts(item, now, l);
     const [day, time] = wallClock(facts.updatedAt).split(' ') as [string, string];
-    sheet.addRow({
-      ...Object.fromEntries(
-        // An empty text is an empty cell, which Excel's filter lists as (Blanks).
-        Object.entries(facts).map(([key, value]) => [key, typeof value === 'string' ? xmlText(value) || null : value]),
-      ),
-      dueDate: facts.dueDate === null ? null : excelDate(facts.dueDate),
-      overdue: facts.overdue ? l.yes : l.no,
-      updatedAt: excelDate(day, time),
-    });
+    sheet
+      .addRow({
+        ...Object.fromEntries(
+          // An empty text is an empty cell, which Excel's filter lists as (Blanks).
+          Object.entries(facts).map(([key, value]) => [
+            key,
+            typeof value === 'string' ? xmlText(value) || null : value,
+          ]),
+        ),
+        dueDate: facts.dueDate === null ? null : excelDate(facts.dueDate),
+        overdue: facts.overdue ? l.yes : l.no,
+        updatedAt: excelDate(day, time),
+      })
+      .commit();
   }
-  sheet.getColumn('dueDate').numFmt = 'yyyy-mm-dd';
-  sheet.getColumn('updatedAt').numFmt = 'yyyy-mm-dd hh:mm';
-  sheet.getColumn('title').alignment = { wrapText: true, vertical: 'top' };
-  styleHeader(sheet.getRow(1));
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
+  sheet.commit();
 }
 
 /** Every change of every item, item by item in the items' order, each item's changes oldest first. */
@@ -111,25 +133,35 @@ function historySheet(
 ): void {
   const sheet = book.addWorksheet('历史 History', { views: [{ state: 'frozen', ySplit: 1 }] });
   const [zh, en] = [LEDGER_LABELS['zh-CN'].history, LEDGER_LABELS.en.history];
-  sheet.columns = HISTORY_COLUMNS.map((key) => ({ key, header: `${zh[key]}\n${en[key]}`, width: HISTORY_WIDTH[key] }));
+  const style: Partial<Record<HistoryColumn, Partial<ExcelJS.Style>>> = {
+    at: { numFmt: 'yyyy-mm-dd hh:mm' },
+    title: WRAP,
+    details: WRAP,
+    note: WRAP,
+  };
+  sheet.columns = HISTORY_COLUMNS.map((key) => ({
+    key,
+    header: `${zh[key]}\n${en[key]}`,
+    width: HISTORY_WIDTH[key],
+    ...(style[key] ? { style: style[key] } : {}),
+  }));
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HISTORY_COLUMNS.length } };
+  styleHeader(sheet.getRow(1));
   for (const item of items) {
     for (const event of history.get(item.id) ?? []) {
       const { at, ...facts } = historyFacts(event, l);
       const [day, time] = wallClock(at).split(' ') as [string, string];
-      sheet.addRow({
-        ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, xmlText(value) || null])),
-        id: item.id,
-        title: xmlText(item.title),
-        at: excelDate(day, time),
-      });
+      sheet
+        .addRow({
+          ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, xmlText(value) || null])),
+          id: item.id,
+          title: xmlText(item.title),
+          at: excelDate(day, time),
+        })
+        .commit();
     }
   }
-  sheet.getColumn('at').numFmt = 'yyyy-mm-dd hh:mm';
-  for (const key of ['title', 'details', 'note'] as const) {
-    sheet.getColumn(key).alignment = { wrapText: true, vertical: 'top' };
-  }
-  styleHeader(sheet.getRow(1));
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HISTORY_COLUMNS.length } };
+  sheet.commit();
 }
 
 /** The counters as rows of group, measure, count — the same figures as `GET /api/ledger/counts`. */
@@ -148,17 +180,19 @@ function countersSheet(
     { key: 'measure', header: `${zh.measure}\n${en.measure}`, width: 24 },
     { key: 'count', header: `${zh.count}\n${en.count}`, width: 10 },
   ];
-  sheet.addRows([
+  const rows = [
     [l.total, l.itemCount, counts.items],
     [l.total, l.overdue, counts.overdue],
     ...LEDGER_STATUSES.map((s) => [l.status, l.ledgerStatus[s], counts.byStatus[s]]),
     ...CONVERSIONS.map((c) => [l.conversions, l.conversion[c], counts.conversions[c]]),
     ...RATINGS.map((r) => [l.ratings, l.rating[r], counts.ratings[r]]),
-  ]);
+  ];
+  for (const row of rows) sheet.addRow(row); // the streaming writer has no addRows
   styleHeader(sheet.getRow(1));
   sheet.addRow([]);
   sheet.addRow([l.filter, xmlText(describeFilter(filter, l))]);
   sheet.addRow([l.exportedAt, wallClock(now)]);
+  sheet.commit();
 }
 
 function styleHeader(row: ExcelJS.Row): void {

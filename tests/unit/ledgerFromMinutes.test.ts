@@ -192,8 +192,8 @@ describe('the ledger from finalized minutes', () => {
     const sessions = new SessionService(t.store, testLogger());
     const ledger = new LedgerService(t.store, testLogger());
     await feedLedger(sessions, ledger, testLogger());
-    for (const finalization of await sessions.finalizations(ROOM_ID)) {
-      await ledgerFromMinutes(ledger, ROOM_ID, finalization);
+    for (const finalized of (await sessions.get(ROOM_ID)).state.minutes.finalized) {
+      await ledgerFromMinutes(ledger, ROOM_ID, finalized);
     }
     expect(await t.store.version(`ledger:${ROOM_ID}.${first}`)).toBe(1);
     expect(await t.store.version(`ledger:${ROOM_ID}.${second}`)).toBe(1);

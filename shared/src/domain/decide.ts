@@ -463,7 +463,14 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     return [
       {
         type: 'minutes.finalized',
-        data: { version: state.minutes.version, hash: c.hash, at: ctx.now, by: actor.id, document: c.document },
+        data: {
+          version: state.minutes.version,
+          hash: c.hash,
+          at: ctx.now,
+          by: actor.id,
+          document: c.document,
+          consensusIds: state.minutes.consensus.map((p) => p.id),
+        },
       },
     ];
   },

@@ -191,6 +191,11 @@ export interface FinalizedMinutes {
   by: string;
   /** The document exactly as finalized (the JSON export). */
   document: unknown;
+  /**
+   * The ids of the document's consensus points, in its order (the document keeps their texts
+   * only): the ledger links an item to its point by them. Absent on finalizations stored before.
+   */
+  consensusIds?: string[];
 }
 
 /** 会议纪要 as the secretary writes them (the captured parts come from the rest of the state). */

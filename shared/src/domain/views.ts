@@ -128,7 +128,7 @@ export function minutesView(state: RoomState, version: number, now: number): Min
   const { finalized, ...minutes } = state.minutes;
   return {
     version,
-    minutes: { ...minutes, finalized: finalized.map(({ document: _d, ...f }) => f) },
+    minutes: { ...minutes, finalized: finalized.map(({ version, hash, at, by }) => ({ version, hash, at, by })) },
     turns: state.turns.map((t) => {
       const { remainingMs: _r, paused: _p, warned: _w, ...view } = turnView(t, now);
       return { ...view, ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}) };

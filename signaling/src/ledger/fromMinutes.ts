@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { LedgerActor, MinutesDocument, Person } from '@yishi/shared';
-import type { Finalization, SessionService } from '../sessions/SessionService.js';
+import type { FinalizedMinutes, LedgerActor, MinutesDocument, Person } from '@yishi/shared';
+import type { SessionService } from '../sessions/SessionService.js';
 import type { LedgerService } from './LedgerService.js';
 
 const SYSTEM: LedgerActor = { id: 'system', name: 'system', role: 'system' };
@@ -16,13 +16,10 @@ const TITLE_MAX = 200;
  *   about who raised it, so an action linked to no agenda item is raised by nobody.
  * - each consensus point (协商共识), left for the office to assign, raised by nobody: all agreed to it.
  * Each has the id `<session>.<action or consensus id>`, so finalizing again (a corrected version),
- * another node hearing the same finalization, or a restart adds nothing twice.
+ * another node hearing the same finalization, or a restart adds nothing twice. A finalization
+ * stored before it carried its consensus points' ids (`consensusIds`) adds its actions only.
  */
-export async function ledgerFromMinutes(
-  ledger: LedgerService,
-  sessionId: string,
-  { finalized, consensus }: Finalization,
-) {
+export async function ledgerFromMinutes(ledger: LedgerService, sessionId: string, finalized: FinalizedMinutes) {
   const document = finalized.document as MinutesDocument;
   const source = (kind: 'action' | 'consensus', refId: string, agendaItemId: string | null) => ({
     kind,
@@ -52,17 +49,20 @@ export async function ledgerFromMinutes(
       await ledger.execute(id, { type: 'ledger.assign', leadUnit: action.ownerUnit, coUnits: [] }, SYSTEM);
     }
   }
-  for (const point of consensus) {
-    const chars = [...point.text];
+  const ids = finalized.consensusIds ?? [];
+  for (const [i, text] of document.consensus.entries()) {
+    const pointId = ids[i];
+    if (pointId === undefined) continue;
+    const chars = [...text];
     const long = chars.length > TITLE_MAX;
     await ledger.register(
       {
         type: 'ledger.register',
-        id: `${sessionId}.${point.id}`,
-        title: long ? `${chars.slice(0, TITLE_MAX - 1).join('')}…` : point.text,
-        description: long ? point.text : '',
+        id: `${sessionId}.${pointId}`,
+        title: long ? `${chars.slice(0, TITLE_MAX - 1).join('')}…` : text,
+        description: long ? text : '',
         category: '协商共识',
-        source: source('consensus', point.id, null),
+        source: source('consensus', pointId, null),
         topicId: sessionId,
         raisedBy: [],
       },
@@ -85,23 +85,17 @@ function speakersOn(document: MinutesDocument, agendaItemId: string): Person[] {
   return [...speakers.values()];
 }
 
-/**
- * Feeds the ledger from every finalization of minutes this node applies, and, at start, from
- * those already stored. Each time the session's log is replayed for the consensus points' ids.
- */
+/** Feeds the ledger from every finalization this node applies, and, at start, from those already stored. */
 export async function feedLedger(sessions: SessionService, ledger: LedgerService, log: Logger): Promise<void> {
-  const feed = async (sessionId: string) => {
-    for (const finalization of await sessions.finalizations(sessionId)) {
-      await ledgerFromMinutes(ledger, sessionId, finalization);
-    }
-  };
   sessions.on('changed', ({ sessionId, events }) => {
-    if (!events.some((event) => event.type === 'minutes.finalized')) return;
-    feed(sessionId).catch((err: unknown) =>
-      log.error({ err, sessionId }, 'could not enter finalized minutes into the ledger'),
-    );
+    for (const event of events) {
+      if (event.type !== 'minutes.finalized') continue;
+      ledgerFromMinutes(ledger, sessionId, event.data).catch((err: unknown) =>
+        log.error({ err, sessionId }, 'could not enter finalized minutes into the ledger'),
+      );
+    }
   });
   for (const { state } of await sessions.list()) {
-    if (state.minutes.finalized.length > 0) await feed(state.session.id);
+    for (const finalized of state.minutes.finalized) await ledgerFromMinutes(ledger, state.session.id, finalized);
   }
 }

@@ -7,8 +7,6 @@ import {
   Conflict,
   type DomainEvent,
   decide,
-  emptyState,
-  type FinalizedMinutes,
   findTurn,
   isPresent,
   type RoomState,
@@ -25,12 +23,6 @@ export interface SessionChange {
   version: number;
   events: DomainEvent[];
   state: RoomState;
-}
-
-/** One finalization of the minutes: the frozen document, and the consensus points it froze, with their ids. */
-export interface Finalization {
-  finalized: FinalizedMinutes;
-  consensus: RoomState['minutes']['consensus'];
 }
 
 export const SYSTEM: Actor = { id: 'system', name: 'system', role: 'system' };
@@ -174,22 +166,6 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     const ids = (await this.#store.streams()).filter((id) => ROOM_ID_PATTERN.test(id));
     const all = await Promise.all(ids.map((id) => this.get(id)));
     return all.filter((s) => s.state.topic !== null);
-  }
-
-  /**
-   * Every finalization of the session's minutes, oldest first, each with the consensus points as
-   * they stood then — with their ids, which the minutes document leaves out. Replays the log.
-   */
-  async finalizations(sessionId: string): Promise<Finalization[]> {
-    const state = emptyState(sessionId);
-    const found: Finalization[] = [];
-    for (const event of (await this.#store.load(sessionId)) as DomainEvent[]) {
-      applyEvents(state, [event]);
-      if (event.type === 'minutes.finalized') {
-        found.push({ finalized: event.data, consensus: structuredClone(state.minutes.consensus) });
-      }
-    }
-    return found;
   }
 
   /**

@@ -160,7 +160,9 @@ describe('minutes: review and finalization', () => {
     room.advance(1000);
     room.run({ type: 'minutes.finalize', hash: HASH, document }, chair);
     expect(room.state.minutes.status).toBe('finalized');
-    expect(room.state.minutes.finalized).toEqual([{ version: 1, hash: HASH, at: room.now, by: chair.id, document }]);
+    expect(room.state.minutes.finalized).toEqual([
+      { version: 1, hash: HASH, at: room.now, by: chair.id, document, consensusIds: [] },
+    ]);
 
     for (const edit of [
       { type: 'minutes.setNotes', text: 'x' },

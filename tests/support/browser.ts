@@ -90,7 +90,7 @@ export interface BrowserRoom {
   newPage(context?: BrowserContextOptions): Promise<Page>;
 }
 
-type Who = string | { name?: string; role?: Role; sector?: string };
+type Who = string | { name?: string; role?: Role; sector?: string; unit?: string };
 
 /**
  * Registers `beforeAll`/`afterAll` hooks that start a test server and Chromium, and close every

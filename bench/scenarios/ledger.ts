@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { LEDGER_STATUSES, type LedgerActor } from '@yishi/shared';
 import { ledgerXlsx } from '../../signaling/src/export/ledgerXlsx.js';
 import { LedgerService } from '../../signaling/src/ledger/LedgerService.js';
-import { ledgerRow } from '../../signaling/src/ledger/rows.js';
+import { ledgerRow, ledgerToday } from '../../signaling/src/ledger/rows.js';
 import { SqliteRoomStore } from '../../signaling/src/store/SqliteRoomStore.js';
 import { spread } from '../stats.js';
 
@@ -89,8 +89,8 @@ export async function ledgerBench(o: LedgerBenchOptions) {
       for (let r = 0; r < o.runs; r++) {
         const started = performance.now();
         const listed = await list();
-        const now = Date.now();
-        bytes = JSON.stringify({ items: listed.map((item) => ledgerRow(item, now)) }).length;
+        const today = ledgerToday(Date.now());
+        bytes = JSON.stringify({ items: listed.map((item) => ledgerRow(item, today)) }).length;
         times.push((performance.now() - started) * 1000); // µs, rounded by spread
         items = listed.length;
       }

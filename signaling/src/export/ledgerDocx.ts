@@ -1,7 +1,7 @@
 import { AlignmentType, Document, Packer } from 'docx';
 import { CONVERSIONS, LEDGER_STATUSES, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
-import { ledgerCounts } from '../ledger/rows.js';
+import { ledgerCounts, ledgerToday } from '../ledger/rows.js';
 import { A4, type Block, type CellSpec, footer, heading, para, run, SIZE, table, xmlText } from './docx.js';
 import { describeFilter, LEDGER_LABELS, type LedgerLabels, ledgerFacts, wallClock } from './ledgerView.js';
 
@@ -37,7 +37,7 @@ export async function ledgerDocx(
             after: 360,
           }),
           ...countersBlock(items, now, l),
-          ...itemsBlock(items, now, l),
+          ...itemsBlock(items, ledgerToday(now), l),
         ],
       },
     ],
@@ -71,20 +71,20 @@ function countersBlock(items: LedgerItem[], now: number, l: LedgerLabels): Block
 }
 
 /** One section per status that has items, in the workflow's order. */
-function itemsBlock(items: LedgerItem[], now: number, l: LedgerLabels): Block[] {
+function itemsBlock(items: LedgerItem[], today: string, l: LedgerLabels): Block[] {
   if (items.length === 0) return [para(l.none)];
   return LEDGER_STATUSES.flatMap((status) => {
     const these = items.filter((item) => item.status === status);
     if (these.length === 0) return [];
     return [
       heading(`${l.ledgerStatus[status]}${l.paren(String(these.length))}`),
-      ...these.flatMap((item, i) => itemBlock(item, i + 1, now, l)),
+      ...these.flatMap((item, i) => itemBlock(item, i + 1, today, l)),
     ];
   });
 }
 
-function itemBlock(item: LedgerItem, n: number, now: number, l: LedgerLabels): Block[] {
-  const f = ledgerFacts(item, now, l);
+function itemBlock(item: LedgerItem, n: number, today: string, l: LedgerLabels): Block[] {
+  const f = ledgerFacts(item, today, l);
   const c = l.columns;
   const field = (name: string, value: string) => `${name}${l.colon}${value || l.none}`;
   const due = f.dueDate ? `${f.dueDate}${f.overdue ? l.paren(l.overdue) : ''}` : '';

@@ -216,8 +216,8 @@ export function wallClock(at: number): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-/** One item's facts as the exports write them, names in `l`'s language. */
-export function ledgerFacts(item: LedgerItem, now: number, l: LedgerLabels) {
+/** One item's facts as the exports write them, names in `l`'s language; overdue as of `today` (`ledgerToday`). */
+export function ledgerFacts(item: LedgerItem, today: string, l: LedgerLabels) {
   const rating = item.evaluations.at(-1)?.rating;
   return {
     id: item.id,
@@ -228,7 +228,7 @@ export function ledgerFacts(item: LedgerItem, now: number, l: LedgerLabels) {
     leadUnit: item.leadUnit ?? '',
     coUnits: item.coUnits.join(l.listSeparator),
     dueDate: item.dueDate,
-    overdue: isOverdue(item, ledgerToday(now)),
+    overdue: isOverdue(item, today),
     topic: item.topicId,
     session: sessionOf(item),
     source: sourceText(item.source, l),

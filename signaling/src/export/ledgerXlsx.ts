@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CONVERSIONS, LEDGER_STATUSES, type LedgerEvent, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
-import { ledgerCounts } from '../ledger/rows.js';
+import { ledgerCounts, ledgerToday } from '../ledger/rows.js';
 import { xmlText } from './docx.js';
 import {
   describeFilter,
@@ -103,8 +103,9 @@ function itemsSheet(book: ExcelJS.Workbook, items: LedgerItem[], now: number, l:
   }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
   styleHeader(sheet.getRow(1));
+  const today = ledgerToday(now);
   for (const item of items) {
-    const facts = ledgerFacts(item, now, l);
+    const facts = ledgerFacts(item, today, l);
     const [day, time] = wallClock(facts.updatedAt).split(' ') as [string, string];
     sheet
       .addRow({

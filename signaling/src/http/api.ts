@@ -57,7 +57,7 @@ import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
 import { decodeCursor, encodeCursor } from '../ledger/cursor.js';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
-import { historyEntry, ledgerCounts, ledgerRow } from '../ledger/rows.js';
+import { historyEntry, ledgerCounts, ledgerRow, ledgerToday } from '../ledger/rows.js';
 import { ledgerDocx } from '../export/ledgerDocx.js';
 import { ledgerFileName } from '../export/ledgerView.js';
 import { ledgerXlsx } from '../export/ledgerXlsx.js';
@@ -404,17 +404,17 @@ export function createApi(deps: ApiDeps): express.Router {
     '/ledger',
     route(async (req, res) => {
       const { caller, query, filter } = await ledgerQuery(req, LedgerQuerySchema);
-      const now = Date.now();
+      const today = ledgerToday(Date.now());
       if (query.limit === undefined) {
         const items = await deps.ledger.list(filter, caller.actor);
-        res.json({ items: items.map((item) => ledgerRow(item, now)) });
+        res.json({ items: items.map((item) => ledgerRow(item, today)) });
         return;
       }
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const { items, more } = await deps.ledger.page(filter, caller.actor, { after, limit: query.limit });
       const last = items.at(-1);
       res.json({
-        items: items.map((item) => ledgerRow(item, now)),
+        items: items.map((item) => ledgerRow(item, today)),
         nextCursor: more && last ? encodeCursor(last) : null,
       });
     }),
@@ -478,7 +478,7 @@ export function createApi(deps: ApiDeps): express.Router {
         { type: 'ledger.register', ...fields, source: { kind: source }, topicId, raisedBy },
         caller.actor,
       );
-      res.status(201).json(ledgerRow(item, Date.now()));
+      res.status(201).json(ledgerRow(item, ledgerToday(Date.now())));
     }),
   );
 
@@ -488,7 +488,7 @@ export function createApi(deps: ApiDeps): express.Router {
       const caller = await ledgerCaller(req);
       const item = await ledgerItem(param(req, 'itemId'), caller);
       const detail: LedgerItemDetail = {
-        ...ledgerRow(item, Date.now()),
+        ...ledgerRow(item, ledgerToday(Date.now())),
         updates: item.updates,
         answers: item.answers,
         evaluations: item.evaluations,
@@ -509,7 +509,7 @@ export function createApi(deps: ApiDeps): express.Router {
       await ledgerItem(id, caller);
       const body = parse(LedgerActionSchemas[action as LedgerAction], req.body ?? {});
       const command = { type: `ledger.${action}`, ...body } as LedgerCommand;
-      res.json(ledgerRow(await deps.ledger.execute(id, command, caller.actor), Date.now()));
+      res.json(ledgerRow(await deps.ledger.execute(id, command, caller.actor), ledgerToday(Date.now())));
     }),
   );
 

@@ -25,16 +25,16 @@ export function sessionOf(item: LedgerItem): string {
 
 /**
  * One item as `GET /api/ledger` lists it: its fields, the session it came
- * from, whether it is overdue today (in the committee's zone), times as ISO 8601.
+ * from, whether it is overdue `today` (`ledgerToday`, read once per answer), times as ISO 8601.
  */
-export function ledgerRow(item: LedgerItem, now: number): LedgerRow {
+export function ledgerRow(item: LedgerItem, today: string): LedgerRow {
   return {
     id: item.id,
     title: item.title,
     description: item.description,
     category: item.category,
     status: item.status,
-    overdue: isOverdue(item, ledgerToday(now)),
+    overdue: isOverdue(item, today),
     leadUnit: item.leadUnit,
     coUnits: item.coUnits,
     dueDate: item.dueDate,

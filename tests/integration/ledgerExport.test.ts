@@ -240,7 +240,11 @@ describe('GET /api/ledger.xlsx', () => {
       ),
     );
     expect(rows.map((r) => r[0])).toEqual(listed.flatMap((r, i) => (histories[i] ?? []).map(() => r.id)));
-    expect(rows.every((r) => r[2] instanceof Date)).toBe(true);
+    // Each change's time is the committee's wall clock (Asia/Shanghai, UTC+8), to the minute, as Excel keeps dates.
+    const shanghaiMinute = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 16);
+    expect(rows.map((r) => (r[2] as Date).toISOString().slice(0, 16))).toEqual(
+      histories.flatMap((h) => (h ?? []).map((e) => shanghaiMinute(e.at))),
+    );
     expect(rows.filter((r) => r[0] === answered).map((r) => r.slice(1, 2).concat(r.slice(3)))).toEqual([
       ['高山村学生上学路远', '张委员', '委员', '登记', '委员提交；类别：教育', null],
       ['高山村学生上学路远', '委员会办公室', '委员会办公室', '交办', '承办单位：县教育局；办理时限：2099-09-01', null],

@@ -1,6 +1,15 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { CONVERSIONS, LEDGER_STATUSES, type LedgerEvent, type LedgerItem, type Locale, RATINGS } from '@yishi/shared';
+import {
+  CONVERSIONS,
+  DEFAULT_TIME_ZONE,
+  LEDGER_STATUSES,
+  type LedgerEvent,
+  type LedgerItem,
+  type Locale,
+  RATINGS,
+  zonedParts,
+} from '@yishi/shared';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
 import { ledgerCounts, ledgerToday } from '../ledger/rows.js';
 import { xmlText } from './docx.js';
@@ -51,8 +60,21 @@ const HISTORY_WIDTH: Record<HistoryColumn, number> = {
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
 
-/** A date as Excel keeps it: the wall-clock day (and time) as if UTC, which is how exceljs writes a Date. */
-const excelDate = (ymd: string, hm = '00:00') => new Date(`${ymd}T${hm}:00Z`);
+/** A day as Excel keeps it: midnight as if UTC, which is how exceljs writes a Date. */
+const excelDate = (ymd: string) => new Date(`${ymd}T00:00:00Z`);
+
+/** A moment as Excel keeps it: the committee's wall clock, to the minute, as if UTC. */
+function excelTime(at: number): Date {
+  const p = zonedParts(at, DEFAULT_TIME_ZONE);
+  return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute));
+}
+
+/**
+ * A cell's value: text made safe for XML. Nothing (undefined) is no cell at all, which Excel's
+ * filter lists as (Blanks) and the writer need not render.
+ */
+const cell = (value: ExcelJS.CellValue): ExcelJS.CellValue | undefined =>
+  typeof value === 'string' ? xmlText(value) || undefined : (value ?? undefined);
 
 /**
  * The ledger as a workbook (.xlsx): sheet 台账 has one row per item — headers in Chinese above
@@ -103,24 +125,19 @@ function itemsSheet(book: ExcelJS.Workbook, items: LedgerItem[], now: number, l:
   }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
   styleHeader(sheet.getRow(1));
+  const styles = LEDGER_COLUMNS.map((key) => style[key] ?? {});
   const today = ledgerToday(now);
   for (const item of items) {
     const facts = ledgerFacts(item, today, l);
-    const [day, time] = wallClock(facts.updatedAt).split(' ') as [string, string];
-    sheet
-      .addRow({
-        ...Object.fromEntries(
-          // An empty text is an empty cell, which Excel's filter lists as (Blanks).
-          Object.entries(facts).map(([key, value]) => [
-            key,
-            typeof value === 'string' ? xmlText(value) || null : value,
-          ]),
-        ),
-        dueDate: facts.dueDate === null ? null : excelDate(facts.dueDate),
-        overdue: facts.overdue ? l.yes : l.no,
-        updatedAt: excelDate(day, time),
-      })
-      .commit();
+    const values: Record<LedgerColumn, ExcelJS.CellValue> = {
+      ...facts,
+      dueDate: facts.dueDate === null ? null : excelDate(facts.dueDate),
+      overdue: facts.overdue ? l.yes : l.no,
+      updatedAt: excelTime(facts.updatedAt),
+    };
+    const row = sheet.addRow(LEDGER_COLUMNS.map((key) => cell(values[key])));
+    shareStyles(row, styles);
+    row.commit();
   }
   sheet.commit();
 }
@@ -148,18 +165,19 @@ function historySheet(
   }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HISTORY_COLUMNS.length } };
   styleHeader(sheet.getRow(1));
+  const styles = HISTORY_COLUMNS.map((key) => style[key] ?? {});
   for (const item of items) {
     for (const event of history.get(item.id) ?? []) {
-      const { at, ...facts } = historyFacts(event, l);
-      const [day, time] = wallClock(at).split(' ') as [string, string];
-      sheet
-        .addRow({
-          ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, xmlText(value) || null])),
-          id: item.id,
-          title: xmlText(item.title),
-          at: excelDate(day, time),
-        })
-        .commit();
+      const facts = historyFacts(event, l);
+      const values: Record<HistoryColumn, ExcelJS.CellValue> = {
+        ...facts,
+        id: item.id,
+        title: item.title,
+        at: excelTime(facts.at),
+      };
+      const row = sheet.addRow(HISTORY_COLUMNS.map((key) => cell(values[key])));
+      shareStyles(row, styles);
+      row.commit();
     }
   }
   sheet.commit();
@@ -194,6 +212,17 @@ function countersSheet(
   sheet.addRow([l.filter, xmlText(describeFilter(filter, l))]);
   sheet.addRow([l.exportedAt, wallClock(now)]);
   sheet.commit();
+}
+
+/**
+ * Gives a row's cells their column's style object itself. exceljs copies the column's style into
+ * each new cell and, on writing, looks a style up by its object — so a copy per cell is a full
+ * style lookup per cell, the largest cost of a big export; a shared object is looked up once.
+ */
+function shareStyles(row: ExcelJS.Row, styles: ReadonlyArray<Partial<ExcelJS.Style>>): void {
+  row.eachCell({ includeEmpty: true }, (cell, column) => {
+    cell.style = styles[column - 1] ?? {};
+  });
 }
 
 function styleHeader(row: ExcelJS.Row): void {

@@ -10,6 +10,7 @@ export interface MadeInvitation extends Invitation {
   role: Role;
   name: string;
   sector?: string;
+  unit?: string;
 }
 
 /** The links made in this visit: each with a copy button, and all of them as plain text to paste into a message. */
@@ -48,6 +49,7 @@ export function InvitationList({
           <li key={inv.key} class="org-invite" data-invitation={inv.key} data-testid="invitation" data-role={inv.role}>
             <p class="org-invite-who">
               <span class={`badge role-${inv.role}`}>{t(`role.${inv.role}`)}</span>
+              {inv.unit && <strong>{inv.unit}</strong>}
               {inv.name !== t(`role.${inv.role}`) && <strong>{inv.name}</strong>}
               {inv.sector && <span class="sector">{inv.sector}</span>}
               <span class="muted">
@@ -98,8 +100,9 @@ export function InvitationList({
   );
 }
 
-/** "委员 赵委员", or just "主持人" when the name is the role's own (the ready trio). */
+/** "委员 赵委员", "承办单位 县发展和改革局 · 张处长", or just "主持人" when the name is the role's own (the ready trio). */
 function who(inv: MadeInvitation): string {
   const role = t(`role.${inv.role}`);
-  return inv.name === role ? role : `${role} ${inv.name}`;
+  const name = inv.unit ? `${inv.unit} · ${inv.name}` : inv.name;
+  return inv.name === role ? role : `${role} ${name}`;
 }

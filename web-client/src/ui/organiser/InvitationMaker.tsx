@@ -11,32 +11,35 @@ import { Field } from './formControls.js';
 
 const TTL_CHOICES = [24, INVITATION_TTL_HOURS.default, 7 * 24, INVITATION_TTL_HOURS.max] as const;
 const TRIO: readonly Role[] = ['chair', 'secretary', 'member'];
-/** A handling unit's invitation also names its unit, which this form does not ask for: the API makes it (README). */
-const CHOICES = ROLES.filter((r) => r !== 'unit');
-
-/** Makes join links per person (role, name, sector, lifetime), or the ready chair / secretary / member trio. */
+/** Makes join links per person (role, name, sector — or a handling unit's unit —, lifetime), or the ready chair / secretary / member trio. */
 export function InvitationMaker({ api, view }: { api: OrganiserApi; view: SessionView }) {
   const [role, setRole] = useState<Role>('member');
   const [name, setName] = useState('');
   const [sector, setSector] = useState('');
+  const [unit, setUnit] = useState('');
   const [ttlHours, setTtlHours] = useState<number>(INVITATION_TTL_HOURS.default);
   const [made, setMade] = useState<MadeInvitation[]>([]);
   const request = useRequest();
   const id = view.topic.id;
 
-  const mint = (person: { role: Role; name: string; sector?: string }): Promise<MadeInvitation> =>
+  const mint = (person: { role: Role; name: string; sector?: string; unit?: string }): Promise<MadeInvitation> =>
     api
       .invite(id, { ...person, ttlHours })
       .then((invitation: Invitation) => ({ ...person, ...invitation, key: invitation.token }));
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const person = { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) };
+    // A handling unit names its unit (the room shows "<unit> · <name>"); the others may name a sector.
+    const person =
+      role === 'unit'
+        ? { role, name: name.trim(), unit: unit.trim() }
+        : { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) };
     const one = await request.run(() => mint(person));
     if (!one) return;
     setMade((list) => [one, ...list]);
     setName('');
     setSector('');
+    setUnit('');
     focusSoon(`[data-invitation="${CSS.escape(one.key)}"] button`);
   };
 
@@ -58,7 +61,7 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
           <Field label={t('org.invite.role')}>
             <Select
               value={role}
-              options={CHOICES}
+              options={ROLES}
               label={(r) => t(`role.${r}`)}
               onChange={setRole}
               testId="invite-role"
@@ -83,20 +86,32 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
               data-testid="invite-name"
             />
           </Field>
-          <Field label={t('org.invite.sector')}>
-            <input
-              maxLength={32}
-              list="org-sector-choices"
-              value={sector}
-              onInput={(e) => setSector(e.currentTarget.value)}
-              data-testid="invite-sector"
-            />
-            <datalist id="org-sector-choices">
-              {view.topic.sectors.map((s) => (
-                <option key={s} value={s} />
-              ))}
-            </datalist>
-          </Field>
+          {role === 'unit' ? (
+            <Field label={t('org.invite.unit')}>
+              <input
+                required
+                maxLength={64}
+                value={unit}
+                onInput={(e) => setUnit(e.currentTarget.value)}
+                data-testid="invite-unit"
+              />
+            </Field>
+          ) : (
+            <Field label={t('org.invite.sector')}>
+              <input
+                maxLength={32}
+                list="org-sector-choices"
+                value={sector}
+                onInput={(e) => setSector(e.currentTarget.value)}
+                data-testid="invite-sector"
+              />
+              <datalist id="org-sector-choices">
+                {view.topic.sectors.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            </Field>
+          )}
         </div>
         <ErrorNote error={request.error} testId="invite-error" />
         <div class="org-buttons">

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { LEDGER_STATUSES, type LedgerActor } from '@yishi/shared';
 import { ledgerXlsx } from '../../signaling/src/export/ledgerXlsx.js';
 import { LedgerService } from '../../signaling/src/ledger/LedgerService.js';
-import { ledgerRow, ledgerToday } from '../../signaling/src/ledger/rows.js';
+import { ledgerListJson, ledgerToday } from '../../signaling/src/ledger/rows.js';
 import { SqliteRoomStore } from '../../signaling/src/store/SqliteRoomStore.js';
 import { spread } from '../stats.js';
 
@@ -24,7 +24,7 @@ const office: LedgerActor = { id: 'office', name: '委员会办公室', role: 'o
  * ledger: `items` ledger items over `topics` topics in a SQLite store (each registered, assigned
  * and a quarter of them answered, through LedgerService), then read by a fresh service as a node
  * does after a start; `GET /api/ledger`'s work — list with a filter, rows, JSON — timed per filter
- * (no HTTP), whole and as its first page of 50 (`?limit=50`, what the pages ask for); then the
+ * (no HTTP; each row's JSON made once, as the API does), whole and as its first page of 50 (`?limit=50`, what the pages ask for); then the
  * XLSX export of every item with its history (`GET /api/ledger.xlsx`'s work: list, history, render).
  */
 export async function ledgerBench(o: LedgerBenchOptions) {
@@ -90,7 +90,7 @@ export async function ledgerBench(o: LedgerBenchOptions) {
         const started = performance.now();
         const listed = await list();
         const today = ledgerToday(Date.now());
-        bytes = JSON.stringify({ items: listed.map((item) => ledgerRow(item, today)) }).length;
+        bytes = ledgerListJson(listed, today).length;
         times.push((performance.now() - started) * 1000); // µs, rounded by spread
         items = listed.length;
       }

@@ -57,7 +57,7 @@ import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
 import { decodeCursor, encodeCursor } from '../ledger/cursor.js';
 import type { LedgerFilter } from '../ledger/LedgerService.js';
-import { historyEntry, ledgerCounts, ledgerRow, ledgerToday } from '../ledger/rows.js';
+import { historyEntry, ledgerCounts, ledgerListJson, ledgerRow, ledgerToday } from '../ledger/rows.js';
 import { ledgerDocx } from '../export/ledgerDocx.js';
 import { ledgerFileName } from '../export/ledgerView.js';
 import { ledgerXlsx } from '../export/ledgerXlsx.js';
@@ -405,18 +405,15 @@ export function createApi(deps: ApiDeps): express.Router {
     route(async (req, res) => {
       const { caller, query, filter } = await ledgerQuery(req, LedgerQuerySchema);
       const today = ledgerToday(Date.now());
+      res.type('json');
       if (query.limit === undefined) {
-        const items = await deps.ledger.list(filter, caller.actor);
-        res.json({ items: items.map((item) => ledgerRow(item, today)) });
+        res.send(ledgerListJson(await deps.ledger.list(filter, caller.actor), today));
         return;
       }
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const { items, more } = await deps.ledger.page(filter, caller.actor, { after, limit: query.limit });
       const last = items.at(-1);
-      res.json({
-        items: items.map((item) => ledgerRow(item, today)),
-        nextCursor: more && last ? encodeCursor(last) : null,
-      });
+      res.send(ledgerListJson(items, today, { nextCursor: more && last ? encodeCursor(last) : null }));
     }),
   );
 

@@ -52,6 +52,31 @@ export function ledgerRow(item: LedgerItem, today: string): LedgerRow {
   };
 }
 
+/** Each item's row as JSON, for the day it was made: an item is replaced, never changed, so its object keys it. */
+const rowJson = new WeakMap<LedgerItem, { today: string; json: string }>();
+
+/**
+ * `ledgerRow` as JSON, kept until the item changes or the day does: a listing of the whole
+ * ledger (tens of thousands of rows) is then mostly a join of strings made once.
+ */
+export function ledgerRowJson(item: LedgerItem, today: string): string {
+  const kept = rowJson.get(item);
+  if (kept?.today === today) return kept.json;
+  const json = JSON.stringify(ledgerRow(item, today));
+  rowJson.set(item, { today, json });
+  return json;
+}
+
+/** A listing's body as `GET /api/ledger` answers it — `{ items }`, and a page's `nextCursor` — from rows made as JSON once. */
+export function ledgerListJson(
+  items: readonly LedgerItem[],
+  today: string,
+  page?: { nextCursor: string | null },
+): string {
+  const rows = `[${items.map((item) => ledgerRowJson(item, today)).join(',')}]`;
+  return page ? `{"items":${rows},"nextCursor":${JSON.stringify(page.nextCursor)}}` : `{"items":${rows}}`;
+}
+
 /**
  * The committee office's counters over `items`: how many in each status and overdue, what they
  * were converted into (成果转化), and the members' latest rating of each answered item.

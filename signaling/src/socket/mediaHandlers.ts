@@ -1,12 +1,21 @@
+import type { Logger } from 'pino';
 import type { MediaRequestName } from '@yishi/shared';
 import type { Connection } from '../rooms/channels.js';
 import type { Room } from '../rooms/Room.js';
+import { type TurnConfig, turnCredentials } from '../turn/turnCredentials.js';
 import type { Handler } from './registerHandler.js';
 
 type Handlers = { [K in MediaRequestName]: Handler<K> };
 
-/** The requests of the media core: join/leave and the mediasoup transport, producer and consumer calls. */
-export function mediaHandlers(room: Room, connection: Connection): Handlers {
+/**
+ * The requests of the media core: join/leave and the mediasoup transport, producer and consumer
+ * calls. With `turn`, each join's answer carries TURN credentials made for it.
+ */
+export function mediaHandlers(
+  room: Room,
+  connection: Connection,
+  { turn, log }: { turn: TurnConfig | undefined; log: Logger },
+): Handlers {
   const media = room.media;
   const me = () => room.peerIdOf(connection);
   // Everyone (the owner too) learns a producer's new state from the media room's producerPaused/Resumed.
@@ -26,7 +35,14 @@ export function mediaHandlers(room: Room, connection: Connection): Handlers {
   return {
     'media:routerCapabilities': async () => ({ rtpCapabilities: await media.rtpCapabilities() }),
 
-    'room:join': ({ rtpCapabilities, instanceId }) => room.join(connection, rtpCapabilities, instanceId),
+    'room:join': async ({ rtpCapabilities, instanceId }) => {
+      const joined = await room.join(connection, rtpCapabilities, instanceId);
+      if (!turn) return joined;
+      const server = turnCredentials(turn);
+      // coturn logs the username: this line ties it to the person.
+      log.info({ turnUser: server.username }, 'TURN credentials issued');
+      return { ...joined, iceServers: [server] };
+    },
 
     'room:leave': () => {
       me();

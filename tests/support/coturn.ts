@@ -55,7 +55,13 @@ async function freePort(address: string): Promise<number> {
   return port;
 }
 
-export async function startCoturn(options: { address: string; peer: string }): Promise<Coturn> {
+export async function startCoturn(options: {
+  address: string;
+  /** The only address coturn relays to: the SFU's. */
+  peer: string;
+  /** For a peer on 127.0.0.1 (a benchmark on loopback): coturn refuses loopback peers otherwise. */
+  allowLoopback?: boolean;
+}): Promise<Coturn> {
   const { address, peer } = options;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-coturn-'));
   const cert = path.join(dir, 'cert.pem');
@@ -99,6 +105,7 @@ export async function startCoturn(options: { address: string; peer: string }): P
     // Relay to the media server only, never into the rest of the network.
     'denied-peer-ip=0.0.0.0-255.255.255.255',
     `allowed-peer-ip=${peer}`,
+    ...(options.allowLoopback ? ['allow-loopback-peers'] : []),
     `userdb=${path.join(dir, 'turndb')}`,
     `pidfile=${path.join(dir, 'turnserver.pid')}`,
     'log-file=stdout',

@@ -4,7 +4,7 @@ import { inboundStats, transportPaths, waitForMediaFrom } from '../support/brows
 import { TestClient } from '../support/client.js';
 import { type Coturn, coturnUnavailable, startCoturn } from '../support/coturn.js';
 import { rtpCapabilities } from '../support/mediaFixtures.js';
-import { netnsUnavailable } from '../support/netns.js';
+import { type LinkShape, netnsUnavailable } from '../support/netns.js';
 import { startWeakLinkRig, type WeakLinkRig } from '../support/weakLink.js';
 import { turnPassword } from '../../signaling/src/turn/turnCredentials.js';
 
@@ -94,6 +94,7 @@ describe.skipIf(unavailable !== undefined)('a member whose network drops all UDP
 describe.skipIf(unavailable !== undefined)('a member whose network lets only TCP to two ports out', () => {
   let rig: WeakLinkRig | undefined;
   let turn: Coturn | undefined;
+  let tcpOnly: LinkShape;
   beforeAll(async () => {
     rig = await startWeakLinkRig('tcp-only', { mode: 'open' }, async (netns) => {
       // coturn beside the server on the link's host address, relaying to the SFU there only.
@@ -106,7 +107,8 @@ describe.skipIf(unavailable !== undefined)('a member whose network lets only TCP
       };
     });
     const serverPort = Number(new URL(rig.server.url).port);
-    rig.netns.shape({ filter: { tcpTo: [serverPort, turn!.port] } });
+    tcpOnly = { filter: { tcpTo: [serverPort, turn!.port] } };
+    rig.netns.shape(tcpOnly);
   });
   afterAll(async () => {
     await rig?.close();
@@ -155,6 +157,27 @@ describe.skipIf(unavailable !== undefined)('a member whose network lets only TCP
     await expectMediaBothWays(chair, 'chair', alice, 'alice');
     // Her transports go through the relay, reached over TLS; coturn reaches the SFU's UDP port.
     const relayed = { localType: 'relay', relayProtocol: 'tls', remoteType: 'host', remoteProtocol: 'udp' };
+    expect(await transportPaths(alice)).toEqual({
+      send: expect.objectContaining(relayed),
+      recv: expect.objectContaining(relayed),
+    });
+  }, 180_000);
+
+  it('after losing the link long enough to reconnect, the page resumes its media through the relay (same consumers, ICE restart)', async () => {
+    const chair = await rig!.open('host', 'chair2', { name: '王主席', role: 'chair' });
+    const alice = await rig!.open('shaped', 'alice2', { name: '甲委员', role: 'member' });
+    await expectMediaBothWays(chair, 'chair2', alice, 'alice2');
+    const consumers = async () => (await inboundStats(alice)).map((r) => r.consumerId).sort();
+    const before = await consumers();
+    rig!.netns.shape({ ...tcpOnly, loss: 1 });
+    await alice.waitForSelector('[data-testid="room"][data-phase="reconnecting"]', { timeout: 40_000 });
+    rig!.netns.shape(tcpOnly);
+    // Back within the grace: the same transports, given the new join's TURN credentials (the
+    // old may have expired) before their ICE restart through the relay.
+    await alice.waitForSelector('[data-testid="room"][data-phase="joined"]', { timeout: 60_000 });
+    await expectMediaBothWays(chair, 'chair2', alice, 'alice2');
+    expect(await consumers()).toEqual(before);
+    const relayed = { localType: 'relay', relayProtocol: 'tls' };
     expect(await transportPaths(alice)).toEqual({
       send: expect.objectContaining(relayed),
       recv: expect.objectContaining(relayed),

@@ -172,8 +172,8 @@ describe.skipIf(unavailable !== undefined)('a member whose network lets only TCP
     rig!.netns.shape({ ...tcpOnly, loss: 1 });
     await alice.waitForSelector('[data-testid="room"][data-phase="reconnecting"]', { timeout: 40_000 });
     rig!.netns.shape(tcpOnly);
-    // Back within the grace: the same transports, given the new join's TURN credentials (the
-    // old may have expired) before their ICE restart through the relay.
+    // Back within the grace: the same transports, restarted through the relay with the fresh
+    // TURN credentials each restart's answer brings (the join's may have expired).
     await alice.waitForSelector('[data-testid="room"][data-phase="joined"]', { timeout: 60_000 });
     await expectMediaBothWays(chair, 'chair2', alice, 'alice2');
     expect(await consumers()).toEqual(before);

@@ -78,6 +78,32 @@ describe('TURN credentials in the join answer', () => {
     expect(usernames.size).toBe(3);
   });
 
+  it('gives fresh credentials with each ICE restart too (a restart hours after the join makes a new allocation)', async () => {
+    const client = await TestClient.connect(node.url, {
+      token: node.token({ sub: 'erin', name: 'erin', role: 'member', room: ROOM }),
+      roomId: ROOM,
+    });
+    try {
+      const joined = await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
+      const { id } = await client.call('transport:create', { direction: 'recv' });
+      const restarts = [
+        await client.call('transport:restartIce', { transportId: id }),
+        await client.call('transport:restartIce', { transportId: id }),
+      ];
+      const usernames = [joined, ...restarts].map((answer) => {
+        expect(answer.iceServers).toEqual([
+          { urls: URLS, username: expect.any(String), credential: expect.any(String) },
+        ]);
+        const username = answer.iceServers?.[0]?.username ?? '';
+        expect(answer.iceServers?.[0]?.credential).toBe(createHmac('sha1', SECRET).update(username).digest('base64'));
+        return username;
+      });
+      expect(new Set(usernames).size).toBe(3);
+    } finally {
+      client.close();
+    }
+  });
+
   it('gives none to a client without a valid token: the handshake is refused before any request', async () => {
     const token = node.token({ sub: 'mallory', name: 'mallory', role: 'member', room: ROOM });
     const refusals: Array<[auth: Record<string, string>, code: string]> = [
@@ -113,14 +139,16 @@ describe('TURN credentials in the join answer', () => {
 });
 
 describe('a server without TURN', () => {
-  it('answers a join without iceServers, as before', async () => {
+  it('answers a join and an ICE restart without iceServers, as before', async () => {
     const server = await startTestServer();
     try {
       const client = await TestClient.connect(server.url, { token: server.token({ sub: 'dave' }) });
       const joined = await client.call('room:join', { rtpCapabilities: rtpCapabilities() });
-      client.close();
       expect(joined.self.id).toBe('dave');
       expect(joined).not.toHaveProperty('iceServers');
+      const { id } = await client.call('transport:create', { direction: 'recv' });
+      expect(await client.call('transport:restartIce', { transportId: id })).not.toHaveProperty('iceServers');
+      client.close();
     } finally {
       await server.close();
     }

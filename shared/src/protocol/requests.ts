@@ -44,7 +44,11 @@ const MediaRequestSchemas = {
   'room:leave': Empty,
   'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
   'transport:connect': z.strictObject({ transportId: MediaIdSchema, dtlsParameters: DtlsParametersSchema }),
-  'transport:restartIce': z.strictObject({ transportId: MediaIdSchema }),
+  'transport:restartIce': z
+    .strictObject({ transportId: MediaIdSchema })
+    .describe(
+      'The answer: `iceParameters`, and — when the server has TURN configured — `iceServers` with fresh credentials, as in the join answer (those of the join may have expired).',
+    ),
   'producer:create': z.strictObject({
     transportId: MediaIdSchema,
     kind: MediaKindSchema,
@@ -111,7 +115,8 @@ interface MediaResponseMap {
   'room:leave': Record<string, never>;
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
-  'transport:restartIce': { iceParameters: TransportOptions['iceParameters'] };
+  /** With TURN configured, fresh credentials too (those of the join may have expired). */
+  'transport:restartIce': { iceParameters: TransportOptions['iceParameters']; iceServers?: IceServer[] };
   'producer:create': { producerId: string };
   'producer:pause': Record<string, never>;
   'producer:resume': Record<string, never>;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { MediaRequestName } from '@yishi/shared';
+import type { IceServer, MediaRequestName } from '@yishi/shared';
 import type { Connection } from '../rooms/channels.js';
 import type { Room } from '../rooms/Room.js';
 import { type TurnConfig, turnCredentials } from '../turn/turnCredentials.js';
@@ -32,17 +32,21 @@ export function mediaHandlers(
       return {};
     };
 
+  /** Fresh TURN credentials (none without TURN), each issue logged: coturn logs the username, this ties it to the person. */
+  const iceServers = (): { iceServers?: IceServer[] } => {
+    if (!turn) return {};
+    const server = turnCredentials(turn);
+    log.info({ turnUser: server.username }, 'TURN credentials issued');
+    return { iceServers: [server] };
+  };
+
   return {
     'media:routerCapabilities': async () => ({ rtpCapabilities: await media.rtpCapabilities() }),
 
-    'room:join': async ({ rtpCapabilities, instanceId }) => {
-      const joined = await room.join(connection, rtpCapabilities, instanceId);
-      if (!turn) return joined;
-      const server = turnCredentials(turn);
-      // coturn logs the username: this line ties it to the person.
-      log.info({ turnUser: server.username }, 'TURN credentials issued');
-      return { ...joined, iceServers: [server] };
-    },
+    'room:join': async ({ rtpCapabilities, instanceId }) => ({
+      ...(await room.join(connection, rtpCapabilities, instanceId)),
+      ...iceServers(),
+    }),
 
     'room:leave': () => {
       me();
@@ -57,8 +61,10 @@ export function mediaHandlers(
       return {};
     },
 
+    // A restart may come hours after the join, when its credentials have expired: new ones with it.
     'transport:restartIce': async ({ transportId }) => ({
       iceParameters: await media.restartIce(me(), transportId),
+      ...iceServers(),
     }),
 
     'producer:create': async (request) => {

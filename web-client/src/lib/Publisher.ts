@@ -154,7 +154,7 @@ export class Publisher {
 
   /** After a short loss the server kept the send transport: new ICE credentials for it. */
   async restartIce(): Promise<void> {
-    if (this.#transport && !this.#transport.closed) await restartIce(this.#signaling, this.#transport, this.#route);
+    if (this.#transport && !this.#transport.closed) await restartIce(this.#signaling, this.#transport);
   }
 
   /** How the send transport reaches the SFU; undefined before it is connected. */

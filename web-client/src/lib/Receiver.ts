@@ -118,7 +118,7 @@ export class Receiver {
   /** After a short loss the server kept the receive transport: new ICE credentials for it. */
   async restartIce(): Promise<void> {
     const transport = await this.#transport;
-    if (transport && !transport.closed) await restartIce(this.#signaling, transport, this.#route);
+    if (transport && !transport.closed) await restartIce(this.#signaling, transport);
   }
 
   /** How the receive transport reaches the SFU; undefined before it is connected. */

@@ -47,7 +47,7 @@ export class RoomSession {
   readonly #instanceId: string;
   readonly #publisher: Publisher;
   readonly #receiver: Receiver;
-  /** TURN servers of the latest join (fresh credentials each time) for every transport made or restarted. */
+  /** TURN servers of the latest join (fresh credentials each time) for every transport made (a restart brings its own). */
   readonly #route: IceRoute;
   /** Moves on with every media rebuild and on closing: work begun for an earlier one stops. */
   #generation = 0;

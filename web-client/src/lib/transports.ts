@@ -48,23 +48,19 @@ export async function createTransport(
   });
   transport.on('connectionstatechange', (state) => {
     // A short network change: new ICE credentials over the (re)connected signaling.
-    if (state === 'failed' || state === 'disconnected') restartIce(signaling, transport, route).catch(() => undefined);
+    if (state === 'failed' || state === 'disconnected') restartIce(signaling, transport).catch(() => undefined);
   });
   return transport;
 }
 
 /**
  * New ICE credentials from the server for `transport` (the network path may have changed), and
- * the TURN credentials of the latest join (those of an earlier one may have expired).
+ * fresh TURN credentials with them: those of the join may have expired, and a restart through a
+ * relay makes a new allocation.
  */
-export async function restartIce(
-  signaling: Signaling,
-  transport: types.Transport,
-  route: () => IceRoute,
-): Promise<void> {
-  const { iceParameters } = await signaling.request('transport:restartIce', { transportId: transport.id });
-  const { iceServers } = route();
-  if (iceServers.length > 0) await transport.updateIceServers({ iceServers });
+export async function restartIce(signaling: Signaling, transport: types.Transport): Promise<void> {
+  const { iceParameters, iceServers } = await signaling.request('transport:restartIce', { transportId: transport.id });
+  if (iceServers) await transport.updateIceServers({ iceServers });
   await transport.restartIce({ iceParameters });
 }
 

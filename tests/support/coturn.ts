@@ -55,6 +55,24 @@ async function freePort(address: string): Promise<number> {
   return port;
 }
 
+/**
+ * turnservers left by runs killed before their `close()` (the pid in their directory's name is
+ * gone): stopped, and their files removed. Only those directories' own processes are touched.
+ */
+function removeStale(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const match = /^yishi-coturn-(\d+)-/.exec(name);
+    if (!match || fs.existsSync(`/proc/${match[1]}`)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, 'turnserver.pid'), 'utf8').trim());
+      // The pid may have been reused since: only a turnserver started with this directory's config.
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) process.kill(pid, 'SIGKILL');
+    } catch {} // no pid file, or that process is gone
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function startCoturn(options: {
   address: string;
   /** The only address coturn relays to: the SFU's. */
@@ -63,7 +81,8 @@ export async function startCoturn(options: {
   allowLoopback?: boolean;
 }): Promise<Coturn> {
   const { address, peer } = options;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yishi-coturn-'));
+  removeStale();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `yishi-coturn-${process.pid}-`));
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
   execFileSync(

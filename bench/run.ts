@@ -17,14 +17,15 @@ import { weakLink } from './scenarios/weakLink.js';
 import { workerKill } from './scenarios/workerKill.js';
 
 /**
- * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--no-bare] [--clients N] [--minutes M]`:
+ * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--no-bare] [--via turn] [--clients N] [--minutes M]`:
  * runs one benchmark scenario, prints a table (and a summary, if it has one) and writes JSON (with the machine)
  * to bench/results/. Never part of the test suite.
  */
 const SCENARIOS = {
   // With a bare mediasoup app's rounds in between, unless --no-bare.
-  join: (o: { runs: number; nodes?: string; bare: boolean }) =>
-    join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1, bare: o.bare }),
+  // --via turn: relay-only rounds through a coturn over TLS alternate with the direct ones.
+  join: (o: { runs: number; nodes?: string; bare: boolean; via?: string }) =>
+    join({ runs: o.runs, nodes: o.nodes === '2' ? 2 : 1, bare: o.bare, via: o.via === 'turn' ? 'turn' : 'direct' }),
   grant: (o: { runs: number }) => grant(o),
   export: (o: { runs: number }) => exportMinutes(o),
   failover: (o: { runs: number }) => failover(o),
@@ -79,13 +80,14 @@ const { positionals, values } = parseArgs({
     clients: { type: 'string' },
     minutes: { type: 'string' },
     'session-idle': { type: 'string' },
+    via: { type: 'string' },
   },
 });
 const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
   process.stderr.write(
     `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--members a,b,…] ` +
-      '[--nodes 2] [--no-bare] [--clients N] [--minutes M] [--session-idle S]\n',
+      '[--nodes 2] [--no-bare] [--via turn] [--clients N] [--minutes M] [--session-idle S]\n',
   );
   process.exit(2);
 }
@@ -100,6 +102,7 @@ const result = await SCENARIOS[name]({
   ...(values.clients ? { clients: values.clients } : {}),
   ...(values.minutes ? { minutes: values.minutes } : {}),
   ...(values['session-idle'] ? { 'session-idle': values['session-idle'] } : {}),
+  ...(values.via ? { via: values.via } : {}),
 });
 console.table(result.table);
 if ('summary' in result) process.stdout.write(`${result.summary}\n`);

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { joinUrl } from '@yishi/signaling';
-import { launchChromium } from '../../tests/support/browser.js';
+import { launchChromium, transportPaths } from '../../tests/support/browser.js';
+import { startCoturn } from '../../tests/support/coturn.js';
 import { RedisServer } from '../../tests/support/redis.js';
 import { startTestServer } from '../../tests/support/server.js';
 import { type BareApp, startBareApp } from '../bare/server.js';
@@ -17,14 +18,28 @@ import { quantile } from '../stats.js';
  * and its rounds alternate with Yishi's (Yishi, bare, Yishi, bare… each a fresh browser context)
  * in the same browser: `ratioToBare` is Yishi's time over the bare app's. Every round also
  * collects the page's join steps (`<app>:join:<phase>` marks): `phases` gives their medians.
+ *
+ * With `via: 'turn'`, a coturn (Debian's, TLS only, as tests/support/coturn.ts starts it) runs on
+ * loopback and the server hands out its credentials with each join; every Yishi round is followed
+ * by one whose page joins with `&relay=1`, so its media goes only through coturn over TLS (checked
+ * on its selected candidate pairs): `turn` gives those rounds' figures beside the direct ones'.
  */
-export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean }) {
+export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean; via?: 'direct' | 'turn' }) {
   const redis = options.nodes === 2 ? await RedisServer.start() : undefined;
-  const env: Record<string, string> = { MEDIASOUP_WORKERS: '1', ...(redis ? { REDIS_URL: redis.url } : {}) };
+  const turn =
+    options.via === 'turn'
+      ? await startCoturn({ address: '127.0.0.1', peer: '127.0.0.1', allowLoopback: true })
+      : undefined;
+  const env: Record<string, string> = {
+    MEDIASOUP_WORKERS: '1',
+    ...(redis ? { REDIS_URL: redis.url } : {}),
+    ...(turn ? { YISHI_TURN_URLS: turn.url, YISHI_TURN_SECRET: turn.secret } : {}),
+  };
   const server = await startTestServer({ env, rooms: ['bench'] });
   const joinAt = redis ? await startTestServer({ env, rooms: [] }) : server;
   const bareApp = options.bare ? await startBareApp() : undefined;
-  const browser = await launchChromium();
+  // The browser trusts the test coturn's self-signed certificate, as a deployment's trust its real one.
+  const browser = await launchChromium({ args: turn ? [`--ignore-certificate-errors-spki-list=${turn.spki}`] : [] });
   try {
     const host = await (await browser.newContext()).newPage();
     await host.goto(
@@ -33,18 +48,27 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean 
     await host.waitForSelector('[data-testid="room"][data-phase="joined"]');
     if (bareApp) await openBarePublisher(browser, bareApp);
 
-    const rounds: Record<App, Round[]> = { yishi: [], bare: [] };
+    const rounds: Record<App | 'turn', Round[]> = { yishi: [], bare: [], turn: [] };
     for (let i = 0; i < options.runs; i++) {
       const url = joinUrl(joinAt.url, 'bench', joinAt.token({ sub: `guest-${i}`, name: `委员${i}`, room: 'bench' }));
       rounds.yishi.push(await measureRound(browser, 'yishi', `${url}&autojoin=1`));
       if (bareApp) rounds.bare.push(await measureRound(browser, 'bare', `${bareApp.url}/`));
+      if (turn) {
+        const relayed = joinUrl(
+          joinAt.url,
+          'bench',
+          joinAt.token({ sub: `relayed-${i}`, name: `中继${i}`, room: 'bench' }),
+        );
+        rounds.turn.push(await measureRound(browser, 'yishi', `${relayed}&autojoin=1&relay=1`, 'relay'));
+      }
     }
-    return report(options.nodes, rounds.yishi, bareApp ? rounds.bare : undefined);
+    return report(options.nodes, rounds.yishi, bareApp ? rounds.bare : undefined, turn ? rounds.turn : undefined);
   } finally {
     await browser.close();
     await bareApp?.close();
     if (joinAt !== server) await joinAt.close();
     await server.close();
+    await turn?.close();
     await redis?.stop();
   }
 }
@@ -98,8 +122,11 @@ async function openBarePublisher(browser: Browser, app: BareApp): Promise<void> 
   if (state !== true) throw new Error(`bare publisher page failed: ${state}`);
 }
 
-/** Opens `url` in a fresh browser context and waits for its first remote frame. */
-async function measureRound(browser: Browser, app: App, url: string): Promise<Round> {
+/**
+ * Opens `url` in a fresh browser context and waits for its first remote frame; with `expect:
+ * 'relay'`, fails unless both of the page's transports went through the TURN relay over TLS.
+ */
+async function measureRound(browser: Browser, app: App, url: string, expect?: 'relay'): Promise<Round> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -115,6 +142,11 @@ async function measureRound(browser: Browser, app: App, url: string): Promise<Ro
         throw error ? new Error(`${app} page failed: ${error}`) : err;
       });
     const ms = Math.round((await handle.jsonValue()) as number);
+    if (expect === 'relay') {
+      const paths = await transportPaths(page);
+      const relayed = [paths.send, paths.recv].every((p) => p?.localType === 'relay' && p.relayProtocol === 'tls');
+      if (!relayed) throw new Error(`a relay-only round did not go through TURN over TLS: ${JSON.stringify(paths)}`);
+    }
     const phases = await page.evaluate((prefix) => {
       const first: Record<string, number> = {};
       for (const mark of performance.getEntriesByType('mark')) {
@@ -148,8 +180,9 @@ function figures(rounds: Round[]) {
   };
 }
 
-function report(nodes: 1 | 2, yishiRounds: Round[], bareRounds: Round[] | undefined) {
+function report(nodes: 1 | 2, yishiRounds: Round[], bareRounds: Round[] | undefined, turnRounds: Round[] | undefined) {
   const { data: yishi, phases: yishiPhases } = figures(yishiRounds);
+  const turn = turnRounds ? figures(turnRounds) : undefined;
   const { data: bare, phases: barePhases } = bareRounds ? figures(bareRounds) : { data: null, phases: undefined };
   const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
   const ratioToBare = bare ? { p50: ratio(yishi.p50Ms, bare.p50Ms), p95: ratio(yishi.p95Ms, bare.p95Ms) } : null;
@@ -169,9 +202,19 @@ function report(nodes: 1 | 2, yishiRounds: Round[], bareRounds: Round[] | undefi
             { figure: 'Yishi / bare p95', value: ratioToBare.p95 },
           ]
         : []),
+      ...(turn
+        ? [
+            { figure: 'Yishi through TURN/TLS (relay only): p50 (ms)', value: turn.data.p50Ms },
+            { figure: 'Yishi through TURN/TLS (relay only): p95 (ms)', value: turn.data.p95Ms },
+            { figure: 'TURN − direct p50 (ms)', value: turn.data.p50Ms - yishi.p50Ms },
+          ]
+        : []),
       { figure: 'runs', value: yishi.samplesMs.length },
     ],
-    summary: phaseTable(names, yishiPhases, barePhases),
+    summary: [
+      phaseTable(names, yishiPhases, barePhases),
+      ...(turn ? [`through TURN/TLS (relay only):\n${phaseTable(names, turn.phases, undefined)}`] : []),
+    ].join('\n'),
     data: {
       nodes,
       // Yishi's figures at the top level too, for readers of the results before the bare mode.
@@ -181,6 +224,8 @@ function report(nodes: 1 | 2, yishiRounds: Round[], bareRounds: Round[] | undefi
       yishi,
       bare,
       ratioToBare,
+      /** The relay-only rounds through coturn over TLS (`--via turn`), else null. */
+      turn: turn ? { ...turn.data, phases: reached(turn.phases) } : null,
       /** Per app, each join step's median time since navigation start (ms): JOIN_PHASES says what each is. */
       phases: { yishi: reached(yishiPhases), bare: barePhases ? reached(barePhases) : null },
     },

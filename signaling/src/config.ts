@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { MediaConfig } from '@yishi/sfu';
 import type { SessionCacheLimits } from './sessions/SessionService.js';
+import type { TurnConfig } from './turn/turnCredentials.js';
 
 /**
  * Digits only: z.coerce.number would turn an empty value (`PORT=` in an env file) into 0, a random
@@ -111,6 +112,32 @@ const EnvSchema = z.object({
    */
   TRUST_PROXY: z.string().trim().min(1).max(200).optional(),
   /**
+   * TURN servers (comma-separated `turn:`/`turns:` URLs) handed to clients with each join, for
+   * networks that block UDP or let only TCP 443 out; needs YISHI_TURN_SECRET.
+   */
+  YISHI_TURN_URLS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of list) {
+        if (!/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/.test(item)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not a URL like turns:turn.example.org:443?transport=tcp`,
+          });
+        }
+      }
+      return list;
+    }),
+  /** coturn's `static-auth-secret` (TURN REST credentials); at least 32 characters. */
+  YISHI_TURN_SECRET: z.string().min(32, 'YISHI_TURN_SECRET must be at least 32 characters').optional(),
+  /** How long the TURN credentials of one join stay valid, in seconds (a rejoin gets new ones). */
+  YISHI_TURN_TTL: wholeNumber(60, 7 * 86_400, 'a number of seconds').default(43_200),
+  /**
    * Room id of the demo room whose join links (tokens) `npm start` prints. Unset: `demo` on a
    * developer's machine, none in a deployment.
    */
@@ -150,6 +177,8 @@ export interface Config {
   trustProxy: string | undefined;
   allowedOrigins: string[];
   redis: { url: string; prefix: string } | undefined;
+  /** TURN servers and their shared secret; undefined: clients get no iceServers. */
+  turn: TurnConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -162,6 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.YISHI_TURN_URLS.length > 0 !== (e.YISHI_TURN_SECRET !== undefined)) {
+    throw new ConfigError(
+      'invalid configuration:\n  YISHI_TURN_URLS and YISHI_TURN_SECRET: set both (TURN for clients) or neither',
+    );
+  }
   const wildcard = e.MEDIASOUP_LISTEN_IP === '0.0.0.0' || e.MEDIASOUP_LISTEN_IP === '::';
   const deployment = e.ORGANISER_KEY !== undefined || e.NODE_ENV === 'production';
   return {
@@ -197,6 +231,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
+    turn: e.YISHI_TURN_SECRET
+      ? { urls: e.YISHI_TURN_URLS, secret: e.YISHI_TURN_SECRET, ttlSeconds: e.YISHI_TURN_TTL }
+      : undefined,
   };
 }
 

@@ -127,6 +127,7 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     sessions,
     metrics,
     log,
+    turn: config.turn,
   });
 
   await new Promise<void>((resolve, reject) => {

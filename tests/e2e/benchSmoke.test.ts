@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grant } from '../../bench/scenarios/grant.js';
 import { join } from '../../bench/scenarios/join.js';
 import { workerKill } from '../../bench/scenarios/workerKill.js';
+import { coturnUnavailable } from '../support/coturn.js';
 
 /** One-run versions of the browser benchmarks: the harness produces its figures (values are not checked). */
 describe('browser benchmark harness (smoke)', () => {
@@ -33,6 +34,16 @@ describe('browser benchmark harness (smoke)', () => {
     const { data } = await join({ runs: 1, nodes: 2, bare: false });
     expect(data).toMatchObject({ nodes: 2, samplesMs: [expect.any(Number)] });
   });
+
+  it.skipIf(coturnUnavailable() !== undefined)(
+    'join --via turn measures relay-only rounds through coturn over TLS beside the direct ones',
+    async () => {
+      const { data, table } = await join({ runs: 1, nodes: 1, bare: false, via: 'turn' });
+      expect(data.turn?.samplesMs).toEqual([expect.any(Number)]);
+      expect(data.turn?.phases).toHaveProperty('first-remote-frame');
+      expect(table.map((r) => r.figure)).toContain('TURN − direct p50 (ms)');
+    },
+  );
 
   it('grant produces a grant-to-audio sample', async () => {
     const { data } = await grant({ runs: 1 });

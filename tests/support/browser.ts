@@ -154,6 +154,20 @@ export function useBrowserRoom(
   };
 }
 
+/** How a page's transport reaches the SFU, from its selected ICE candidate pair (web-client transports.ts). */
+export interface SelectedPath {
+  localType: string;
+  protocol: string;
+  relayProtocol: string | undefined;
+  remoteType: string;
+  remoteProtocol: string;
+}
+
+/** The selected candidate pairs of `page`'s send and receive transports. */
+export function transportPaths(page: Page) {
+  return page.evaluate(async () => (await window.yishi?.session?.paths()) ?? { send: undefined, recv: undefined });
+}
+
 /** Audio RTP packets `page` has received from `peerId` so far (all its consumers of that peer). */
 export async function audioPacketsFrom(page: Page, peerId: string): Promise<number> {
   const rows = await inboundStats(page);
@@ -166,6 +180,7 @@ declare global {
       session:
         | {
             inboundStats(): Promise<InboundRow[]>;
+            paths(): Promise<{ send: SelectedPath | undefined; recv: SelectedPath | undefined }>;
             consultation: { act(name: string, payload: unknown): Promise<unknown> };
             state: { get(): { activeSpeakerId: string | null; receiveMode: string; quality?: string } };
           }

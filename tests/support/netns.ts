@@ -11,7 +11,7 @@ import path from 'node:path';
  * The link namespace forwards between two private /30s of 10.213.0.0/16, rate-limits each
  * direction with a token bucket (`tc … tbf` on the egress of both its veths) and drops packets
  * at random with iptables' `statistic` match in its FORWARD chain (netem is not available on our
- * machines). The drops are in a router in the middle rather than in the browser's own namespace
+ * machines); the same chain can drop all UDP, or all but TCP to chosen ports (`LinkShape.filter`). The drops are in a router in the middle rather than in the browser's own namespace
  * because a DROP on the sender's OUTPUT chain fails its sendto() with EPERM, and Chromium sends a
  * UDP packet again after such an error: a loss of p would become p². Only namespaces' own
  * netfilter tables are touched, never the host's. A server bound to `hostAddress` is reachable
@@ -24,6 +24,12 @@ export interface LinkShape {
   rateKbit?: number;
   /** Probability (0..1) that a packet is dropped, each way, independently. */
   loss?: number;
+  /**
+   * What the link lets through at all: `no-udp` drops every UDP packet (a network that blocks
+   * UDP); `{ tcpTo: ports }` drops everything but TCP to those ports of the host's address and
+   * their answers (a network that lets only outbound TCP 443 out). Undefined: everything.
+   */
+  filter?: 'no-udp' | { tcpTo: number[] };
 }
 
 const PREFIX = 'yishi-wl';
@@ -195,6 +201,41 @@ export class NetNs {
         '-j',
         'DROP',
       );
+    }
+    if (shape.filter === 'no-udp') iptables('-A', 'FORWARD', '-p', 'udp', '-j', 'DROP');
+    else if (shape.filter) {
+      // Stateless: the browser's connections out to these ports, and the packets coming back.
+      for (const port of shape.filter.tcpTo) {
+        iptables(
+          '-A',
+          'FORWARD',
+          '-i',
+          down,
+          '-p',
+          'tcp',
+          '-d',
+          this.hostAddress,
+          '--dport',
+          String(port),
+          '-j',
+          'ACCEPT',
+        );
+        iptables(
+          '-A',
+          'FORWARD',
+          '-i',
+          up,
+          '-p',
+          'tcp',
+          '-s',
+          this.hostAddress,
+          '--sport',
+          String(port),
+          '-j',
+          'ACCEPT',
+        );
+      }
+      iptables('-A', 'FORWARD', '-j', 'DROP');
     }
   }
 

@@ -18,6 +18,8 @@ export interface WeakLinkRig {
    * until joined (room `roomId`, default the rig's first).
    */
   open(where: 'host' | 'shaped', sub: string, who: { name: string; role: Role }, roomId?: string): Promise<Page>;
+  /** An empty page in a fresh context of the host's or the shaped browser (no Yishi page loaded). */
+  blank(where: 'host' | 'shaped'): Promise<Page>;
   /** Creates and opens another room's topic. */
   addRoom(roomId: string, settings?: TopicSettings): Promise<void>;
   /** The SFU's room, to read what it sends each consumer. */
@@ -26,8 +28,24 @@ export interface WeakLinkRig {
   close(): Promise<void>;
 }
 
-export async function startWeakLinkRig(roomId: string, settings?: TopicSettings): Promise<WeakLinkRig> {
+/** What a rig needs besides the link, made once the link exists and before the server starts. */
+export interface RigExtras {
+  /** More server environment (e.g. the TURN servers to hand out). */
+  env?: Record<string, string>;
+  /** More flags for the browser behind the link. */
+  shapedArgs?: string[];
+  /** Stops what was started for the rig (after the server). */
+  close?: () => Promise<void>;
+}
+
+export async function startWeakLinkRig(
+  roomId: string,
+  settings?: TopicSettings,
+  /** Things to start beside the server (e.g. a TURN server on the link's host address). */
+  prepare?: (netns: NetNs) => Promise<RigExtras>,
+): Promise<WeakLinkRig> {
   const netns = NetNs.create();
+  let extras: RigExtras = {};
   let server: TestServer | undefined;
   const browsers: Browser[] = [];
   const contexts: BrowserContext[] = [];
@@ -36,15 +54,17 @@ export async function startWeakLinkRig(roomId: string, settings?: TopicSettings)
       for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
       for (const b of browsers.splice(0)) await b.close().catch(() => undefined);
       await server?.close();
+      await extras.close?.();
     } finally {
       netns.close();
     }
   };
   try {
+    if (prepare) extras = await prepare(netns);
     // The veth address exists only on this private link, and ports are chosen at run time.
     server = await startTestServer({
       rooms: [],
-      env: { HOST: netns.hostAddress, MEDIASOUP_LISTEN_IP: netns.hostAddress },
+      env: { HOST: netns.hostAddress, MEDIASOUP_LISTEN_IP: netns.hostAddress, ...extras.env },
     });
     await openTopic(server.sessions, roomId, settings);
     // Not localhost, so not a secure context by default (no getUserMedia); the ws: origin too, or
@@ -53,7 +73,10 @@ export async function startWeakLinkRig(roomId: string, settings?: TopicSettings)
     const args = [`--unsafely-treat-insecure-origin-as-secure=http://${hostPort},ws://${hostPort}`];
     const host = await launchChromium({ args });
     browsers.push(host);
-    const shaped = await launchChromium({ args, executablePath: netns.chromiumWrapper() });
+    const shaped = await launchChromium({
+      args: [...args, ...(extras.shapedArgs ?? [])],
+      executablePath: netns.chromiumWrapper(),
+    });
     browsers.push(shaped);
     const started = server;
     return {
@@ -65,6 +88,11 @@ export async function startWeakLinkRig(roomId: string, settings?: TopicSettings)
         const page = await context.newPage();
         await joinRoom(page, joinUrl(started.url, room, started.token({ sub, ...who, room })));
         return page;
+      },
+      async blank(where) {
+        const context = await (where === 'host' ? host : shaped).newContext();
+        contexts.push(context);
+        return context.newPage();
       },
       addRoom: (id, roomSettings) => openTopic(started.sessions, id, roomSettings),
       mediaRoom: (room = roomId) => (started.gateway as MediasoupGateway).openRoom(room),

@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       trustProxy: undefined,
       allowedOrigins: [],
       redis: undefined,
+      turn: undefined,
     });
     // A wildcard listener announces one of this machine's IPv4 addresses (loopback as the last resort).
     expect(localIPv4s).toContain(config.media.announcedAddress);
@@ -195,9 +196,39 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_URL', ''],
     ['REDIS_PREFIX', 'has space'],
+    ['YISHI_TURN_URLS', 'https://turn.example.org'],
+    ['YISHI_TURN_URLS', 'turns:turn.example.org:443?transport=sctp'],
+    ['YISHI_TURN_SECRET', 'too-short'],
+    ['YISHI_TURN_TTL', '59'],
+    ['YISHI_TURN_TTL', 'a day'],
   ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toMatch(new RegExp(`^invalid configuration:\\n  ${name}: \\S`));
+  });
+
+  it('hands out TURN only with both its URLs and its secret, for 12 h unless YISHI_TURN_TTL says otherwise', () => {
+    const secret = 'a-turn-secret-of-at-least-32-characters';
+    expect(
+      loadConfig({
+        YISHI_TURN_URLS: 'turns:turn.example.org:443?transport=tcp, turn:10.0.0.5:3478',
+        YISHI_TURN_SECRET: secret,
+      }).turn,
+    ).toEqual({
+      urls: ['turns:turn.example.org:443?transport=tcp', 'turn:10.0.0.5:3478'],
+      secret,
+      ttlSeconds: 43_200,
+    });
+    expect(
+      loadConfig({ YISHI_TURN_URLS: 'turn:10.0.0.5:3478', YISHI_TURN_SECRET: secret, YISHI_TURN_TTL: '3600' }).turn
+        ?.ttlSeconds,
+    ).toBe(3600);
+    const halves: Array<Record<string, string>> = [
+      { YISHI_TURN_URLS: 'turn:10.0.0.5:3478' },
+      { YISHI_TURN_SECRET: secret },
+    ];
+    for (const half of halves) {
+      expect(configError(half).message).toContain('YISHI_TURN_URLS and YISHI_TURN_SECRET: set both');
+    }
   });
 
   it('explains a short JWT_SECRET', () => {

@@ -107,6 +107,16 @@ export const DtlsParametersSchema = z.strictObject({
 });
 export type DtlsParameters = z.infer<typeof DtlsParametersSchema>;
 
+/**
+ * A TURN server for the client's transports, as `RTCIceServer`: TURN REST credentials (coturn's
+ * `use-auth-secret`) made for one join, valid until the expiry (Unix seconds) that starts the username.
+ */
+export interface IceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
 /** What the server hands a client so it can build its side of a WebRTC transport. */
 export interface TransportOptions {
   id: string;

@@ -10,6 +10,7 @@ import type { PeerInfo, ProducerInfo } from './peers.js';
 import {
   type ConsumerOptions,
   DtlsParametersSchema,
+  type IceServer,
   MediaIdSchema,
   MediaKindSchema,
   MediaSourceSchema,
@@ -32,14 +33,22 @@ const MediaRequestSchemas = {
    * `instanceId` names the page (one per load): the same page coming back after a dropped
    * connection resumes its media instead of being treated as another tab.
    */
-  'room:join': z.strictObject({
-    rtpCapabilities: RtpCapabilitiesSchema,
-    instanceId: z.string().min(8).max(64).optional(),
-  }),
+  'room:join': z
+    .strictObject({
+      rtpCapabilities: RtpCapabilitiesSchema,
+      instanceId: z.string().min(8).max(64).optional(),
+    })
+    .describe(
+      'The answer: `self`, `peers`, `producers`, `snapshot`, `micAllowed`, `activeSpeakerId`, `resumed`, and — when the server has TURN configured — `iceServers`: `[{ urls, username, credential }]`, TURN REST credentials made for this join (username `<expiry in Unix seconds>:<random id>`), to pass to both transports as `RTCIceServer`s.',
+    ),
   'room:leave': Empty,
   'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
   'transport:connect': z.strictObject({ transportId: MediaIdSchema, dtlsParameters: DtlsParametersSchema }),
-  'transport:restartIce': z.strictObject({ transportId: MediaIdSchema }),
+  'transport:restartIce': z
+    .strictObject({ transportId: MediaIdSchema })
+    .describe(
+      'The answer: `iceParameters`, and — when the server has TURN configured — `iceServers` with fresh credentials, as in the join answer (those of the join may have expired).',
+    ),
   'producer:create': z.strictObject({
     transportId: MediaIdSchema,
     kind: MediaKindSchema,
@@ -87,6 +96,11 @@ export interface JoinResult {
    * are still there (restart ICE, reconcile consumers with `producers`). Otherwise build media anew.
    */
   resumed: boolean;
+  /**
+   * TURN servers with credentials made for this join (time-limited): for networks that let no
+   * UDP or only TCP 443 out. Absent when the server has no TURN configured.
+   */
+  iceServers?: IceServer[];
 }
 
 /** What each request's successful ack carries. */
@@ -101,7 +115,8 @@ interface MediaResponseMap {
   'room:leave': Record<string, never>;
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
-  'transport:restartIce': { iceParameters: TransportOptions['iceParameters'] };
+  /** With TURN configured, fresh credentials too (those of the join may have expired). */
+  'transport:restartIce': { iceParameters: TransportOptions['iceParameters']; iceServers?: IceServer[] };
   'producer:create': { producerId: string };
   'producer:pause': Record<string, never>;
   'producer:resume': Record<string, never>;

@@ -6,6 +6,7 @@ import type { TokenSettings } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SessionService } from '../sessions/SessionService.js';
+import type { TurnConfig } from '../turn/turnCredentials.js';
 import { socketConnection } from './channels.js';
 import type { ConnectLimiter } from './ConnectLimiter.js';
 import { handshake, type OriginPolicy } from './handshake.js';
@@ -36,6 +37,8 @@ export interface SocketDeps {
   sessions: SessionService;
   metrics: Metrics;
   log: Logger;
+  /** TURN servers whose credentials go out with each join; none when unset. */
+  turn?: TurnConfig | undefined;
 }
 
 export interface SocketServerOptions {
@@ -80,7 +83,10 @@ function onConnection(io: YishiServer, socket: YishiSocket, deps: SocketDeps): v
 
   const connection = socketConnection(io, socket);
   room.connected(connection);
-  const handlers = { ...mediaHandlers(room, connection), ...consultationHandlers(room, connection) };
+  const handlers = {
+    ...mediaHandlers(room, connection, { turn: deps.turn, log }),
+    ...consultationHandlers(room, connection),
+  };
   for (const name of Object.keys(handlers) as RequestName[]) {
     registerHandler(socket, name, handlers[name] as Handler<typeof name>, { log, metrics: deps.metrics });
   }

@@ -3,7 +3,7 @@ import type { MediaSource } from '@yishi/shared';
 import type { LocalMedia, MediaState } from './mediaState.js';
 import type { Signaling } from './signaling.js';
 import type { Store } from './store.js';
-import { createTransport, restartIce } from './transports.js';
+import { createTransport, type IceRoute, restartIce, type SelectedPath, selectedPath } from './transports.js';
 
 /**
  * Three VP8 simulcast layers (¼, ½ and full resolution: `LAYER` in ReceivePolicy); the SFU
@@ -30,15 +30,23 @@ export class Publisher {
   readonly #signaling: Signaling;
   readonly #device: Device;
   readonly #state: Store<MediaState>;
+  readonly #route: () => IceRoute;
   readonly #producers = new Map<MediaSource, types.Producer>();
   #transport: types.Transport | undefined;
   /** Moves on with every reset: a transport made for an earlier one is not used. */
   #generation = 0;
 
-  constructor(signaling: Signaling, device: Device, state: Store<MediaState>, local: LocalMedia) {
+  constructor(
+    signaling: Signaling,
+    device: Device,
+    state: Store<MediaState>,
+    local: LocalMedia,
+    route: () => IceRoute,
+  ) {
     this.#signaling = signaling;
     this.#device = device;
     this.#state = state;
+    this.#route = route;
     this.local = local;
     signaling.on('mic:state', ({ allowed, mutedByChair }) => {
       state.update((s) => ({
@@ -81,7 +89,7 @@ export class Publisher {
     try {
       const generation = this.#generation;
       if (!this.#transport) {
-        const transport = await createTransport(this.#signaling, this.#device, 'send');
+        const transport = await createTransport(this.#signaling, this.#device, 'send', this.#route);
         if (generation !== this.#generation) return void transport.close();
         this.#transport = transport;
       }
@@ -115,7 +123,7 @@ export class Publisher {
     const { mic, camera, screen } = this.local;
     if (!mic && !camera && !screen) return;
     const generation = this.#generation;
-    const transport = await createTransport(this.#signaling, this.#device, 'send');
+    const transport = await createTransport(this.#signaling, this.#device, 'send', this.#route);
     if (generation !== this.#generation) return void transport.close();
     this.#transport = transport;
     const { micOn, camOn } = this.#state.get();
@@ -147,6 +155,11 @@ export class Publisher {
   /** After a short loss the server kept the send transport: new ICE credentials for it. */
   async restartIce(): Promise<void> {
     if (this.#transport && !this.#transport.closed) await restartIce(this.#signaling, this.#transport);
+  }
+
+  /** How the send transport reaches the SFU; undefined before it is connected. */
+  async path(): Promise<SelectedPath | undefined> {
+    return this.#transport && !this.#transport.closed ? selectedPath(this.#transport) : undefined;
   }
 
   /**

@@ -17,7 +17,7 @@ import {
 import { traceJoin } from './joinTrace.js';
 import { RequestError, type Signaling } from './signaling.js';
 import type { Store } from './store.js';
-import { createTransport, restartIce } from './transports.js';
+import { createTransport, type IceRoute, restartIce, type SelectedPath, selectedPath } from './transports.js';
 
 /** How often the receive link is measured. */
 const QUALITY_INTERVAL_MS = 2000;
@@ -67,6 +67,7 @@ export class Receiver {
   readonly #state: Store<MediaState>;
   /** The large view and the grid now: which videos are visible, which one is large. */
   readonly #layout: () => Layout;
+  readonly #route: () => IceRoute;
   readonly #consumers = new Map<string, ConsumerEntry>();
   /** Producer ids already consumed or being consumed, so a producer is never consumed twice. */
   readonly #consuming = new Set<string>();
@@ -79,11 +80,18 @@ export class Receiver {
   #degradation: DegradationState = INITIAL_DEGRADATION;
   #policyQueued = false;
 
-  constructor(signaling: Signaling, device: Device, state: Store<MediaState>, layout: () => Layout) {
+  constructor(
+    signaling: Signaling,
+    device: Device,
+    state: Store<MediaState>,
+    layout: () => Layout,
+    route: () => IceRoute,
+  ) {
     this.#signaling = signaling;
     this.#device = device;
     this.#state = state;
     this.#layout = layout;
+    this.#route = route;
     this.#listen();
     // Whatever changes (people, speaker, page, mode, link), the consumers follow the policy.
     state.subscribe(() => this.followPolicy());
@@ -98,7 +106,7 @@ export class Receiver {
   /** Drops the receive transport and its consumers and asks for a new transport (after a join or a media reset). */
   reset(): void {
     this.#close();
-    this.#transport = createTransport(this.#signaling, this.#device, 'recv');
+    this.#transport = createTransport(this.#signaling, this.#device, 'recv', this.#route);
   }
 
   /** Consumes each of `producers` (those already consumed are skipped). */
@@ -111,6 +119,12 @@ export class Receiver {
   async restartIce(): Promise<void> {
     const transport = await this.#transport;
     if (transport && !transport.closed) await restartIce(this.#signaling, transport);
+  }
+
+  /** How the receive transport reaches the SFU; undefined before it is connected. */
+  async path(): Promise<SelectedPath | undefined> {
+    const transport = await this.#transport?.catch(() => undefined);
+    return transport && !transport.closed ? selectedPath(transport) : undefined;
   }
 
   /** Back after a short loss with the consumers kept: catch up with the producers that came, went, paused or resumed. */

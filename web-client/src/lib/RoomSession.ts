@@ -15,6 +15,7 @@ import { computeLayout, type Layout, type ReceiveMode } from './ReceivePolicy.js
 import { type InboundRow, Receiver } from './Receiver.js';
 import { RequestError, Signaling } from './signaling.js';
 import { Store } from './store.js';
+import type { IceRoute, SelectedPath } from './transports.js';
 
 /** After the server refused a reconnection for now (a limit, a node shutting down): try again after this. */
 const RETRY_REFUSED_MS = 5000;
@@ -22,6 +23,8 @@ const RETRY_REFUSED_MS = 5000;
 export interface JoinOptions {
   /** The pre-join "audio only" choice carries data saver into the room. */
   receiveMode?: ReceiveMode;
+  /** Media only through the TURN servers the join hands out (`&relay=1` in the join link). */
+  relayOnly?: boolean;
 }
 
 /**
@@ -44,6 +47,8 @@ export class RoomSession {
   readonly #instanceId: string;
   readonly #publisher: Publisher;
   readonly #receiver: Receiver;
+  /** TURN servers of the latest join (fresh credentials each time) for every transport made (a restart brings its own). */
+  readonly #route: IceRoute;
   /** Moves on with every media rebuild and on closing: work begun for an earlier one stops. */
   #generation = 0;
   #floorHolderId: string | undefined;
@@ -69,8 +74,10 @@ export class RoomSession {
     this.identity = claims.identity;
     this.state = new Store(initialMediaState(joined, local, options.receiveMode ?? 'full'));
     this.consultation = new Consultation(signaling, joined.snapshot);
-    this.#publisher = new Publisher(signaling, device, this.state, local);
-    this.#receiver = new Receiver(signaling, device, this.state, () => this.layout());
+    this.#route = { iceServers: joined.iceServers ?? [], relayOnly: options.relayOnly ?? false };
+    const route = () => this.#route;
+    this.#publisher = new Publisher(signaling, device, this.state, local, route);
+    this.#receiver = new Receiver(signaling, device, this.state, () => this.layout(), route);
     this.#floorHolderId = joined.snapshot.queue.current?.speaker.id;
     this.consultation.state.subscribe(({ queue }) => this.#followFloor(queue.current?.speaker.id));
     this.#listen();
@@ -177,6 +184,12 @@ export class RoomSession {
     return this.#receiver.inboundStats();
   }
 
+  /** How the send and receive transports reach the SFU (direct or through TURN, UDP or TCP): diagnostics and tests. */
+  async paths(): Promise<{ send: SelectedPath | undefined; recv: SelectedPath | undefined }> {
+    const [send, recv] = await Promise.all([this.#publisher.path(), this.#receiver.path()]);
+    return { send, recv };
+  }
+
   /**
    * Given the floor is starting to speak: the large view turns to them at once, without waiting
    * for the SFU's voice detection (which then takes over again).
@@ -235,6 +248,7 @@ export class RoomSession {
   /** Joins again after a reconnect, and resumes or rebuilds the media. */
   async #reenter(): Promise<void> {
     const joined = await enter(this.#signaling, this.#device, this.#instanceId);
+    this.#route.iceServers = joined.iceServers ?? [];
     this.state.update((s) => withJoin(s, joined));
     this.consultation.reset(joined.snapshot, this.#signaling.socket.recovered);
     // Joined: what waited to be sent goes now, not after the media (slow on a weak link).

@@ -4,10 +4,12 @@ export interface JoinLink {
   roomId: string;
   token: string;
   autojoin: boolean;
+  /** `&relay=1`: media only through the server's TURN relays (a network that lets nothing else through). */
+  relay: boolean;
 }
 
 /**
- * A join link: `/r/<roomId>#token=<jwt>[&autojoin=1]`, or an older `?token=` one. The fragment
+ * A join link: `/r/<roomId>#token=<jwt>[&autojoin=1][&relay=1]`, or an older `?token=` one. The fragment
  * never reaches a server or a proxy's log; either way the token is taken out of the address bar
  * at once (history, bookmarks, a shared screen) and kept for this tab only, so a reload joins again.
  */
@@ -23,6 +25,7 @@ export function readJoinLink(
   const fragment = new URLSearchParams(where.hash.slice(1));
   const given = fragment.get('token') ?? query.get('token');
   const autojoin = (fragment.get('autojoin') ?? query.get('autojoin')) === '1';
+  const relay = (fragment.get('relay') ?? query.get('relay')) === '1';
   const key = `yishi.token.${roomId}`;
   if (given) {
     query.delete('token');
@@ -38,7 +41,7 @@ export function readJoinLink(
     }
   }
   const token = given ?? stored(tab, key);
-  return token ? { roomId, token, autojoin } : { problem: 'noToken' };
+  return token ? { roomId, token, autojoin, relay } : { problem: 'noToken' };
 }
 
 function stored(tab: Pick<Storage, 'getItem'>, key: string): string | null {

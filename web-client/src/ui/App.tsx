@@ -59,7 +59,10 @@ function JoinApp() {
     setJoining(true);
     setJoinError(undefined);
     try {
-      const joined = await RoomSession.join(link.roomId, link.token, claims, local, options);
+      const joined = await RoomSession.join(link.roomId, link.token, claims, local, {
+        ...options,
+        relayOnly: link.relay,
+      });
       window.yishi = { session: joined };
       setSession(joined);
       return true;

@@ -74,11 +74,16 @@ describe('receive policy: which consumers to pause, which layer to ask for', () 
     expect(decisions.get('speaker-mic')).toEqual({ paused: false });
   });
 
-  it('a poor link lowers the grid first, then the large view', () => {
+  it('a poor link lowers the grid first, then keeps only the speaker at the lowest layer (audio untouched)', () => {
     expect(decideConsumer(video('a'), context({ degradation: 1 }))).toEqual({ paused: false, spatialLayer: 0 });
     expect(decideConsumer(video('speaker'), context({ degradation: 1 }))).toEqual({ paused: false, spatialLayer: 2 });
-    expect(decideConsumer(video('a'), context({ degradation: 2 }))).toEqual({ paused: false, spatialLayer: 0 });
+    // A thin link: the other videos are paused in the SFU, so they cannot take the link from the speaker's.
+    expect(decideConsumer(video('a'), context({ degradation: 2 }))).toEqual({ paused: true });
+    expect(decideConsumer(video('b'), context({ degradation: 2 }))).toEqual({ paused: true });
     expect(decideConsumer(video('speaker'), context({ degradation: 2 }))).toEqual({ paused: false, spatialLayer: 0 });
+    expect(decideConsumer(audio('a'), context({ degradation: 2 }))).toEqual({ paused: false });
+    // Audio only stays audio only, whatever the link.
+    expect(decideConsumer(video('speaker'), context({ mode: 'audio', degradation: 2 }))).toEqual({ paused: true });
   });
 
   it('a screen share (one layer) is received without a layer request; the sharer camera is a grid tile', () => {

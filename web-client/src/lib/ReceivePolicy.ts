@@ -95,6 +95,20 @@ export function decideReceive(consumers: readonly ConsumerRef[], ctx: ReceiveCon
 }
 
 /**
+ * What the page tells the user about the link: `listen-only` (their own choice), `thin` (it
+ * switched itself to audio and the speaker's lowest layer, and will step back up), or nothing. A
+ * chosen data saver or audio only is already less than a thin link keeps, so it needs no notice.
+ */
+export function linkNotice(input: {
+  degradation: Degradation;
+  receiveMode: ReceiveMode;
+  listenOnly: boolean;
+}): 'listen-only' | 'thin' | null {
+  if (input.listenOnly) return 'listen-only';
+  return input.degradation >= 2 && input.receiveMode === 'full' ? 'thin' : null;
+}
+
+/**
  * How the layers follow the measured quality, with hysteresis: the level the policy applies, and
  * what is needed to raise it again.
  */

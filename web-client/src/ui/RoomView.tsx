@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
-import { RECEIVE_MODES, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
+import { linkNotice, RECEIVE_MODES, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
 import type { MediaState } from '../lib/mediaState.js';
 import type { RoomSession } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
@@ -361,11 +361,7 @@ function QualityIndicator({ state }: { state: MediaState }) {
  * (it switched itself to audio and the speaker's lowest layer, and steps back up when the link holds).
  */
 function LinkNotice({ state }: { state: MediaState }) {
-  const notice = state.listenOnly
-    ? 'listen-only'
-    : state.degradation >= 2 && state.receiveMode === 'full'
-      ? 'thin'
-      : null;
+  const notice = linkNotice({ ...state, listenOnly: Boolean(state.listenOnly) });
   if (!notice) return null;
   return (
     <p class="link-notice" role="status" data-testid="link-notice" data-notice={notice}>

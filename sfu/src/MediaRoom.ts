@@ -24,6 +24,32 @@ import type { WorkerPool } from './WorkerPool.js';
 
 const SOURCE_KIND: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video' };
 
+/** See `MediaRoom.sendStats`; bitrates in bit/s. */
+export interface SendStats {
+  transports: Array<{
+    direction: 'send' | 'recv';
+    availableOutgoingBitrate: number;
+    sendBitrate: number;
+    rtxSendBitrate: number;
+    probationSendBitrate: number;
+    recvBitrate: number;
+  }>;
+  consumers: Array<{
+    id: string;
+    kind: 'audio' | 'video';
+    paused: boolean;
+    priority: number;
+    spatialLayer: number | undefined;
+    temporalLayer: number | undefined;
+    score: number;
+    bitrate: number;
+    packetCount: number;
+    nackCount: number;
+    pliCount: number;
+    firCount: number;
+  }>;
+}
+
 /**
  * The media of one room: per peer its transports, producers and consumers, on the room's routers
  * (see RouterSet: one router per `peersPerRouter` peers, a producer piped to another router when
@@ -372,6 +398,47 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
   /** The simulcast layer a consumer is being sent now (diagnostics and load tests). */
   currentLayers(peerId: string, consumerId: string): { spatialLayer: number; temporalLayer?: number } | undefined {
     return this.#peer(peerId).consumer(consumerId).currentLayers;
+  }
+
+  /**
+   * What the SFU sends a peer now (diagnostics and benchmarks): per transport its bandwidth
+   * estimate and what it spends (media, retransmissions, probing) or receives, and per
+   * consumer the layer sent, its score and the repair asked for (NACKs, keyframe requests).
+   */
+  async sendStats(peerId: string): Promise<SendStats> {
+    const peer = this.#peer(peerId);
+    const transports = [];
+    for (const transport of peer.transports.values()) {
+      const [s] = (await transport.getStats()) as Array<types.WebRtcTransportStat | undefined>;
+      if (!s) continue;
+      transports.push({
+        direction: transport.appData.direction,
+        availableOutgoingBitrate: s.availableOutgoingBitrate ?? 0,
+        sendBitrate: s.sendBitrate,
+        rtxSendBitrate: s.rtxSendBitrate,
+        probationSendBitrate: s.probationSendBitrate,
+        recvBitrate: s.recvBitrate,
+      });
+    }
+    const consumers = [];
+    for (const consumer of peer.consumers.values()) {
+      const outbound = (await consumer.getStats()).find((s) => s.type === 'outbound-rtp');
+      consumers.push({
+        id: consumer.id,
+        kind: consumer.kind,
+        paused: consumer.paused,
+        priority: consumer.priority,
+        spatialLayer: consumer.currentLayers?.spatialLayer,
+        temporalLayer: consumer.currentLayers?.temporalLayer,
+        score: consumer.score.score,
+        bitrate: outbound?.bitrate ?? 0,
+        packetCount: outbound?.packetCount ?? 0,
+        nackCount: outbound?.nackCount ?? 0,
+        pliCount: outbound?.pliCount ?? 0,
+        firCount: outbound?.firCount ?? 0,
+      });
+    }
+    return { transports, consumers };
   }
 
   close(): void {

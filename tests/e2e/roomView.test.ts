@@ -283,7 +283,7 @@ describe('the room view', () => {
     const stage = await carol.locator('[data-testid="stage"] [data-testid="tile"]').boundingBox();
     expect(stage?.width ?? 0).toBeGreaterThan(300);
     expect((stage?.x ?? -1) >= 0 && (stage?.x ?? 0) + (stage?.width ?? 0) <= PHONE.width).toBe(true);
-    for (const control of ['toggle-mic', 'receive-mode', 'leave']) {
+    for (const control of ['toggle-mic', 'listen-only', 'receive-mode', 'leave']) {
       const box = await carol.getByTestId(control).boundingBox();
       expect(box, control).not.toBeNull();
       expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= PHONE.width, control).toBe(true);

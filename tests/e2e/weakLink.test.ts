@@ -11,7 +11,8 @@ import { startWeakLinkRig, type WeakLinkRig } from '../support/weakLink.js';
  * poor, their client asks for the lowest layers and keeps to them while the link stays weak, and
  * their queue request and comment get through. On a link too thin for any video, the tiles say
  * their video is not arriving (not a frozen last frame) and the indicator is not "good"; when the
- * link recovers, video plays again. Behaviours only, never timings.
+ * link recovers, the speaker's video plays again (the others are paused, not frozen, until the page
+ * steps back up). Behaviours only, never timings.
  */
 
 const unavailable = netnsUnavailable();
@@ -149,13 +150,19 @@ describe.skipIf(unavailable !== undefined)('a member on a weak link', () => {
       if (stalled.length > 0) expect(quality, `window ${i}: ${JSON.stringify(stalled)}`).not.toBe('good');
     }
 
-    // The link recovers: the video plays again, and the tiles say so.
+    // The link recovers: the speaker's video plays again, and the tiles say so. The others' come
+    // back when the page steps up from the thin link (after the link has held: the hysteresis is
+    // unit-tested); until then they are paused in the SFU, never shown frozen.
     netns.shape({});
     await expect
       .poll(
         async () => {
           const tiles = (await cameraTiles(alice)).filter((t) => t.peerId === 'chair' || t.peerId === 'bob');
-          return tiles.length === 2 && tiles.every((t) => t.video === 'live');
+          return (
+            tiles.length === 2 &&
+            tiles.some((t) => t.peerId === 'chair' && t.video === 'live') &&
+            tiles.every((t) => t.video === 'live' || t.video === 'paused')
+          );
         },
         { timeout: 60_000 },
       )

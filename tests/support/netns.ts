@@ -22,7 +22,7 @@ import path from 'node:path';
 export interface LinkShape {
   /** Rate limit each way, kbit/s; undefined: no limit. */
   rateKbit?: number;
-  /** Probability (0..1) that a packet is dropped, each way, independently. */
+  /** Probability (0..1) that a packet is dropped, each way, independently; 1 cuts the link. */
   loss?: number;
   /**
    * What the link lets through at all: `no-udp` drops every UDP packet (a network that blocks

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MediaRoom, MediasoupGateway } from '@yishi/sfu';
 import { joinUrl } from '@yishi/signaling';
 import type { Role } from '@yishi/shared';
-import { joinRoom, launchChromium } from './browser.js';
+import { audioPacketsFrom, joinRoom, launchChromium } from './browser.js';
 import { NetNs } from './netns.js';
 import { openTopic, startTestServer, type TestServer, type TopicSettings } from './server.js';
 
@@ -102,4 +102,15 @@ export async function startWeakLinkRig(
     await close();
     throw err;
   }
+}
+
+/** How long `audioGrowth` counts. */
+export const AUDIO_WINDOW_MS = 2000;
+
+/** Audio packets each listener receives from its speaker over one window, counted together. */
+export async function audioGrowth(pairs: Array<[listener: Page, speakerId: string]>): Promise<number[]> {
+  const count = () => Promise.all(pairs.map(([page, id]) => audioPacketsFrom(page, id)));
+  const before = await count();
+  await new Promise((resolve) => setTimeout(resolve, AUDIO_WINDOW_MS));
+  return (await count()).map((n, i) => n - (before[i] ?? 0));
 }

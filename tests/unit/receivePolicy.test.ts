@@ -7,6 +7,7 @@ import {
   decideReceive,
   type DegradationState,
   INITIAL_DEGRADATION,
+  linkNotice,
   type LayoutInput,
   measureLink,
   nextDegradation,
@@ -74,11 +75,16 @@ describe('receive policy: which consumers to pause, which layer to ask for', () 
     expect(decisions.get('speaker-mic')).toEqual({ paused: false });
   });
 
-  it('a poor link lowers the grid first, then the large view', () => {
+  it('a poor link lowers the grid first, then keeps only the speaker at the lowest layer (audio untouched)', () => {
     expect(decideConsumer(video('a'), context({ degradation: 1 }))).toEqual({ paused: false, spatialLayer: 0 });
     expect(decideConsumer(video('speaker'), context({ degradation: 1 }))).toEqual({ paused: false, spatialLayer: 2 });
-    expect(decideConsumer(video('a'), context({ degradation: 2 }))).toEqual({ paused: false, spatialLayer: 0 });
+    // A thin link: the other videos are paused in the SFU, so they cannot take the link from the speaker's.
+    expect(decideConsumer(video('a'), context({ degradation: 2 }))).toEqual({ paused: true });
+    expect(decideConsumer(video('b'), context({ degradation: 2 }))).toEqual({ paused: true });
     expect(decideConsumer(video('speaker'), context({ degradation: 2 }))).toEqual({ paused: false, spatialLayer: 0 });
+    expect(decideConsumer(audio('a'), context({ degradation: 2 }))).toEqual({ paused: false });
+    // Audio only stays audio only, whatever the link.
+    expect(decideConsumer(video('speaker'), context({ mode: 'audio', degradation: 2 }))).toEqual({ paused: true });
   });
 
   it('a screen share (one layer) is received without a layer request; the sharer camera is a grid tile', () => {
@@ -92,6 +98,44 @@ describe('receive policy: which consumers to pause, which layer to ask for', () 
   it('nobody in the large view: data saver receives no video at all', () => {
     const ctx = context({ mode: 'saver', featured: null });
     expect(decideConsumer(video('a'), ctx)).toEqual({ paused: true });
+  });
+});
+
+describe('the link notice says what the page does about the link', () => {
+  it('a thin link in full mode says so; listen-only says so whatever the link; otherwise nothing', () => {
+    expect(linkNotice({ degradation: 2, receiveMode: 'full', listenOnly: false })).toBe('thin');
+    expect(linkNotice({ degradation: 1, receiveMode: 'full', listenOnly: false })).toBeNull();
+    expect(linkNotice({ degradation: 0, receiveMode: 'full', listenOnly: false })).toBeNull();
+    expect(linkNotice({ degradation: 2, receiveMode: 'audio', listenOnly: true })).toBe('listen-only');
+    expect(linkNotice({ degradation: 0, receiveMode: 'audio', listenOnly: true })).toBe('listen-only');
+    // Data saver or audio only chosen by hand already receives less than a thin link keeps.
+    expect(linkNotice({ degradation: 2, receiveMode: 'saver', listenOnly: false })).toBeNull();
+    expect(linkNotice({ degradation: 2, receiveMode: 'audio', listenOnly: false })).toBeNull();
+  });
+
+  it('steps down to the thin link on poor samples and back up only after the link holds', () => {
+    let state = INITIAL_DEGRADATION;
+    const notices: Array<string | null> = [];
+    const qualities: Quality[] = [
+      'poor',
+      'poor',
+      'good',
+      'good',
+      'good',
+      'good',
+      'fair',
+      'good',
+      'good',
+      'good',
+      'good',
+      'good',
+    ];
+    for (const q of qualities) {
+      state = nextDegradation(state, q);
+      notices.push(linkNotice({ degradation: state.level, receiveMode: 'full', listenOnly: false }));
+    }
+    // Thin after two poor samples; a fair one in the good run starts the count again; five good in a row step up.
+    expect(notices).toEqual([null, ...Array(10).fill('thin'), null]);
   });
 });
 

@@ -16,6 +16,11 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
 ];
+/**
+ * The camera's only layer on a thin link: the lowest, capped so that with the microphone (≈ 50
+ * kbit/s with its overhead) it leaves room on a 256 kbit/s upload for the feedback of what we receive.
+ */
+const THIN_CAMERA_BITRATE = 80_000;
 /** Speech on lossy links: in-band FEC and DTX, mono. */
 const MIC_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: true, opusFec: true };
 /** A screen share: one layer, sharp text over smooth motion. */
@@ -33,6 +38,8 @@ export class Publisher {
   readonly #route: () => IceRoute;
   readonly #producers = new Map<MediaSource, types.Producer>();
   #transport: types.Transport | undefined;
+  /** The camera producer is limited to its lowest layer (undefined: not yet applied to this producer). */
+  #cameraThin: boolean | undefined;
   /** Moves on with every reset: a transport made for an earlier one is not used. */
   #generation = 0;
 
@@ -116,6 +123,7 @@ export class Publisher {
     this.#transport?.close();
     this.#transport = undefined;
     this.#producers.clear();
+    this.#cameraThin = undefined;
   }
 
   /** Publishes what there is to send (a screen share outlives a media reset) on a new send transport. */
@@ -148,8 +156,39 @@ export class Publisher {
       });
       this.#producers.set('camera', producer);
       if (!camOn) await this.#setSource('camera', false);
+      await this.#limitCamera();
     }
     await this.#produceScreen();
+  }
+
+  /**
+   * On a thin link (degradation 2) the camera sends only its lowest layer: its upload competes
+   * with the microphone's and with the feedback the SFU's bandwidth estimate toward us needs
+   * (docs/performance.md, weak-link). Back to every layer when the link holds again.
+   */
+  async #limitCamera(): Promise<void> {
+    const producer = this.#producers.get('camera');
+    const thin = this.#state.get().degradation >= 2;
+    if (!producer || producer.closed || this.#cameraThin === thin) return;
+    // A new producer sends every layer already.
+    const was = this.#cameraThin;
+    this.#cameraThin = thin;
+    if (!thin && was === undefined) return;
+    const sender = producer.rtpSender;
+    if (!sender) return;
+    const params = sender.getParameters();
+    params.encodings.forEach((encoding, i) => {
+      encoding.active = !thin || i === 0;
+      encoding.maxBitrate = thin ? THIN_CAMERA_BITRATE : CAMERA_ENCODINGS[i]?.maxBitrate;
+    });
+    await sender.setParameters(params).catch(() => {
+      this.#cameraThin = undefined; // tried again at the next change
+    });
+  }
+
+  /** Follows the link: called whenever the state changes. */
+  followLink(): void {
+    void this.#limitCamera();
   }
 
   /** After a short loss the server kept the send transport: new ICE credentials for it. */

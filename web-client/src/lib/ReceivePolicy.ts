@@ -17,8 +17,9 @@ export const RECEIVE_MODES: readonly ReceiveMode[] = ['full', 'saver', 'audio'];
 export type Quality = 'good' | 'fair' | 'poor';
 
 /**
- * How far the layers are lowered because the link is poor: 0 none, 1 grid tiles at the lowest
- * layer, 2 the large view too.
+ * How far the page steps down because the link is poor: 0 none; 1 grid tiles at the lowest layer;
+ * 2 a thin link: audio and the large view's (the speaker's) lowest layer only, every other video
+ * paused in the SFU so it does not take the link from the speaker's (the page says so).
  */
 export type Degradation = 0 | 1 | 2;
 
@@ -71,7 +72,8 @@ export interface Decision {
 
 /**
  * One consumer: audio is always received; video is received when its tile is shown, at the
- * layer its size needs (large view 2, grid 1), lowered on a poor link, lowest in data saver.
+ * layer its size needs (large view 2, grid 1), lowered on a poor link; in data saver and on a
+ * thin link (degradation 2) only the large view's, at the lowest layer.
  */
 export function decideConsumer(consumer: ConsumerRef, ctx: ReceiveContext): Decision {
   if (consumer.kind === 'audio') return { paused: false };
@@ -80,8 +82,8 @@ export function decideConsumer(consumer: ConsumerRef, ctx: ReceiveContext): Deci
   const layer = (spatialLayer: SpatialLayer): Decision =>
     consumer.layered ? { paused: false, spatialLayer } : { paused: false };
   if (ctx.mode === 'audio') return { paused: true };
-  if (ctx.mode === 'saver') return featured ? layer(LAYER.low) : { paused: true };
-  if (featured) return layer(ctx.degradation >= 2 ? LAYER.low : LAYER.high);
+  if (ctx.mode === 'saver' || ctx.degradation >= 2) return featured ? layer(LAYER.low) : { paused: true };
+  if (featured) return layer(LAYER.high);
   if (ctx.visible.has(tileKey(tile))) return layer(ctx.degradation >= 1 ? LAYER.low : LAYER.medium);
   // Off the current page: nobody sees it, so nothing needs to be sent.
   return { paused: true };
@@ -90,6 +92,20 @@ export function decideConsumer(consumer: ConsumerRef, ctx: ReceiveContext): Deci
 /** Every consumer's decision, by consumer id. */
 export function decideReceive(consumers: readonly ConsumerRef[], ctx: ReceiveContext): Map<string, Decision> {
   return new Map(consumers.map((c) => [c.id, decideConsumer(c, ctx)]));
+}
+
+/**
+ * What the page tells the user about the link: `listen-only` (their own choice), `thin` (it
+ * switched itself to audio and the speaker's lowest layer, and will step back up), or nothing. A
+ * chosen data saver or audio only is already less than a thin link keeps, so it needs no notice.
+ */
+export function linkNotice(input: {
+  degradation: Degradation;
+  receiveMode: ReceiveMode;
+  listenOnly: boolean;
+}): 'listen-only' | 'thin' | null {
+  if (input.listenOnly) return 'listen-only';
+  return input.degradation >= 2 && input.receiveMode === 'full' ? 'thin' : null;
 }
 
 /**

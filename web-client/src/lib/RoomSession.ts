@@ -78,6 +78,7 @@ export class RoomSession {
     const route = () => this.#route;
     this.#publisher = new Publisher(signaling, device, this.state, local, route);
     this.#receiver = new Receiver(signaling, device, this.state, () => this.layout(), route);
+    this.state.subscribe(() => this.#publisher.followLink());
     this.#floorHolderId = joined.snapshot.queue.current?.speaker.id;
     this.consultation.state.subscribe(({ queue }) => this.#followFloor(queue.current?.speaker.id));
     this.#listen();
@@ -147,9 +148,31 @@ export class RoomSession {
     return this.#publisher.stopScreen();
   }
 
-  /** Data saver and audio only lower what is received; `full` resumes every visible video. */
+  /** Data saver and audio only lower what is received; `full` resumes every visible video. Ends listen-only. */
   setReceiveMode(mode: ReceiveMode): void {
-    this.state.update((s) => ({ ...s, receiveMode: mode }));
+    this.state.update((s) => ({ ...s, receiveMode: mode, listenOnly: undefined }));
+  }
+
+  /**
+   * Listen-only on: every video paused in the SFU (audio only) and the own camera paused, so the
+   * link carries sound both ways and little else; the microphone is left alone. Off: back to the
+   * receive mode and camera from before.
+   */
+  async setListenOnly(on: boolean): Promise<void> {
+    const s = this.state.get();
+    if (on === Boolean(s.listenOnly)) return;
+    if (on) {
+      this.state.update((x) => ({
+        ...x,
+        receiveMode: 'audio',
+        listenOnly: { receiveMode: x.receiveMode, camOn: x.camOn },
+      }));
+      if (s.camOn) await this.#publisher.setCamera(false);
+      return;
+    }
+    const before = s.listenOnly;
+    this.state.update((x) => ({ ...x, receiveMode: before?.receiveMode ?? 'full', listenOnly: undefined }));
+    if (before?.camOn && this.local.camera) await this.#publisher.setCamera(true);
   }
 
   /** Shows another page of the grid (clamped by the layout). */

@@ -33,6 +33,12 @@ export interface MediaState {
   screenOn: boolean;
   /** What to receive: everything, data saver (the large view's video at the lowest layer), audio only. */
   receiveMode: ReceiveMode;
+  /**
+   * Listen-only (one tap, for the thinnest links): audio only received and the own camera paused,
+   * the microphone left as it was (one may still speak when given the floor). Holds what to go
+   * back to when it is turned off.
+   */
+  listenOnly?: { receiveMode: ReceiveMode; camOn: boolean };
   /** The receive link, measured every 2 s; undefined until something could be measured. */
   quality: Quality | undefined;
   /** The last measurement behind `quality` (loss, jitter, round-trip time). */

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
-import { RECEIVE_MODES, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
+import { linkNotice, RECEIVE_MODES, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
 import type { MediaState } from '../lib/mediaState.js';
 import type { RoomSession } from '../lib/RoomSession.js';
 import { useStore } from '../lib/store.js';
@@ -132,6 +132,7 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
       {state.peers.map((p) => p.tracks.mic && <Audio key={p.info.id} track={p.tracks.mic} />)}
       {/* Kept in view at the bottom: why the microphone is locked, and the controls. */}
       <div class="dock">
+        <LinkNotice state={state} />
         <MicNotice session={session} />
         <ErrorNote error={screenError} banner />
         <nav class="controls" aria-label={t('controls.label')}>
@@ -156,6 +157,14 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
               {state.camOn ? t('controls.camOn') : t('controls.camOff')}
             </button>
           )}
+          <button
+            type="button"
+            aria-pressed={Boolean(state.listenOnly)}
+            data-testid="listen-only"
+            onClick={() => void session.setListenOnly(!state.listenOnly)}
+          >
+            {state.listenOnly ? t('controls.listenOnlyOff') : t('controls.listenOnly')}
+          </button>
           {session.canShareScreen && (
             <button type="button" aria-pressed={state.screenOn} data-testid="toggle-screen" onClick={toggleScreen}>
               {state.screenOn ? t('controls.screenStop') : t('controls.screenStart')}
@@ -344,6 +353,20 @@ function QualityIndicator({ state }: { state: MediaState }) {
       </span>
       <span class="sr-only">{words()}</span>
     </span>
+  );
+}
+
+/**
+ * What the page does about the link, said in words: listen-only (the user's tap), or a thin link
+ * (it switched itself to audio and the speaker's lowest layer, and steps back up when the link holds).
+ */
+function LinkNotice({ state }: { state: MediaState }) {
+  const notice = linkNotice({ ...state, listenOnly: Boolean(state.listenOnly) });
+  if (!notice) return null;
+  return (
+    <p class="link-notice" role="status" data-testid="link-notice" data-notice={notice}>
+      {notice === 'thin' ? t('link.thin') : t('link.listenOnly')}
+    </p>
   );
 }
 

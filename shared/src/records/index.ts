@@ -1,0 +1,4 @@
+export * from './counts.js';
+export * from './heat.js';
+export * from './period.js';
+export * from './types.js';

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import * as fontkit from 'fontkit';
+import { Unavailable } from '@yishi/shared';
+
+/**
+ * The card's typeface: Noto Sans CJK SC from Debian's fonts-noto-cjk (installed by `npm install`
+ * as root, see tools/setup/card-font.sh). Both renderers read the same files, and the layout
+ * measures text with them, so what is wrapped is what is drawn.
+ */
+export const CARD_FONT_FAMILY = 'Noto Sans CJK SC';
+
+const FONT_DIRS = ['/usr/share/fonts/opentype/noto', '/usr/share/fonts/truetype/noto'];
+/** Faces inside the collections (.ttc): the simplified-Chinese one of each weight. */
+const FACES = { regular: 'NotoSansCJKsc-Regular', bold: 'NotoSansCJKsc-Bold' } as const;
+const FILES = { regular: 'NotoSansCJK-Regular.ttc', bold: 'NotoSansCJK-Bold.ttc' } as const;
+
+export type Weight = keyof typeof FACES;
+
+export interface CardFont {
+  /** The collection file, its bytes (read once: the PDF embeds a subset) and the PostScript name of the face in it. */
+  file: string;
+  bytes: Buffer;
+  face: string;
+  /** Advance widths in em per code point, read once from the face. */
+  advance(codePoint: number): number;
+  /** The outline of a code point's glyph as SVG path data, in font units (y up), and its em size. */
+  outline(codePoint: number): string;
+  unitsPerEm: number;
+}
+
+let loaded: Record<Weight, CardFont> | null = null;
+
+/** The two weights, loaded once; UNAVAILABLE when the font package is not installed. */
+export function cardFonts(): Record<Weight, CardFont> {
+  loaded ??= { regular: load('regular'), bold: load('bold') };
+  return loaded;
+}
+
+function load(weight: Weight): CardFont {
+  const file = FONT_DIRS.map((dir) => `${dir}/${FILES[weight]}`).find((f) => fs.existsSync(f));
+  if (!file) {
+    throw new Unavailable(`the card's font is not installed (Debian package fonts-noto-cjk: ${FILES[weight]})`);
+  }
+  const bytes = fs.readFileSync(file);
+  const font = fontkit.create(bytes, FACES[weight]);
+  if (!('glyphForCodePoint' in font)) throw new Unavailable(`${file} has no face ${FACES[weight]}`);
+  const em = font.unitsPerEm;
+  const widths = new Map<number, number>();
+  const outlines = new Map<number, string>();
+  return {
+    file,
+    bytes,
+    face: FACES[weight],
+    unitsPerEm: em,
+    outline(codePoint) {
+      let d = outlines.get(codePoint);
+      if (d === undefined) {
+        d = font.glyphForCodePoint(codePoint).path.toSVG();
+        outlines.set(codePoint, d);
+      }
+      return d;
+    },
+    advance(codePoint) {
+      let width = widths.get(codePoint);
+      if (width === undefined) {
+        width = font.glyphForCodePoint(codePoint).advanceWidth / em;
+        widths.set(codePoint, width);
+      }
+      return width;
+    },
+  };
+}
+
+/** Width in px of `text` at `size` px in `weight`. */
+export function measureText(text: string, size: number, weight: Weight): number {
+  const font = cardFonts()[weight];
+  let width = 0;
+  for (const ch of text) width += font.advance(ch.codePointAt(0) ?? 0);
+  return width * size;
+}

@@ -43,8 +43,8 @@ const svgTexts = (svg: string) =>
   );
 
 describe('the member card', () => {
-  it('is a 1080 × 1920 PNG', () => {
-    const png = renderCardPng(card());
+  it('is a 1080 × 1920 PNG', async () => {
+    const png = await renderCardPng(card());
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.toString('latin1', 12, 16)).toBe('IHDR');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1080, 1920]);

@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import PDFDocument from 'pdfkit';
 import type { CardData } from './types.js';
 import { cardFonts, measureText } from './fonts.js';
@@ -11,10 +11,12 @@ export const cardLayout = (data: CardData): CardLayout => layoutCard(data, measu
 /** The card as SVG (see cardSvg). */
 export const renderCardSvg = (data: CardData): string => cardSvg(cardLayout(data));
 
-/** The card as a 1080 × 1920 PNG, rasterised by resvg. */
-export function renderCardPng(data: CardData): Buffer {
-  // The SVG has no text left to shape (see cardSvg), so resvg needs no fonts.
-  return new Resvg(renderCardSvg(data), { font: { loadSystemFonts: false } }).render().asPng();
+/**
+ * The card as a 1080 × 1920 PNG, rasterised by resvg on libuv's thread pool (the event loop
+ * only lays it out). The SVG has no text left to shape (see cardSvg), so resvg needs no fonts.
+ */
+export async function renderCardPng(data: CardData): Promise<Buffer> {
+  return (await renderAsync(renderCardSvg(data), { font: { loadSystemFonts: false } })).asPng();
 }
 
 /** px of the card to PDF points: the page is 540 × 960 pt (a phone-sized portrait page). */

@@ -17,3 +17,4 @@ export * from './records/index.js';
 export * from './Emitter.js';
 export * from './zonedTime.js';
 export * from './protocol/api.js';
+export * from './protocol/records.js';

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { MediaConfig } from '@yishi/sfu';
+import type { RecordsSettings } from './records/LocalRecords.js';
+import { parseTerms, parseWeights } from './records/settings.js';
 import type { SessionCacheLimits } from './sessions/SessionService.js';
 
 /**
@@ -118,7 +120,23 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
+  /** The heat score's weights, `key=weight,…` (docs/domain.md, "Participation records"); unnamed keys keep their default. */
+  RECORDS_WEIGHTS: z.string().optional().transform(fromParser(parseWeights)),
+  /** The committee's terms (届), `name=YYYY-MM..YYYY-MM;…`; default 第十四届=2023-01..2027-12. */
+  RECORDS_TERMS: z.string().optional().transform(fromParser(parseTerms)),
 });
+
+/** A zod transform from a parser that throws: its message becomes the variable's issue. */
+function fromParser<T>(parse: (text: string | undefined) => T) {
+  return (text: string | undefined, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
+}
 
 /** Who may read /metrics: anyone, the bearers of a token, or nobody. */
 export type MetricsAccess = 'open' | { token: string } | 'off';
@@ -150,6 +168,7 @@ export interface Config {
   trustProxy: string | undefined;
   allowedOrigins: string[];
   redis: { url: string; prefix: string } | undefined;
+  records: RecordsSettings;
 }
 
 export class ConfigError extends Error {}
@@ -197,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
+    records: { weights: e.RECORDS_WEIGHTS, terms: e.RECORDS_TERMS },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DirectoryPerson, Leaderboard, PersonRecord } from '@yishi/shared';
+import type { DirectoryPerson, Leaderboard, PeriodRange, PersonRecord, RecordCounts } from '@yishi/shared';
 
 /**
  * Participation records as the API and the card read them (docs/domain.md, "Participation
@@ -20,4 +20,16 @@ export interface RecordsService {
   ): Promise<Leaderboard>;
   /** The directory entry of `personId` as stored (null when none). */
   person(personId: string): Promise<DirectoryPerson | null>;
+  /**
+   * Every directory person but merged entries (whose figures are their survivor's), with their
+   * figures over `period`, score and rank (null when not ranked), ranked first: the office's export.
+   */
+  rows(period: string): Promise<{ range: PeriodRange; rows: RecordRow[] }>;
+}
+
+export interface RecordRow {
+  person: DirectoryPerson;
+  counts: RecordCounts;
+  score: number;
+  rank: number | null;
 }

@@ -64,6 +64,9 @@ import { ledgerXlsx } from '../export/ledgerXlsx.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
 import type { UnitTokenRecord } from '../units/UnitTokenRecord.js';
+import type { PeopleDirectory } from '../records/PeopleDirectory.js';
+import type { RecordsService } from '../records/RecordsService.js';
+import { recordsRoutes } from '../records/routes.js';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -90,6 +93,9 @@ export interface ApiDeps {
   ledger: LedgerService;
   /** The record of units' ledger tokens made over this API. */
   unitTokens: UnitTokenRecord;
+  /** Participation records and the member directory (`/api/people`, `/api/leaderboard`). */
+  records: RecordsService;
+  directory: PeopleDirectory;
   log: Logger;
 }
 
@@ -536,6 +542,18 @@ export function createApi(deps: ApiDeps): express.Router {
           .attachment(`${filename}.docx`)
           .send(await minutesDocx(document, locale, { hash }));
       }
+    }),
+  );
+
+  api.use(
+    recordsRoutes({
+      records: deps.records,
+      directory: deps.directory,
+      sessions,
+      tokens: deps.tokens,
+      isOrganiserKey: (secret) => deps.organiserKey !== undefined && safeEqual(secret, deps.organiserKey),
+      guarded,
+      linkBase: (req) => deps.publicUrl ?? requestOrigin(req),
     }),
   );
 

@@ -17,9 +17,9 @@ const FILES = { regular: 'NotoSansCJK-Regular.ttc', bold: 'NotoSansCJK-Bold.ttc'
 export type Weight = keyof typeof FACES;
 
 export interface CardFont {
-  /** The collection file, its bytes (read once: the PDF embeds a subset) and the PostScript name of the face in it. */
+  /** The collection file, the PostScript name of the face in it, and the face parsed once (the PDF embeds subsets of it). */
   file: string;
-  bytes: Buffer;
+  font: fontkit.Font;
   face: string;
   /** Advance widths in em per code point, read once from the face. */
   advance(codePoint: number): number;
@@ -41,15 +41,14 @@ function load(weight: Weight): CardFont {
   if (!file) {
     throw new Unavailable(`the card's font is not installed (Debian package fonts-noto-cjk: ${FILES[weight]})`);
   }
-  const bytes = fs.readFileSync(file);
-  const font = fontkit.create(bytes, FACES[weight]);
+  const font = fontkit.create(fs.readFileSync(file), FACES[weight]);
   if (!('glyphForCodePoint' in font)) throw new Unavailable(`${file} has no face ${FACES[weight]}`);
   const em = font.unitsPerEm;
   const widths = new Map<number, number>();
   const outlines = new Map<number, string>();
   return {
     file,
-    bytes,
+    font,
     face: FACES[weight],
     unitsPerEm: em,
     outline(codePoint) {

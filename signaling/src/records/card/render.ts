@@ -36,8 +36,9 @@ export function renderCardPdf(data: CardData): Promise<Buffer> {
     info: { Title: `${data.name} ${data.period}`, Creator: '议事 Yishi', Producer: '议事 Yishi' },
     lang: data.locale,
   });
-  doc.registerFont('regular', fonts.regular.bytes, fonts.regular.face);
-  doc.registerFont('bold', fonts.bold.bytes, fonts.bold.face);
+  // pdfkit takes a parsed fontkit face as it is: parsed once for every card rather than per document.
+  doc.registerFont('regular', fonts.regular.font as unknown as Buffer);
+  doc.registerFont('bold', fonts.bold.font as unknown as Buffer);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -141,6 +141,7 @@ describe('wrapping', () => {
   it('breaks Chinese anywhere, keeps closing punctuation with its phrase, and ends what is cut with …', () => {
     expect(wrap('一二三四五六七', 1, 'regular', 3, 5, oneEach)).toEqual(['一二三', '四五六', '七']);
     expect(wrap('一二三，四五', 1, 'regular', 3, 5, oneEach)).toEqual(['一二三，', '四五']);
+    expect(wrap('一二三·四五', 1, 'regular', 3, 5, oneEach)).toEqual(['一二三·', '四五']);
     expect(wrap('一二三四五六七', 1, 'regular', 3, 2, oneEach)).toEqual(['一二三', '四五…']);
   });
 

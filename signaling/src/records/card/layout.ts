@@ -185,7 +185,8 @@ export function clean(text: string): string {
     .trim();
 }
 
-const CLOSING = /[，。、；：？！）》」』】,.;:?!)\]]/;
+/** Never at a line's start: closing punctuation, and the middle dot that separates the card's fields. */
+const CLOSING = /[，。、；：？！）》」』】,.;:?!)\]·]/;
 
 /**
  * `text` in at most `maxLines` lines no wider than `width`: broken between any two Chinese

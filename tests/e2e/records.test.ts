@@ -21,7 +21,7 @@ const ORGANISER_KEY = 'organiser-key-for-the-records-pages-012';
 const ROOMS = ['records-a', 'records-b'] as const;
 const MEMBER = { sub: 'm-zhang', name: '张委员', role: 'member', sector: '经济界' } as const;
 const PLACE: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const DESKTOP: BrowserContextOptions = { ...PLACE, viewport: { width: 1280, height: 800 } };
+const DESKTOP: BrowserContextOptions = { ...PLACE, viewport: { width: 1280, height: 800 }, acceptDownloads: true };
 const PHONE_WIDTH = 360;
 const PHONE: BrowserContextOptions = {
   ...PLACE,
@@ -146,5 +146,68 @@ describe('participation records in the browser', () => {
     await stranger.goto(link.replace(`p=${MEMBER.sub}`, 'p=chair-wang'));
     await stranger.getByTestId('verify-error').waitFor();
     await shoot(stranger, 'records-verify-refused-phone');
+  });
+
+  it('lets the office manage the directory: import a roster, add, merge, take off the board, records and exports', async () => {
+    const { server } = room;
+    const office = await room.newPage();
+    await office.goto(`${server.url}/records`);
+    await office.getByLabel('主办方密钥').fill(ORGANISER_KEY);
+    await office.getByRole('button', { name: '进入' }).click();
+    await office.getByRole('heading', { level: 1, name: '委员名录' }).waitFor();
+    const person = (id: string) => office.locator(`[data-testid="dir-person"][data-person="${id}"]`);
+    // Those seen in tokens are there already.
+    await person(MEMBER.sub).waitFor();
+
+    // A roster (CSV, Chinese headers) adds two people.
+    await office.getByTestId('dir-import-open').click();
+    await office.getByTestId('dir-import-file').setInputFiles({
+      name: 'roster.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        '编号,姓名,界别,届别,单位\nr-1,赵委员,教育界,第十四届,县一中\nr-2,赵 委员,教育界,第十四届,\n',
+        'utf8',
+      ),
+    });
+    await office.getByTestId('dir-import').click();
+    expect(await office.getByTestId('dir-import-done').textContent()).toBe(
+      '导入完成：新增 2 人，更新 0 人，未变 0 人。',
+    );
+    await person('r-2').waitFor();
+    expect(await person('r-1').textContent()).toContain('教育界 · 第十四届 · 县一中');
+
+    // One added by hand.
+    await office.getByTestId('dir-add-open').click();
+    await office.getByTestId('person-id').fill('r-3');
+    await office
+      .locator('form', { has: office.getByTestId('dir-add') })
+      .getByTestId('person-name')
+      .fill('钱委员');
+    await office.getByTestId('dir-add').click();
+    await person('r-3').waitFor();
+
+    // r-2 is r-1 typed twice: merged; r-3 taken off the board.
+    await office.getByTestId('dir-merge-open').click();
+    await office.getByTestId('merge-from').fill('r-2');
+    await office.getByTestId('merge-into').fill('r-1');
+    await office.getByTestId('dir-merge').click();
+    await office.locator('[data-testid="dir-person"][data-person="r-2"][data-status="merged"]').waitFor();
+    await person('r-3').getByTestId('dir-status').click();
+    await office.locator('[data-testid="dir-person"][data-person="r-3"][data-status="removed"]').waitFor();
+    await shoot(office, 'records-directory-desktop');
+
+    // The member's record and card, from the directory.
+    await person(MEMBER.sub).getByRole('link', { name: MEMBER.name }).click();
+    await office.getByRole('heading', { level: 1, name: MEMBER.name }).waitFor();
+    expect(await figure(office, 'speeches')).toBe('2');
+    await office.getByTestId('card-image').waitFor();
+
+    // The exports of the period's records.
+    await office.getByRole('link', { name: '← 返回委员名录' }).click();
+    const [download] = await Promise.all([office.waitForEvent('download'), office.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = await fs.readFile(await download.path(), 'utf8');
+    expect(csv).toContain(MEMBER.name);
+    expect(csv).toContain('赵委员');
   });
 });

@@ -48,14 +48,14 @@ export function DirectoryPage({ api, period: chosen }: { api: RecordsApi; period
           {t('records.directory')}
           {people && <span class="muted records-details"> {t('records.dir.count', { n: people.length })}</span>}
         </h2>
-        <input
-          type="search"
-          value={search}
-          placeholder={t('records.dir.search')}
-          aria-label={t('records.dir.search')}
-          onInput={(e) => setSearch(e.currentTarget.value)}
-          data-testid="dir-search"
-        />
+        <Field label={t('records.dir.search')}>
+          <input
+            type="search"
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+            data-testid="dir-search"
+          />
+        </Field>
         {!shown ? (
           <LoadState error={error} onRetry={load} errorTestId="dir-error" />
         ) : shown.length === 0 ? (

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
-import { DEFAULT_TIME_ZONE, InvalidRequest, parsePeriod } from '@yishi/shared';
+import { DEFAULT_TIME_ZONE, InvalidRequest, parsePeriod, zonedParts } from '@yishi/shared';
 import type { RecordsService } from '../RecordsService.js';
 import { cardData, cardFigures } from './fromRecord.js';
 import { renderCardPdf, renderCardPng } from './render.js';
@@ -20,6 +20,8 @@ export interface CardRouteDeps {
 }
 
 const DAY = 24 * 3600;
+/** Rendered cards kept in memory (about 150 KiB each). */
+const RECENT_CARDS = 32;
 
 /**
  * `GET /people/:personId/card.png|card.pdf?period=…[&lang=en]` (the organiser key or that
@@ -29,6 +31,24 @@ const DAY = 24 * 3600;
 export function cardRoutes(router: Router, deps: CardRouteDeps): void {
   const now = deps.now ?? Date.now;
   const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
+
+  // The cards made last, by tag: asking again (another tab, a share, a reload) costs no rendering.
+  const recent = new Map<string, Buffer>();
+  const rendered = async (tag: string, render: () => Promise<Buffer>): Promise<Buffer> => {
+    const kept = recent.get(tag);
+    if (kept) {
+      recent.delete(tag);
+      recent.set(tag, kept);
+      return kept;
+    }
+    const body = await render();
+    recent.set(tag, body);
+    for (const old of recent.keys()) {
+      if (recent.size <= RECENT_CARDS) break;
+      recent.delete(old);
+    }
+    return body;
+  };
 
   const card = (format: 'png' | 'pdf') =>
     router.get(`/people/:personId/card.${format}`, (req, res, next) => {
@@ -51,21 +71,24 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
         };
         const data = cardData(record, {
           verifyUrl: cardLink(deps.secret, deps.linkBase(req), claims),
-          issuedAt: new Date(Math.floor(at / 1000 / DAY) * DAY * 1000),
+          issuedAt: new Date(at),
           timeZone,
           locale: lang === 'en' ? 'en' : 'zh-CN',
         });
-        const etag = `"${createHash('sha256')
-          .update(`${format}\n${JSON.stringify(data)}`)
+        // The card shows the day it was made, not the time: the same all day, so is its tag.
+        const day = zonedParts(at, timeZone);
+        const shown = { ...data, issuedAt: `${day.year}-${day.month}-${day.day}` };
+        const etag = `W/"${createHash('sha256')
+          .update(`${format}\n${JSON.stringify(shown)}`)
           .digest('base64url')
           .slice(0, 27)}"`;
-        // Personal figures: kept by the browser that asked, never by a shared cache; re-asked for soon.
+        // Personal figures: kept by the browser that asked, never by a shared cache; asked again soon.
         res.set({ 'Cache-Control': 'private, max-age=300', ETag: etag, Vary: 'Authorization' });
         if (req.get('if-none-match') === etag) {
           res.status(304).end();
           return;
         }
-        const body = format === 'png' ? await renderCardPng(data) : await renderCardPdf(data);
+        const body = await rendered(etag, () => (format === 'png' ? renderCardPng(data) : renderCardPdf(data)));
         const name = `${record.person.name}-${data.locale === 'en' ? 'card' : '履职纪念卡'}-${record.period.replace(/^term:/, '')}`;
         res
           .attachment(`${name.replace(/[\\/:*?"<>|\p{Cc}]/gu, '_')}.${format}`)

@@ -226,6 +226,29 @@ describe('participation records', () => {
     expect(errorCode(await rest.get(record, chen))).toBe('NOT_ALLOWED');
   });
 
+  it('makes invitations for a directory person: their id is the token’s sub, their name and sector the directory’s', async () => {
+    expect((await rest.post('/people', ORGANISER_KEY, { id: 'p-zhao', name: '赵委员', sector: '农业界' })).status).toBe(
+      201,
+    );
+    const made = await rest.post('/topics/rec-b/invitations', ORGANISER_KEY, { role: 'member', personId: 'p-zhao' });
+    expect(made.status, made.text).toBe(201);
+    const { token } = made.json as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ sub: 'p-zhao', name: '赵委员', sector: '农业界', role: 'member', room: 'rec-b' });
+    // Their own record, with that token, before they ever joined: zeros and one invitation.
+    const record = json(await rest.get(`/people/p-zhao/record?period=${MONTH}`, token), PersonRecordSchema);
+    expect(record).toMatchObject({ invited: 1, attended: 0, speeches: 0 });
+
+    const chairToken = tokenFor('chair-rec-b', 'chair', 'rec-b');
+    const byChair = await rest.post('/topics/rec-b/invitations', chairToken, { role: 'member', personId: 'p-zhao' });
+    expect([byChair.status, errorCode(byChair)]).toEqual([403, 'NOT_ALLOWED']);
+    const unknown = await rest.post('/topics/rec-b/invitations', ORGANISER_KEY, { role: 'member', personId: 'nobody' });
+    expect(errorCode(unknown)).toBe('NOT_FOUND');
+    expect((await rest.patch('/people/p-zhao', ORGANISER_KEY, { status: 'removed' })).status).toBe(200);
+    const removed = await rest.post('/topics/rec-b/invitations', ORGANISER_KEY, { role: 'member', personId: 'p-zhao' });
+    expect(errorCode(removed)).toBe('CONFLICT');
+  });
+
   it('exports the records as CSV and XLSX for the office', async () => {
     const csv = await rest.get(`/records.csv?period=${MONTH}`, ORGANISER_KEY);
     expect(csv.status).toBe(200);

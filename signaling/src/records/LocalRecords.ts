@@ -88,6 +88,11 @@ export class LocalRecords implements RecordsService {
   readonly #dirty = new Set<string>();
   /** month → person id → their figures in it (sessions and ledger items). */
   readonly #months = new Map<string, Map<string, RecordCounts>>();
+  /** Boards computed since the figures or the directory last changed, by period and sector. */
+  readonly #boards = new Map<string, LeaderboardEntry[]>();
+  /** What `#boards` was computed from: the totals' changes and the directory's version. */
+  #changes = 0;
+  #boardsOf = '';
   /** One read of a stream at a time (a second waits and finds little left to read). */
   readonly #pulls = new Map<string, Promise<void>>();
 
@@ -265,6 +270,21 @@ export class LocalRecords implements RecordsService {
    * the sector when asked), by score, then name; equal scores share a rank.
    */
   #board(range: PeriodRange, sector: string | undefined): LeaderboardEntry[] {
+    const basis = `${this.#changes}/${this.#directory.version}`;
+    if (basis !== this.#boardsOf) {
+      this.#boards.clear();
+      this.#boardsOf = basis;
+    }
+    const key = JSON.stringify([range.from, range.to, range.term, sector ?? null]);
+    let board = this.#boards.get(key);
+    if (!board) {
+      board = this.#rank(range, sector);
+      this.#boards.set(key, board);
+    }
+    return board;
+  }
+
+  #rank(range: PeriodRange, sector: string | undefined): LeaderboardEntry[] {
     const totals = this.#totals(range);
     const scored = [...this.#directory.all.values()]
       .filter(
@@ -413,6 +433,7 @@ export class LocalRecords implements RecordsService {
     next: { month: string | null; people: Map<string, T> } | null,
     counts: (part: T) => RecordCounts,
   ): void {
+    this.#changes += 1;
     for (const [tally, sign] of [
       [old, -1],
       [next, 1],

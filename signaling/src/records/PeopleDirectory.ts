@@ -57,6 +57,11 @@ export class PeopleDirectory {
     return this.#directory;
   }
 
+  /** The directory stream's version applied: changes whenever the directory does. */
+  get version(): number {
+    return this.#version;
+  }
+
   get(id: string): DirectoryPerson | undefined {
     return this.#directory.get(id);
   }

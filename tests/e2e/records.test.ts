@@ -142,9 +142,13 @@ describe('participation records in the browser', () => {
     expect(await result.getAttribute('data-current')).toBe('true');
     expect(await result.textContent()).toContain(MEMBER.name);
     expect(await stranger.getByTestId('verify-figures').textContent()).toContain('发言2');
+    await shoot(stranger, 'records-verify-phone');
     // A link changed by hand is refused.
     await stranger.goto(link.replace(`p=${MEMBER.sub}`, 'p=chair-wang'));
     await stranger.getByTestId('verify-error').waitFor();
+    expect(await stranger.getByTestId('verify-error').textContent()).toBe(
+      '核验未通过：此链接不是本平台签发的，或已被改动，或已过期。',
+    );
     await shoot(stranger, 'records-verify-refused-phone');
   });
 

@@ -109,7 +109,8 @@ export const recordsZh = {
   'records.verify.current': '卡上数据与当前记录一致。',
   'records.verify.changed': '制卡之后记录已有更新，以下为最新数据。',
   'records.verify.expires': '链接有效期至 {date}',
-  'records.verify.refused': '核验未通过：{detail}',
+  'records.verify.notGenuine': '核验未通过：此链接不是本平台签发的，或已被改动，或已过期。',
+  'records.verify.incomplete': '核验未通过：链接不完整，请扫描卡上的二维码重新打开。',
 } as const;
 
 export const recordsEn: Record<keyof typeof recordsZh, string> = {
@@ -225,5 +226,6 @@ export const recordsEn: Record<keyof typeof recordsZh, string> = {
   'records.verify.current': 'The card’s figures are the record’s today.',
   'records.verify.changed': 'The record has grown since the card was made; these are today’s figures.',
   'records.verify.expires': 'Link valid until {date}',
-  'records.verify.refused': 'Not verified: {detail}',
+  'records.verify.notGenuine': 'Not verified: this link was not issued by this platform, was changed, or has expired.',
+  'records.verify.incomplete': 'Not verified: the link is incomplete; scan the QR code on the card again.',
 };

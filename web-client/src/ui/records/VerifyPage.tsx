@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getLocale, t, useLocale } from '../../i18n/index.js';
 import { type CardVerification, verifyCard } from '../../lib/recordsApi.js';
 import { RequestError } from '../../lib/signaling.js';
+import { describeError } from '../describeError.js';
 import { ErrorNote } from '../ErrorNote.js';
 import { LanguageSwitch } from '../LanguageSwitch.js';
 import { PageHeading } from '../organiser/PageHeading.js';
@@ -13,9 +14,7 @@ export function VerifyPage() {
   const [result, setResult] = useState<CardVerification>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    verifyCard(location.search).then(setResult, (err: unknown) =>
-      setError(t('records.verify.refused', { detail: err instanceof RequestError ? err.message : String(err) })),
-    );
+    verifyCard(location.search).then(setResult, (err: unknown) => setError(refusal(err)));
   }, []);
   const f = result?.figures;
   return (
@@ -69,6 +68,13 @@ export function VerifyPage() {
       </main>
     </div>
   );
+}
+
+/** Why a link was refused, in the reader's language: forged, changed or expired (403), or cut short (400). */
+function refusal(err: unknown): string {
+  if (err instanceof RequestError && err.code === 'NOT_ALLOWED') return t('records.verify.notGenuine');
+  if (err instanceof RequestError && err.code === 'INVALID_REQUEST') return t('records.verify.incomplete');
+  return describeError(err);
 }
 
 function Figure({ label, value }: { label: string; value: string }) {

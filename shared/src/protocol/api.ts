@@ -123,7 +123,7 @@ export const InvitationCreateSchema = z
   })
   .refine((i) => i.sub === undefined || i.personId === undefined, {
     path: ['personId'],
-    message: 'give sub or personId, not both: a directory person\'s sub is their id',
+    message: "give sub or personId, not both: a directory person's sub is their id",
   });
 export type InvitationCreate = z.input<typeof InvitationCreateSchema>;
 

@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import * as fontkit from 'fontkit';
 import { Unavailable } from '@yishi/shared';
 
-/**
+/*
  * The card's typeface: Noto Sans CJK SC from Debian's fonts-noto-cjk (installed by `npm install`
- * as root, see tools/setup/card-font.sh). Both renderers read the same files, and the layout
- * measures text with them, so what is wrapped is what is drawn.
+ * as root, see tools/setup/card-font.sh). Both renderers draw with the same faces the layout
+ * measures text with, so what is wrapped is what is drawn.
  */
-export const CARD_FONT_FAMILY = 'Noto Sans CJK SC';
 
-const FONT_DIRS = ['/usr/share/fonts/opentype/noto', '/usr/share/fonts/truetype/noto'];
+const FONT_DIR = '/usr/share/fonts/opentype/noto';
 /** Faces inside the collections (.ttc): the simplified-Chinese one of each weight. */
 const FACES = { regular: 'NotoSansCJKsc-Regular', bold: 'NotoSansCJKsc-Bold' } as const;
 const FILES = { regular: 'NotoSansCJK-Regular.ttc', bold: 'NotoSansCJK-Bold.ttc' } as const;
@@ -17,14 +16,13 @@ const FILES = { regular: 'NotoSansCJK-Regular.ttc', bold: 'NotoSansCJK-Bold.ttc'
 export type Weight = keyof typeof FACES;
 
 export interface CardFont {
-  /** The collection file, the PostScript name of the face in it, and the face parsed once (the PDF embeds subsets of it). */
-  file: string;
+  /** The face, parsed once (the PDF embeds subsets of it). */
   font: fontkit.Font;
-  face: string;
   /** Advance widths in em per code point, read once from the face. */
   advance(codePoint: number): number;
-  /** The outline of a code point's glyph as SVG path data, in font units (y up), and its em size. */
+  /** The outline of a code point's glyph as SVG path data, in font units (y up). */
   outline(codePoint: number): string;
+  /** Font units per em. */
   unitsPerEm: number;
 }
 
@@ -37,8 +35,8 @@ export function cardFonts(): Record<Weight, CardFont> {
 }
 
 function load(weight: Weight): CardFont {
-  const file = FONT_DIRS.map((dir) => `${dir}/${FILES[weight]}`).find((f) => fs.existsSync(f));
-  if (!file) {
+  const file = `${FONT_DIR}/${FILES[weight]}`;
+  if (!fs.existsSync(file)) {
     throw new Unavailable(`the card's font is not installed (Debian package fonts-noto-cjk: ${FILES[weight]})`);
   }
   const font = fontkit.create(fs.readFileSync(file), FACES[weight]);
@@ -47,9 +45,7 @@ function load(weight: Weight): CardFont {
   const widths = new Map<number, number>();
   const outlines = new Map<number, string>();
   return {
-    file,
     font,
-    face: FACES[weight],
     unitsPerEm: em,
     outline(codePoint) {
       let d = outlines.get(codePoint);

@@ -6,7 +6,7 @@ import { type CardLayout, layoutCard } from './layout.js';
 import { cardSvg } from './svg.js';
 
 /** The card laid out with the card's font. */
-export const cardLayout = (data: CardData): CardLayout => layoutCard(data, measureText);
+const cardLayout = (data: CardData): CardLayout => layoutCard(data, measureText);
 
 /** The card as SVG (see cardSvg). */
 export const renderCardSvg = (data: CardData): string => cardSvg(cardLayout(data));

@@ -134,6 +134,14 @@ describe('participation records in the browser', () => {
     expect(await phone.getByTestId('board-formula').textContent()).toContain('发言次数 × 5');
     await shoot(phone, 'records-board-phone');
 
+    // A guest's token has no record: the page says so (and the office may still sign in).
+    const guest = await room.newPage(PHONE);
+    const guestToken = server.token({ sub: 'g-1', name: '嘉宾', role: 'guest', room: ROOMS[0] });
+    await guest.goto(`${server.url}/records#/?token=${encodeURIComponent(guestToken)}`);
+    expect(await guest.getByTestId('key-error').textContent()).toBe(
+      '这个凭证没有履职记录：嘉宾、列席和承办单位不参与排名。',
+    );
+
     // Anyone holding the card opens its link: the same figures, signed by this server.
     const stranger = await room.newPage(PHONE);
     await stranger.goto(link);

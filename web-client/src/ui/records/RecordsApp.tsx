@@ -11,6 +11,7 @@ import {
   recordsViewer,
   takeRecordsToken,
 } from '../../lib/recordsLink.js';
+import { readClaims } from '../../lib/token.js';
 import { LanguageSwitch } from '../LanguageSwitch.js';
 import { describeKeyError, KeyForm } from '../organiser/KeyForm.js';
 import { BoardPage } from './BoardPage.js';
@@ -24,12 +25,13 @@ export type RecordsViewer = { role: 'organiser' } | { role: 'person'; sub: strin
 
 type Credentials = { kind: 'token'; token: string } | { kind: 'key'; key: string };
 
-function initialCredentials(): Credentials | 'badLink' | undefined {
+/** The tab's credentials; a token that is none of ours, or whose holder has no record, is forgotten and said so. */
+function initialCredentials(): Credentials | 'badLink' | 'noRecord' | undefined {
   const token = takeRecordsToken();
   if (token && recordsViewer(token)) return { kind: 'token', token };
   if (token) {
     forgetRecordsToken();
-    return 'badLink';
+    return readClaims(token) ? 'noRecord' : 'badLink';
   }
   const key = organiserKey.load();
   return key ? { kind: 'key', key } : undefined;
@@ -50,9 +52,11 @@ export function RecordsApp() {
 function SignedIn() {
   const route = useRecordsRoute();
   const [initial] = useState(initialCredentials);
-  const [credentials, setCredentials] = useState(initial === 'badLink' ? undefined : initial);
+  const [credentials, setCredentials] = useState(typeof initial === 'string' ? undefined : initial);
   const [keyChecked, setKeyChecked] = useState(false);
-  const [keyError, setKeyError] = useState(initial === 'badLink' ? t('records.badLink') : undefined);
+  const [keyError, setKeyError] = useState(
+    initial === 'badLink' ? t('records.badLink') : initial === 'noRecord' ? t('records.noRecord') : undefined,
+  );
   const secret = credentials?.kind === 'token' ? credentials.token : credentials?.key;
   const api = useMemo(() => (secret ? new RecordsApi(secret) : undefined), [secret]);
   const person = credentials?.kind === 'token' ? recordsViewer(credentials.token) : undefined;

@@ -203,3 +203,19 @@ agree<Same<z.infer<typeof RecordCountsSchema>, RecordCounts>>();
 agree<Same<z.infer<typeof PersonRecordSchema>, PersonRecord>>();
 agree<Same<z.infer<typeof LeaderboardEntrySchema>, LeaderboardEntry>>();
 agree<Same<z.infer<typeof LeaderboardSchema>, Leaderboard>>();
+
+/** The records' REST routes, each body, query and answer by its schema (for docs/protocol.md). */
+export const RecordsRestSchemas: Record<string, z.ZodType> = {
+  'GET /api/people → answer': PeopleListSchema,
+  'POST /api/people ← body': PersonCreateSchema,
+  'POST /api/people → answer (201)': DirectoryPersonSchema,
+  'PATCH /api/people/:id ← body': PersonUpdateSchema,
+  'POST /api/people/merge ← body': PersonMergeSchema,
+  'POST /api/people/import ← text/csv rows (header: id, name, sector, term, unit)': RosterRowSchema,
+  'POST /api/people/import → answer': RosterImportResultSchema,
+  'GET /api/people/:id/record ← query': RecordQuerySchema,
+  'GET /api/people/:id/record → answer': PersonRecordSchema,
+  'GET /api/leaderboard ← query': LeaderboardQuerySchema,
+  'GET /api/leaderboard → answer': LeaderboardSchema,
+  'GET /api/records.csv|.xlsx ← query': RecordsExportQuerySchema,
+};

@@ -1,3 +1,5 @@
+import { Resvg } from '@resvg/resvg-js';
+import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { measureText } from '../../../signaling/src/records/card/fonts.js';
 import { CARD_HEIGHT, CARD_WIDTH, layoutCard, type Measure, wrap } from '../../../signaling/src/records/card/layout.js';
@@ -73,6 +75,14 @@ describe('the member card', () => {
     expect(texts).toContain('《优化营商环境专题协商》·发言 7 次');
     expect(texts).toContain('《菜市场周边停车难》');
     expect(texts.join('')).toContain('https://yishi.example/records/verify?p=m1');
+  });
+
+  it('carries a QR code that reads back as the verification link', () => {
+    const verifyUrl =
+      'https://yishi.example.gov.cn/records/verify?p=m-0001&period=term%3A%E7%AC%AC%E5%8D%81%E5%9B%9B%E5%B1%8A&exp=1956528000&f=abcdefghijkl&sig=Qk3xY7s2mV0tW9pLr8aZcE';
+    const image = new Resvg(renderCardSvg(card({ verifyUrl })), { font: { loadSystemFonts: false } }).render();
+    const found = jsQR(new Uint8ClampedArray(image.pixels), image.width, image.height);
+    expect(found?.data).toBe(verifyUrl);
   });
 
   it('escapes what the names say instead of letting it into the markup', () => {

@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
-import jsQR from 'jsqr';
+import { createRequire } from 'node:module';
+import type { QRCode } from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { measureText } from '../../../signaling/src/records/card/fonts.js';
 import { CARD_HEIGHT, CARD_WIDTH, layoutCard, type Measure, wrap } from '../../../signaling/src/records/card/layout.js';
@@ -34,6 +35,13 @@ const card = (over: Partial<CardData> = {}): CardData => ({
   locale: 'zh-CN',
   ...over,
 });
+
+/** jsqr is CommonJS with its function as `exports.default`. */
+const jsQR = createRequire(import.meta.url)('jsqr').default as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => QRCode | null;
 
 /** The words of the SVG's text layer: each drawn text's group carries them. */
 const svgTexts = (svg: string) =>

@@ -160,7 +160,7 @@ describe('participation records in the browser', () => {
     await shoot(stranger, 'records-verify-refused-phone');
   });
 
-  it('lets the office manage the directory: import a roster, add, merge, take off the board, records and exports', async () => {
+  it('lets the office manage the directory: import a roster, add, merge, take off the board, invite, records and exports', async () => {
     const { server } = room;
     const office = await room.newPage();
     await office.goto(`${server.url}/records`);
@@ -207,6 +207,19 @@ describe('participation records in the browser', () => {
     await person('r-3').getByTestId('dir-status').click();
     await office.locator('[data-testid="dir-person"][data-person="r-3"][data-status="removed"]').waitFor();
     await shoot(office, 'records-directory-desktop');
+
+    // The organiser pages invite a directory person: their link carries their directory id and name.
+    await office.goto(`${server.url}/organiser#/topics/${ROOMS[0]}/invite`);
+    await office.getByTestId('invite-person').selectOption('r-1');
+    await office.getByTestId('invite-submit').click();
+    const invitation = office.getByTestId('invitation').first();
+    expect(await invitation.textContent()).toContain('赵委员');
+    const claims = JSON.parse(
+      Buffer.from((await invitation.getAttribute('data-invitation'))?.split('.')[1] ?? '', 'base64url').toString(),
+    );
+    expect(claims).toMatchObject({ sub: 'r-1', name: '赵委员', sector: '教育界', role: 'member', room: ROOMS[0] });
+    await office.goto(`${server.url}/records`);
+    await person(MEMBER.sub).waitFor();
 
     // The member's record and card, from the directory.
     await person(MEMBER.sub).getByRole('link', { name: MEMBER.name }).click();

@@ -56,8 +56,9 @@ export class RecordsApi {
     return callApi(this.#secret, 'GET', `/people/${encodeURIComponent(personId)}/record?${q({ period })}`);
   }
 
-  leaderboard(period: string, sector?: string): Promise<Leaderboard> {
-    return callApi(this.#secret, 'GET', `/leaderboard?${q({ period, sector })}`);
+  /** The first `limit` of a period's board (of one sector or all), with the caller's own place as `me`. */
+  leaderboard(period: string, sector: string | undefined, limit: number): Promise<Leaderboard> {
+    return callApi(this.#secret, 'GET', `/leaderboard?${q({ period, sector, limit: String(limit) })}`);
   }
 
   async people(): Promise<DirectoryPerson[]> {

@@ -11,6 +11,9 @@ import { navigate } from '../organiser/route.js';
 import type { RecordsViewer } from './RecordsApp.js';
 import { defaultPeriod, PeriodPicker, periodName } from './PeriodPicker.js';
 
+/** Rows the board shows (a phone's worth of reading); the office's exports hold everyone. */
+const BOARD_SIZE = 100;
+
 /**
  * The heat leaderboard (热力榜) of a period, of all sectors or one, with its formula beside it:
  * a member sees the board and where they stand; the office opens each person's record.
@@ -33,7 +36,7 @@ export function BoardPage({
   const [error, setError] = useState<string>();
   const load = () => {
     setError(undefined);
-    api.leaderboard(period, chosenSector).then(setBoard, (err: unknown) => setError(describeError(err)));
+    api.leaderboard(period, chosenSector, BOARD_SIZE).then(setBoard, (err: unknown) => setError(describeError(err)));
   };
   useEffect(load, [api, period, chosenSector]);
   const me = viewer.role === 'person' ? viewer.sub : undefined;
@@ -61,7 +64,11 @@ export function BoardPage({
             <h2 id="board-list">
               {periodName(board.period)}
               {board.sector ? ` · ${board.sector}` : ''}
-              <span class="muted records-details"> {t('records.board.ranked', { n: board.ranked })}</span>
+              <span class="muted records-details">
+                {' '}
+                {t('records.board.ranked', { n: board.ranked })}
+                {board.ranked > board.entries.length && ` · ${t('records.board.top', { n: board.entries.length })}`}
+              </span>
             </h2>
             {board.me !== undefined && (
               <p class="records-rank" data-testid="board-me" data-rank={board.me?.rank ?? ''}>

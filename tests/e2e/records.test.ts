@@ -134,6 +134,16 @@ describe('participation records in the browser', () => {
     expect(await phone.getByTestId('board-formula').textContent()).toContain('发言次数 × 5');
     await shoot(phone, 'records-board-phone');
 
+    // In English: the same record, and the card made again in English.
+    await phone.getByTestId('lang-switch').click();
+    await phone.getByTestId('nav-home').click();
+    await phone.getByRole('heading', { level: 1, name: 'My record' }).waitFor();
+    expect(await phone.getByTestId('fig-speeches').locator('dt').textContent()).toBe('Speeches');
+    const englishCard = phone.getByRole('img', { name: "张委员's record card" });
+    await expect.poll(() => englishCard.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1080);
+    await shoot(phone, 'records-mine-phone-en');
+    await phone.getByTestId('lang-switch').click();
+
     // A guest's token has no record: the page says so (and the office may still sign in).
     const guest = await room.newPage(PHONE);
     const guestToken = server.token({ sub: 'g-1', name: '嘉宾', role: 'guest', room: ROOMS[0] });

@@ -110,6 +110,8 @@ describe('the member card over REST', () => {
         expect([res.status, errorCode(res)], period).toEqual([400, 'INVALID_REQUEST']);
       }
       expect(errorCode(await rest.get(`${card(format)}&lang=fr`, own))).toBe('INVALID_REQUEST');
+      expect(errorCode(await rest.get(`${card(format)}&extra=1`, own))).toBe('INVALID_REQUEST');
+      expect(errorCode(await rest.get(`${card(format)}&period=2025`, own))).toBe('INVALID_REQUEST');
     }
   });
 

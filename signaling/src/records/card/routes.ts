@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
-import { DEFAULT_TIME_ZONE, InvalidRequest, parsePeriod, zonedParts } from '@yishi/shared';
+import { DEFAULT_TIME_ZONE, InvalidRequest, parsePeriod, RecordsExportQuerySchema, zonedParts } from '@yishi/shared';
+import { describeZodError } from '../../errors.js';
 import type { RecordsService } from '../RecordsService.js';
 import { cardData, cardFigures } from './fromRecord.js';
 import { renderCardPdf, renderCardPng } from './render.js';
@@ -55,10 +56,11 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
       (async () => {
         const personId = String(req.params.personId);
         await deps.recordAccess(req, personId);
-        const period = queryString(req, 'period', true);
-        parsePeriod(period); // a malformed one is refused before anything is looked up
-        const lang = queryString(req, 'lang', false);
-        if (lang !== '' && lang !== 'en' && lang !== 'zh-CN') throw new InvalidRequest('lang is en or zh-CN');
+        // The exports' query (a period, a language, nothing else): refused before anything is looked up.
+        const parsed = RecordsExportQuerySchema.safeParse(req.query);
+        if (!parsed.success) throw new InvalidRequest(describeZodError(parsed.error));
+        const { period, lang } = parsed.data;
+        parsePeriod(period);
         const record = await deps.records.record(personId, period);
         const at = now();
         // The link's expiry is rounded to the day, so the same figures give the same card all day long.
@@ -139,11 +141,4 @@ export interface CardVerification {
   ranked: number;
   current: boolean;
   expiresAt: string;
-}
-
-function queryString(req: Request, name: string, required: boolean): string {
-  const value = req.query[name];
-  if (value === undefined && !required) return '';
-  if (typeof value !== 'string') throw new InvalidRequest(`give one ${name}`);
-  return value;
 }

@@ -52,7 +52,11 @@ export const DEFAULT_RECORDS_SETTINGS: RecordsSettings = { weights: DEFAULT_HEAT
 
 interface SessionEntry {
   version: number;
-  state: RoomState;
+  /**
+   * The session's state; null once a closed session is tallied (memory holds only its tally), read
+   * again from its stream if it ever changes (minutes finalized after the close).
+   */
+  state: RoomState | null;
   /** The time of its latest event: what closes a turn or a stay still running, the same on every node. */
   asOf: number;
   /** What it adds to the totals now; recomputed when `dirty` (at the next read, not at every event). */
@@ -126,15 +130,16 @@ export class LocalRecords implements RecordsService {
     for (let i = 0; i < ids.length; i += CATCH_UP_CONCURRENCY) {
       await Promise.all(ids.slice(i, i + CATCH_UP_CONCURRENCY).map((id) => this.#pull(id)));
     }
-    this.#settle();
-    await this.#see(
-      [...this.#sessions.values()].flatMap(({ state }) =>
-        joined(
-          state,
-          Object.values(state.attendance).map((a) => a.person),
-        ),
-      ),
+    const seen = [...this.#sessions.values()].flatMap(({ state }) =>
+      state
+        ? joined(
+            state,
+            Object.values(state.attendance).map((a) => a.person),
+          )
+        : [],
     );
+    this.#settle();
+    await this.#see(seen);
     return { sessions: this.#sessions.size, items: this.#items.size, ms: Math.round(performance.now() - started) };
   }
 
@@ -341,11 +346,11 @@ export class LocalRecords implements RecordsService {
     if (ROOM_ID_PATTERN.test(streamId)) {
       const entry = this.#sessions.get(streamId);
       if ((entry?.version ?? 0) >= version) return;
-      if (events && events[0]?.version === (entry?.version ?? 0) + 1) {
+      if (events && entry?.state !== null && events[0]?.version === (entry?.version ?? 0) + 1) {
         this.#applySession(streamId, events);
         // Made here: whoever a token admitted is entered in the directory by the node they joined.
         const seen = joined(
-          this.#sessions.get(streamId)?.state,
+          this.#sessions.get(streamId)?.state ?? undefined,
           events.flatMap((e) =>
             e.type === 'participant.joined' ? [(e.data as { person: DirectoryJoin }).person] : [],
           ),
@@ -373,7 +378,9 @@ export class LocalRecords implements RecordsService {
     const previous = this.#pulls.get(streamId) ?? Promise.resolve();
     const run = previous.then(async () => {
       const known = ROOM_ID_PATTERN.test(streamId) ? this.#sessions.get(streamId) : this.#items.get(streamId);
-      const events = await this.#feed.store.readRange(streamId, (known?.version ?? 0) + 1);
+      // A session whose state was dropped is read again from its start.
+      const dropped = known !== undefined && 'state' in known && known.state === null;
+      const events = await this.#feed.store.readRange(streamId, dropped ? 1 : (known?.version ?? 0) + 1);
       if (events.length === 0) return;
       if (ROOM_ID_PATTERN.test(streamId)) this.#applySession(streamId, events);
       else this.#applyItem(streamId, events);
@@ -393,11 +400,22 @@ export class LocalRecords implements RecordsService {
       entry = { version: 0, state: replay(sessionId, []), asOf: 0, tally: null, dirty: false };
       this.#sessions.set(sessionId, entry);
     }
+    if (entry.state === null) {
+      // Dropped: only its whole stream rebuilds it.
+      const last = events.at(-1)?.version ?? 0;
+      if (events[0]?.version !== 1 || last <= entry.version) return;
+      entry.state = replay(sessionId, events as unknown as DomainEvent[]);
+      entry.version = last;
+      entry.asOf = latest(entry.asOf, events);
+      entry.dirty = true;
+      this.#dirty.add(sessionId);
+      return;
+    }
     const fresh = events.filter((e) => e.version > (entry as SessionEntry).version);
     if (fresh.length === 0 || fresh[0]?.version !== entry.version + 1) return;
     applyEvents(entry.state, fresh as unknown as DomainEvent[]);
     entry.version = fresh.at(-1)?.version ?? entry.version;
-    entry.asOf = Math.max(entry.asOf, ...fresh.map((e) => e.at));
+    entry.asOf = latest(entry.asOf, fresh);
     entry.dirty = true;
     this.#dirty.add(sessionId);
   }
@@ -418,11 +436,12 @@ export class LocalRecords implements RecordsService {
   #settle(): void {
     for (const sessionId of this.#dirty) {
       const entry = this.#sessions.get(sessionId);
-      if (!entry?.dirty) continue;
+      if (!entry?.dirty || !entry.state) continue;
       const tally = sessionTally(entry.state, entry.asOf);
       this.#swap(entry.tally, tally, (p) => p.counts);
       entry.tally = tally;
       entry.dirty = false;
+      if (entry.state.session.status === 'closed') entry.state = null;
     }
     this.#dirty.clear();
   }
@@ -483,6 +502,13 @@ interface DirectoryJoin {
 /** The ranked persons among those who joined (a removed person is not entered). */
 function joined(state: RoomState | undefined, people: DirectoryJoin[]): DirectoryJoin[] {
   return people.filter((p) => isRankedRole(p.role) && !state?.removed[p.id]);
+}
+
+/** The latest of `at` and the events' times (a loop: a long session has more events than a call may have arguments). */
+function latest(at: number, events: readonly StoredEvent[]): number {
+  let max = at;
+  for (const event of events) if (event.at > max) max = event.at;
+  return max;
 }
 
 function combine(a: SessionFigures, b: SessionFigures): SessionFigures {

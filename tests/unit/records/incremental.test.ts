@@ -21,7 +21,8 @@ type Step =
   | { kind: 'react'; room: number; who: number; comment: number }
   | { kind: 'hide'; room: number; comment: number }
   | { kind: 'reconnect'; room: number; who: number }
-  | { kind: 'promote'; room: number; comment: number };
+  | { kind: 'promote'; room: number; comment: number }
+  | { kind: 'close'; room: number };
 
 const room = fc.nat(ROOMS.length - 1);
 const who = fc.nat(MEMBERS.length - 1);
@@ -32,6 +33,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('hide' as const), room, comment: fc.nat(20) }),
   fc.record({ kind: fc.constant('reconnect' as const), room, who }),
   fc.record({ kind: fc.constant('promote' as const), room, comment: fc.nat(20) }),
+  // A closed session's state is dropped once tallied, and read again if it changes (promote after close).
+  fc.record({ kind: fc.constant('close' as const), room }),
 );
 /** After each step: which versions of which stream the bus announces (again), in that order. */
 const deliveries = fc.array(fc.record({ room, back: fc.nat(6) }), { maxLength: 4 });
@@ -58,6 +61,9 @@ describe('records kept incrementally', () => {
             // A refusal (quota, a comment already hidden) changes nothing: the property still holds.
             if (!err.code) throw err;
           });
+          // Reads between steps settle the tallies (and drop a closed session's state).
+          await writer.records.leaderboard('2025');
+          await listener.records.leaderboard('2025');
           for (const { room: r, back } of announce) {
             const stream = ROOMS[r] as string;
             bus.announce(stream, Math.max(1, (await store.version(stream)) - back));
@@ -113,6 +119,9 @@ async function apply(
       if (commentId) await node.run(id, { type: 'minutes.promoteComment', commentId }, secretary);
       return;
     }
+    case 'close':
+      await node.run(id, { type: 'session.close' }, chair);
+      return;
     case 'reconnect':
       await node.run(id, { type: 'participant.leave', personId: member(s.who).id }, chair);
       await node.run(

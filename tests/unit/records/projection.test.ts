@@ -178,6 +178,18 @@ describe('records projection', () => {
     expect(await node.records.record(member3.id, MONTH)).toMatchObject({ comments: 1, repliesReceived: 0 });
   });
 
+  it('keeps only the tally of a closed session, and reads it again when its minutes change after the close', async () => {
+    const node = recordsNode();
+    await node.records.start();
+    await node.openSession('s1', [chair, secretary, member1]);
+    const commentId = await node.comment('s1', member1, '建议');
+    await node.run('s1', { type: 'session.close' }, chair);
+    expect(await node.records.record(member1.id, MONTH)).toMatchObject({ comments: 1, promoted: 0 });
+    await node.run('s1', { type: 'minutes.promoteComment', commentId }, secretary);
+    await expect.poll(async () => (await node.records.record(member1.id, MONTH)).promoted).toBe(1);
+    expect(await node.records.record(member1.id, MONTH)).toMatchObject({ comments: 1, attended: 1 });
+  });
+
   it('ranks by the heat score (ties share a rank), by sector, with a limit and the viewer’s own place', async () => {
     const node = recordsNode();
     await node.records.start();

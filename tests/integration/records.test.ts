@@ -125,6 +125,14 @@ describe('participation records', () => {
     expect(bad.text).toContain('row 4');
     expect(json(await rest.get('/people', ORGANISER_KEY), PeopleListSchema).people).toEqual(before);
 
+    // Not CSV, too many rows, too large: typed 400s, nothing imported.
+    expect(errorCode(await rest.post('/people/import', ORGANISER_KEY, { rows: [{ name: '甲' }] }))).toBe(
+      'INVALID_REQUEST',
+    );
+    expect(errorCode(await importRoster(`name\n${'某委员\n'.repeat(10_001)}`))).toBe('INVALID_REQUEST');
+    expect(errorCode(await importRoster(`name\n${'委'.repeat(3_000_000)}\n`))).toBe('INVALID_REQUEST');
+    expect(json(await rest.get('/people', ORGANISER_KEY), PeopleListSchema).people).toEqual(before);
+
     const good = await importRoster(
       'id,姓名,界别,届别,单位\np-wang,王委员,农业界,第十四届,\np-li,李委员,教育界,第十四届,县一中\n,新委员,,,\n',
     );

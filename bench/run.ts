@@ -9,6 +9,7 @@ import { grant } from './scenarios/grant.js';
 import { join } from './scenarios/join.js';
 import { ledgerBench } from './scenarios/ledger.js';
 import { overload } from './scenarios/overload.js';
+import { recordsBench } from './scenarios/records.js';
 import { SRTP_SUITES } from './lib/rigs.js';
 import { sfuFanout } from './scenarios/sfuFanout.js';
 import { signaling } from './scenarios/signaling.js';
@@ -45,6 +46,9 @@ const SCENARIOS = {
     }),
   ledger: (o: { runs: number; steps?: string }) =>
     ledgerBench({ items: Number(o.steps ?? 20_000), topics: 500, runs: Math.max(o.runs, 20) }),
+  // --members and --steps: the directory's size and the sessions stored.
+  records: (o: { runs: number; members?: string; steps?: string }) =>
+    recordsBench({ members: Number(o.members ?? 1000), sessions: Number(o.steps ?? 500), runs: Math.max(o.runs, 50) }),
   // --clients: the consumers one worker carries (sfu-fanout's maxConsumersPerWorker).
   overload: (o: { clients?: string }) =>
     overload({ capacity: Number(o.clients ?? 400), maxWorkerLoad: 0.85, arrivalsPerSecond: 40, windowMs: 10_000 }),

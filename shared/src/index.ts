@@ -13,6 +13,8 @@ export * from './protocol/requests.js';
 export * from './protocol/views.js';
 export * from './domain/index.js';
 export * from './ledger/index.js';
+export * from './records/index.js';
 export * from './Emitter.js';
 export * from './zonedTime.js';
 export * from './protocol/api.js';
+export * from './protocol/records.js';

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { MediaConfig } from '@yishi/sfu';
+import type { RecordsSettings } from './records/LocalRecords.js';
+import { parseTerms, parseWeights } from './records/settings.js';
 import type { SessionCacheLimits } from './sessions/SessionService.js';
 import type { TurnConfig } from './turn/turnCredentials.js';
 
@@ -145,7 +147,23 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
+  /** The heat score's weights, `key=weight,…` (docs/domain.md, "Participation records"); unnamed keys keep their default. */
+  RECORDS_WEIGHTS: z.string().optional().transform(fromParser(parseWeights)),
+  /** The committee's terms (届), `name=YYYY-MM..YYYY-MM;…`; default 第十四届=2023-01..2027-12. */
+  RECORDS_TERMS: z.string().optional().transform(fromParser(parseTerms)),
 });
+
+/** A zod transform from a parser that throws: its message becomes the variable's issue. */
+function fromParser<T>(parse: (text: string | undefined) => T) {
+  return (text: string | undefined, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
+}
 
 /** Who may read /metrics: anyone, the bearers of a token, or nobody. */
 export type MetricsAccess = 'open' | { token: string } | 'off';
@@ -179,6 +197,7 @@ export interface Config {
   redis: { url: string; prefix: string } | undefined;
   /** TURN servers and their shared secret; undefined: clients get no iceServers. */
   turn: TurnConfig | undefined;
+  records: RecordsSettings;
 }
 
 export class ConfigError extends Error {}
@@ -234,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     turn: e.YISHI_TURN_SECRET
       ? { urls: e.YISHI_TURN_URLS, secret: e.YISHI_TURN_SECRET, ttlSeconds: e.YISHI_TURN_TTL }
       : undefined,
+    records: { weights: e.RECORDS_WEIGHTS, terms: e.RECORDS_TERMS },
   };
 }
 

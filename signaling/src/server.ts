@@ -12,6 +12,9 @@ import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { feedLedger } from './ledger/fromMinutes.js';
 import { LedgerService } from './ledger/LedgerService.js';
 import { UnitTokenRecord } from './units/UnitTokenRecord.js';
+import { AppendFeed } from './records/appends.js';
+import { LocalRecords } from './records/LocalRecords.js';
+import { PeopleDirectory } from './records/PeopleDirectory.js';
 import { SessionService } from './sessions/SessionService.js';
 import { MemoryConnectLimiter, RedisConnectLimiter } from './socket/ConnectLimiter.js';
 import { socketChannels } from './socket/channels.js';
@@ -66,8 +69,16 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
   };
-  const { store, bus } = await createRoomStore({ dataDir: config.dataDir, redis: config.redis });
+  const opened = await createRoomStore({ dataDir: config.dataDir, redis: config.redis });
+  const bus = opened.bus;
+  // Every append, this node's and the others', reaches the projections that follow many streams.
+  const feed = new AppendFeed(opened.store, bus);
+  const store = feed.store;
   const sessions = new SessionService(store, log, { bus, cache: config.sessionCache });
+  const directory = new PeopleDirectory(feed);
+  const records = new LocalRecords(feed, directory, log, { settings: config.records });
+  const caughtUp = await records.start();
+  log.info(caughtUp, 'participation records read');
   await sessions.recover({ closeAttendance: !config.redis });
   const ledger = new LedgerService(store, log, { bus });
   await feedLedger(sessions, ledger, log);
@@ -111,6 +122,8 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
       publicUrl: config.publicUrl,
       ledger,
       unitTokens: new UnitTokenRecord(store),
+      records,
+      directory,
       log,
     }),
     trustProxy: config.trustProxy,

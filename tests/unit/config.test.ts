@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HEAT_WEIGHTS } from '@yishi/shared';
 import { ConfigError, loadConfig } from '../../signaling/src/config.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       redis: undefined,
       turn: undefined,
+      records: { weights: DEFAULT_HEAT_WEIGHTS, terms: [{ name: '第十四届', from: '2023-01', to: '2027-12' }] },
     });
     // A wildcard listener announces one of this machine's IPv4 addresses (loopback as the last resort).
     expect(localIPv4s).toContain(config.media.announcedAddress);
@@ -105,6 +107,8 @@ describe('loadConfig', () => {
       MEDIASOUP_WORKER_MAX_LOAD: '70',
       REDIS_URL: 'redis://:secret@10.0.0.9:6379/2',
       REDIS_PREFIX: 'yishi-gd:',
+      RECORDS_WEIGHTS: 'attended=20, comments=0.5',
+      RECORDS_TERMS: '第十五届=2028-01..2032-12;第十四届=2023-01..2027-12',
     });
     expect(config).toEqual({
       deployment: true,
@@ -137,6 +141,13 @@ describe('loadConfig', () => {
       trustProxy: 'loopback',
       allowedOrigins: ['https://zx.example.gov.cn', 'http://10.0.0.5:8080'],
       redis: { url: 'redis://:secret@10.0.0.9:6379/2', prefix: 'yishi-gd:' },
+      records: {
+        weights: { ...DEFAULT_HEAT_WEIGHTS, attended: 20, comments: 0.5 },
+        terms: [
+          { name: '第十四届', from: '2023-01', to: '2027-12' },
+          { name: '第十五届', from: '2028-01', to: '2032-12' },
+        ],
+      },
     });
   });
 
@@ -175,6 +186,12 @@ describe('loadConfig', () => {
     ['MEDIASOUP_PEERS_PER_ROUTER', '0'],
     ['MEDIASOUP_PEERS_PER_ROUTER', 'many'],
     ['DEMO_ROOM', 'town hall'],
+    ['RECORDS_WEIGHTS', 'fame=3'],
+    ['RECORDS_WEIGHTS', 'attended=-1'],
+    ['RECORDS_WEIGHTS', 'attended='],
+    ['RECORDS_TERMS', '第十四届=2023-01..2022-12'],
+    ['RECORDS_TERMS', 'a=2023-01..2027-12;b=2027-06..2030-12'],
+    ['RECORDS_TERMS', '第十四届'],
     ['COMMENT_BATCH_MS', ''],
     ['COMMENT_BATCH_MS', '-1'],
     ['COMMENT_BATCH_MS', '1001'],

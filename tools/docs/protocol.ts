@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ERROR_CODES, NotificationSchemas, PROTOCOL_VERSION, RequestSchemas } from '@yishi/shared';
+import { ERROR_CODES, NotificationSchemas, PROTOCOL_VERSION, RecordsRestSchemas, RequestSchemas } from '@yishi/shared';
 
 /**
  * Renders docs/protocol.md from the protocol's zod schemas, so the document cannot drift from
@@ -42,6 +42,7 @@ export function renderProtocolDoc(): string {
     '',
     section('Requests (client → server, acknowledged)', RequestSchemas),
     section('Notifications (server → client)', NotificationSchemas),
+    section('REST: participation records (`/api/people`, `/api/leaderboard`, `/api/records.*`)', RecordsRestSchemas),
   ].join('\n');
 }
 

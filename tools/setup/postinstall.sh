@@ -10,3 +10,4 @@ if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 24 ]; then
   exit 1
 fi
 bash "$HERE/mediasoup-worker/build-worker.sh"
+bash "$HERE/setup/card-font.sh"

@@ -101,15 +101,29 @@ const Sub = Str(128).min(1);
 export const InvitationCreateSchema = z
   .strictObject({
     role: RoleSchema,
-    name: Str(NAME_MAX).min(1),
+    /** Taken from the member directory when `personId` is given and this is not. */
+    name: Str(NAME_MAX).min(1).optional(),
     sector: Str(32).min(1).optional(),
     unit: Str(UNIT_MAX).min(1).optional(),
     sub: Sub.optional(),
+    /**
+     * A person of the member directory (organiser key only): the token's `sub` is their id, and
+     * their name and sector come from the directory unless given, so their record joins up.
+     */
+    personId: Sub.optional(),
     ttlHours: TtlHours,
   })
   .refine((i) => (i.role === 'unit') === (i.unit !== undefined), {
     path: ['unit'],
     message: 'a unit (and only a unit) names its unit',
+  })
+  .refine((i) => i.name !== undefined || i.personId !== undefined, {
+    path: ['name'],
+    message: 'a name is required unless the invitation is for a directory person (personId)',
+  })
+  .refine((i) => i.sub === undefined || i.personId === undefined, {
+    path: ['personId'],
+    message: "give sub or personId, not both: a directory person's sub is their id",
   });
 export type InvitationCreate = z.input<typeof InvitationCreateSchema>;
 

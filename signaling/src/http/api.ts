@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import {
   type Actor,
   type Command,
+  Conflict,
   type ErrorBody,
   type ErrorCode,
   Forbidden,
@@ -29,6 +30,7 @@ import {
   personOfClaims,
   ScheduleSchema,
   sessionView,
+  survivorOf,
   TopicCreateSchema,
   type TopicSummary,
   TopicUpdateSchema,
@@ -64,6 +66,9 @@ import { ledgerXlsx } from '../export/ledgerXlsx.js';
 import { malformedRequest } from './requestErrors.js';
 import { AuthFailures } from './AuthFailures.js';
 import type { UnitTokenRecord } from '../units/UnitTokenRecord.js';
+import type { PeopleDirectory } from '../records/PeopleDirectory.js';
+import type { RecordsService } from '../records/RecordsService.js';
+import { recordsRoutes } from '../records/routes.js';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -90,6 +95,9 @@ export interface ApiDeps {
   ledger: LedgerService;
   /** The record of units' ledger tokens made over this API. */
   unitTokens: UnitTokenRecord;
+  /** Participation records and the member directory (`/api/people`, `/api/leaderboard`). */
+  records: RecordsService;
+  directory: PeopleDirectory;
   log: Logger;
 }
 
@@ -264,14 +272,19 @@ export function createApi(deps: ApiDeps): express.Router {
     route(async (req, res) => {
       const id = param(req, 'id');
       const caller = await authorize(req, ['chair'], id);
-      const { role, name, sector, unit, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
+      const body = parse(InvitationCreateSchema, req.body);
+      const { role, unit, ttlHours } = body;
       // A chair choosing `sub` could mint a member's identity and speak as them in the minutes.
-      if (sub !== undefined && caller.actor.role !== 'organiser') {
-        throw new Forbidden('only the organiser key may choose whose invitation this is (sub); leave it out');
+      if ((body.sub !== undefined || body.personId !== undefined) && caller.actor.role !== 'organiser') {
+        throw new Forbidden('only the organiser key may choose whose invitation this is (sub, personId); leave it out');
       }
       await existing(id);
+      // For a directory person: their id is the token's sub, their name and sector the directory's unless given.
+      const person = body.personId === undefined ? undefined : directoryInvitee(deps.directory, body.personId);
+      const name = body.name ?? (person?.name as string);
+      const sector = body.sector ?? person?.sector ?? undefined;
       const claims = {
-        sub: sub ?? `inv-${randomBytes(9).toString('base64url')}`,
+        sub: person?.id ?? body.sub ?? `inv-${randomBytes(9).toString('base64url')}`,
         name,
         role,
         room: id,
@@ -536,6 +549,18 @@ export function createApi(deps: ApiDeps): express.Router {
     }),
   );
 
+  api.use(
+    recordsRoutes({
+      records: deps.records,
+      directory: deps.directory,
+      sessions,
+      tokens: deps.tokens,
+      isOrganiserKey: (secret) => deps.organiserKey !== undefined && safeEqual(secret, deps.organiserKey),
+      guarded,
+      linkBase: (req) => deps.publicUrl ?? requestOrigin(req),
+    }),
+  );
+
   api.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API' } });
   });
@@ -545,6 +570,14 @@ export function createApi(deps: ApiDeps): express.Router {
     res.status(HTTP_STATUS[body.code]).json({ error: body });
   });
   return api;
+}
+
+/** The directory person an invitation is for: they must be in it and active (a merged entry's survivor is invited). */
+function directoryInvitee(directory: PeopleDirectory, personId: string) {
+  const person = survivorOf(directory.all, personId);
+  if (!person) throw new NotFound(`no person ${personId} in the member directory`);
+  if (person.status !== 'active') throw new Conflict(`${person.name} is no longer in the member directory`);
+  return person;
 }
 
 /** The request's bearer secret (a token or the organiser key). */

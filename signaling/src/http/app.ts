@@ -22,7 +22,7 @@ export interface AppDeps {
   trustProxy?: string | undefined;
 }
 
-/** Health, readiness, metrics and the web client (with `/r/<roomId>`, `/organiser` and `/ledger` served by the client's router). */
+/** Health, readiness, metrics and the web client (with `/r/<roomId>`, `/organiser`, `/ledger` and `/records` served by the client's router). */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const index = path.join(deps.webClientDir, 'index.html');
   app.use(express.static(deps.webClientDir, { index: false, maxAge: '1h' }));
-  app.get(['/', '/r/:roomId', '/organiser', '/ledger'], (_req, res) => {
+  app.get(['/', '/r/:roomId', '/organiser', '/ledger', '/records', '/records/verify'], (_req, res) => {
     if (!fs.existsSync(index)) {
       res.status(503).type('text/plain').send('The web client is not built: run `npm run build`.\n');
       return;

@@ -131,6 +131,7 @@ describe('organiser API bodies', () => {
         { role: 'member', name: '张委员', sector: '农业界', ttlHours: 72 },
         { role: 'unit', name: '张处长', unit: '发展和改革委员会', ttlHours: 24 },
         { role: 'chair', name: '王主席', sub: 'chair-wang', ttlHours: 720 },
+        { role: 'member', personId: 'm-zhang', ttlHours: 72 },
       ],
       bad: [
         bad('a unit without its unit', 'unit', { role: 'unit', name: '张处长' }),
@@ -139,6 +140,8 @@ describe('organiser API bodies', () => {
         bad('unit longer than 64', 'unit', { role: 'unit', name: '张处长', unit: '委'.repeat(65) }),
         bad('unknown role', 'role', { role: 'admin', name: '张委员' }),
         bad('ttl past 30 days', 'ttlHours', { role: 'member', name: '张委员', ttlHours: 721 }),
+        bad('neither a name nor a directory person', 'name', { role: 'member' }),
+        bad('both sub and personId', 'personId', { role: 'member', personId: 'm-zhang', sub: 'someone-else' }),
       ],
     });
   });

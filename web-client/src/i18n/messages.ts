@@ -1,4 +1,5 @@
 import { type Locale, LOCALES, VALUE_NAMES } from '@yishi/shared';
+import { recordsEn, recordsZh } from './records.js';
 
 export { LOCALES, type Locale };
 
@@ -30,6 +31,7 @@ function valueNames(locale: Locale) {
 /** Every string the client shows, zh-CN first. `{name}` placeholders are filled by `t()`. */
 const zhCN = {
   ...valueNames('zh-CN'),
+  ...recordsZh,
   'app.title': '议事',
   'lang.switch': 'English',
   'prejoin.heading': '进入会议室',
@@ -464,6 +466,7 @@ export type MessageKey = keyof typeof zhCN;
 
 const en: Record<MessageKey, string> = {
   ...valueNames('en'),
+  ...recordsEn,
   'app.title': 'Yishi',
   'lang.switch': '中文',
   'prejoin.heading': 'Join the consultation',

@@ -1,4 +1,5 @@
 import type {
+  DirectoryPerson,
   ErrorBody,
   Invitation,
   InvitationCreate,
@@ -55,6 +56,11 @@ export class OrganiserApi {
 
   invite(id: string, body: InvitationCreate): Promise<Invitation> {
     return this.#call('POST', `/topics/${encodeURIComponent(id)}/invitations`, body);
+  }
+
+  /** The member directory (organiser key only): whom an invitation may be for. */
+  async people(): Promise<DirectoryPerson[]> {
+    return (await this.#call<{ people: DirectoryPerson[] }>('GET', '/people')).people;
   }
 
   #call<T>(method: string, path: string, body?: unknown): Promise<T> {

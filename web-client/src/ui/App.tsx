@@ -10,6 +10,7 @@ import { readClaims } from '../lib/token.js';
 import { describeError } from './describeError.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import { isOrganiserPath } from './organiser/route.js';
+import { isRecordsPath } from '../lib/recordsLink.js';
 import { Prejoin } from './Prejoin.js';
 import { RoomView } from './RoomView.js';
 
@@ -21,11 +22,13 @@ declare global {
 }
 
 /**
- * `/organiser` → the organiser pages, `/ledger` → the outcome ledger (each loaded only there:
- * members on phones in a room never download them); anything else is a join link.
+ * `/organiser` → the organiser pages, `/ledger` → the outcome ledger, `/records` → participation
+ * records (each loaded only there: members on phones in a room never download them); anything
+ * else is a join link.
  */
 export function App() {
   if (isOrganiserPath(location.pathname)) return <LazyOrganiser />;
+  if (isRecordsPath(location.pathname)) return <LazyRecords />;
   return isLedgerPath(location.pathname) ? <LazyLedger /> : <JoinApp />;
 }
 
@@ -35,6 +38,14 @@ function LazyLedger() {
     void import('./ledger/LedgerApp.js').then(setPage);
   }, []);
   return page ? <page.LedgerApp /> : null;
+}
+
+function LazyRecords() {
+  const [page, setPage] = useState<typeof import('./records/RecordsApp.js') | undefined>();
+  useEffect(() => {
+    void import('./records/RecordsApp.js').then(setPage);
+  }, []);
+  return page ? <page.RecordsApp /> : null;
 }
 
 function LazyOrganiser() {

@@ -3,11 +3,13 @@ import type { LedgerCounts, Role } from '@yishi/shared';
 import { t, useLocale } from '../i18n/index.js';
 import { callApi } from '../lib/api.js';
 import { ledgerLink } from '../lib/ledgerLink.js';
+import { recordsLink } from '../lib/recordsLink.js';
 
 /**
  * The room's way to its outcome ledger (问题台账), opened in another tab with this room's token:
  * for the chair and secretary with the number of the topic's overdue items, if any, and a link
- * to them; for a member, to what they raised. Nothing for guests and observers (no part in it).
+ * to them; for a member, to what they raised. Beside it, "我的履职": the holder's participation
+ * record, rank and card. Nothing for guests and observers (no part in either).
  */
 export function LedgerRoomLink({ token, role }: { token: string; role: Role }) {
   useLocale();
@@ -37,6 +39,16 @@ export function LedgerRoomLink({ token, role }: { token: string; role: Role }) {
         data-testid="room-ledger-link"
       >
         {overdue > 0 ? t('ledger.overdueShow') : role === 'member' ? t('ledger.openMine') : t('ledger.open')}
+      </a>{' '}
+      <a
+        class="ledger-room-link"
+        href={recordsLink(location.origin, token)}
+        target="_blank"
+        rel="noopener"
+        title={t('records.openTitle')}
+        data-testid="room-records-link"
+      >
+        {t('records.open')}
       </a>
     </p>
   );

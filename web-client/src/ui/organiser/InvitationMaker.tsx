@@ -1,5 +1,13 @@
-import { useState } from 'preact/hooks';
-import { INVITATION_TTL_HOURS, type Invitation, type Role, ROLES, type SessionView } from '@yishi/shared';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  type DirectoryPerson,
+  INVITATION_TTL_HOURS,
+  type Invitation,
+  type InvitationCreate,
+  type Role,
+  ROLES,
+  type SessionView,
+} from '@yishi/shared';
 import { t } from '../../i18n/index.js';
 import type { OrganiserApi } from '../../lib/api.js';
 import { focusSoon } from './draft.js';
@@ -11,35 +19,66 @@ import { Field } from './formControls.js';
 
 const TTL_CHOICES = [24, INVITATION_TTL_HOURS.default, 7 * 24, INVITATION_TTL_HOURS.max] as const;
 const TRIO: readonly Role[] = ['chair', 'secretary', 'member'];
-/** Makes join links per person (role, name, sector — or a handling unit's unit —, lifetime), or the ready chair / secretary / member trio. */
+/** The roles a directory person may be invited in (guests, observers and units are not in it). */
+const DIRECTORY_ROLES: readonly Role[] = ['chair', 'secretary', 'member'];
+
+/**
+ * Makes join links per person (role, name, sector — or a handling unit's unit —, lifetime), or the
+ * ready chair / secretary / member trio. The office may pick a person of the member directory
+ * instead of typing a name: their link carries their directory id, so their participation record
+ * joins up across sessions.
+ */
 export function InvitationMaker({ api, view }: { api: OrganiserApi; view: SessionView }) {
   const [role, setRole] = useState<Role>('member');
   const [name, setName] = useState('');
   const [sector, setSector] = useState('');
   const [unit, setUnit] = useState('');
+  const [personId, setPersonId] = useState('');
+  // The directory is the office's: a chair's token is refused it, and the form stays as it was.
+  const [people, setPeople] = useState<DirectoryPerson[]>([]);
+  useEffect(() => {
+    api.people().then(
+      (all) =>
+        setPeople(all.filter((p) => p.status === 'active').sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))),
+      () => setPeople([]),
+    );
+  }, [api]);
+  const person = DIRECTORY_ROLES.includes(role) ? people.find((p) => p.id === personId) : undefined;
   const [ttlHours, setTtlHours] = useState<number>(INVITATION_TTL_HOURS.default);
   const [made, setMade] = useState<MadeInvitation[]>([]);
   const request = useRequest();
   const id = view.topic.id;
 
-  const mint = (person: { role: Role; name: string; sector?: string; unit?: string }): Promise<MadeInvitation> =>
+  /** `shown` is how the list names the link; `body` what the API is asked (a directory person by id). */
+  const mint = (
+    shown: { role: Role; name: string; sector?: string; unit?: string },
+    body?: InvitationCreate,
+  ): Promise<MadeInvitation> =>
     api
-      .invite(id, { ...person, ttlHours })
-      .then((invitation: Invitation) => ({ ...person, ...invitation, key: invitation.token }));
+      .invite(id, { ...(body ?? shown), ttlHours })
+      .then((invitation: Invitation) => ({ ...shown, ...invitation, key: invitation.token }));
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    // A handling unit names its unit (the room shows "<unit> · <name>"); the others may name a sector.
-    const person =
-      role === 'unit'
-        ? { role, name: name.trim(), unit: unit.trim() }
-        : { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) };
-    const one = await request.run(() => mint(person));
+    const one = await request.run(() =>
+      person
+        ? mint(
+            { role, name: person.name, ...(person.sector ? { sector: person.sector } : {}) },
+            { role, personId: person.id },
+          )
+        : // A handling unit names its unit (the room shows "<unit> · <name>"); the others may name a sector.
+          mint(
+            role === 'unit'
+              ? { role, name: name.trim(), unit: unit.trim() }
+              : { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) },
+          ),
+    );
     if (!one) return;
     setMade((list) => [one, ...list]);
     setName('');
     setSector('');
     setUnit('');
+    setPersonId('');
     focusSoon(`[data-invitation="${CSS.escape(one.key)}"] button`);
   };
 
@@ -76,10 +115,22 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
             />
           </Field>
         </div>
-        <div class="org-pair">
+        {people.length > 0 && DIRECTORY_ROLES.includes(role) && (
+          <Field label={t('org.invite.person')}>
+            <select value={personId} onChange={(e) => setPersonId(e.currentTarget.value)} data-testid="invite-person">
+              <option value="">{t('org.invite.noPerson')}</option>
+              {people.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {[p.name, p.sector, p.id].filter(Boolean).join(' · ')}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        <div class="org-pair" hidden={!!person}>
           <Field label={t('org.invite.name')}>
             <input
-              required
+              required={!person}
               maxLength={64}
               value={name}
               onInput={(e) => setName(e.currentTarget.value)}

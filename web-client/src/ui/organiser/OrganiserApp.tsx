@@ -46,6 +46,11 @@ export function OrganiserApp() {
             {who.role === 'organiser' ? t('org.signedInOrganiser') : t('org.signedInChair', { room: who.room })}
           </span>
         )}
+        {who?.role === 'organiser' && (
+          <a href="/records" data-testid="org-records">
+            {t('records.directory')}
+          </a>
+        )}
         {who && (
           <button type="button" class="org-small" onClick={signOut} data-testid="sign-out">
             {t('org.signOut')}

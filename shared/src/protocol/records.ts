@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { ENTRY_KINDS } from '../domain/types.js';
+import { RATINGS } from '../ledger/types.js';
+import { HEAT_TERMS, PERSON_STATUSES } from '../records/types.js';
+import type { DirectoryPerson, Leaderboard, LeaderboardEntry, PersonRecord, RecordCounts } from '../records/types.js';
+import { NAME_MAX, UNIT_MAX } from '../roles.js';
+
+/**
+ * REST bodies and answers of the participation records (`/api/people`, `/api/leaderboard`,
+ * `/api/records.*`). Bodies are strict and bounded; answers are what the server sends, so tests and
+ * clients can check them.
+ */
+
+const Str = (max: number) => z.string().trim().max(max);
+
+/** A directory person's id: their tokens' `sub`. */
+export const PersonIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s/\\?#%]+$/, 'a person id has no spaces, slashes, ?, # or %');
+
+const Optional = (max: number) => Str(max).min(1).nullable().optional();
+
+const PersonFieldsSchema = {
+  name: Str(NAME_MAX).min(1),
+  /** 界别 */
+  sector: Optional(32),
+  /** 届 */
+  term: Optional(32),
+  /** 工作单位 */
+  unit: Optional(UNIT_MAX),
+};
+
+/** `POST /api/people` (organiser key): one person; `id` is the `sub` of their tokens (generated when omitted). */
+export const PersonCreateSchema = z.strictObject({ id: PersonIdSchema.optional(), ...PersonFieldsSchema });
+export type PersonCreate = z.input<typeof PersonCreateSchema>;
+
+/** `PATCH /api/people/:id` (organiser key): any field; `status` removes a person from the board or brings them back. */
+export const PersonUpdateSchema = z
+  .strictObject({
+    name: PersonFieldsSchema.name.optional(),
+    sector: PersonFieldsSchema.sector,
+    term: PersonFieldsSchema.term,
+    unit: PersonFieldsSchema.unit,
+    status: z.enum(['active', 'removed']).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type PersonUpdate = z.input<typeof PersonUpdateSchema>;
+
+/** `POST /api/people/merge` (organiser key): `from` and `into` are one person; `into` keeps both records. */
+export const PersonMergeSchema = z.strictObject({ from: PersonIdSchema, into: PersonIdSchema });
+export type PersonMerge = z.input<typeof PersonMergeSchema>;
+
+/** One row of a roster (`POST /api/people/import`, text/csv with a header row). */
+export const RosterRowSchema = z.strictObject({ id: PersonIdSchema.optional(), ...PersonFieldsSchema });
+export type RosterRow = z.output<typeof RosterRowSchema>;
+
+/** The most rows one roster import takes. */
+export const ROSTER_MAX_ROWS = 10_000;
+
+/** A period as the records read it: YYYY-MM, YYYY, term (the current one) or term:<name>. */
+export const PeriodSchema = z
+  .string()
+  .max(40)
+  .regex(/^(?:\d{4}(?:-(?:0[1-9]|1[0-2]))?|term(?::.{1,32})?)$/u, 'a period is YYYY-MM, YYYY, term or term:<name>');
+
+/** `GET /api/people/:id/record` and the exports: which period. */
+export const RecordQuerySchema = z.strictObject({ period: PeriodSchema });
+
+/** `GET /api/records.csv|.xlsx` (organiser key): the period, and the language of the headers. */
+export const RecordsExportQuerySchema = z.strictObject({
+  period: PeriodSchema,
+  lang: z.enum(['zh-CN', 'en']).optional(),
+});
+
+/** The most entries one board gives. */
+export const LEADERBOARD_MAX = 1000;
+
+/** `GET /api/leaderboard`: the period, a sector (界别) or all, and the first `limit` entries. */
+export const LeaderboardQuerySchema = z.strictObject({
+  period: PeriodSchema,
+  sector: Str(32).min(1).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, `a limit is a whole number from 1 to ${LEADERBOARD_MAX}`)
+    .transform(Number)
+    .pipe(z.number().min(1).max(LEADERBOARD_MAX))
+    .optional(),
+});
+
+// Answers.
+
+export const DirectoryPersonSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  sector: z.string().nullable(),
+  term: z.string().nullable(),
+  unit: z.string().nullable(),
+  status: z.enum(PERSON_STATUSES),
+  mergedInto: z.string().nullable(),
+  origin: z.enum(['token', 'organiser', 'import']),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+/** `GET /api/people` (organiser key): every entry, merged ones included. */
+export const PeopleListSchema = z.strictObject({ people: z.array(DirectoryPersonSchema) });
+
+/** The answer to a roster import: how many rows added a person, changed one, or changed nothing. */
+export const RosterImportResultSchema = z.strictObject({
+  added: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+});
+export type RosterImportResult = z.infer<typeof RosterImportResultSchema>;
+
+const Count = z.number().int().min(0);
+const Figures = z.strictObject({ count: Count, seconds: Count });
+
+export const RecordCountsSchema = z.strictObject({
+  invited: Count,
+  attended: Count,
+  presentMinutes: Count,
+  speeches: Count,
+  speakingSeconds: Count,
+  speechesByKind: z.strictObject(
+    Object.fromEntries(ENTRY_KINDS.map((k) => [k, Figures])) as Record<(typeof ENTRY_KINDS)[number], typeof Figures>,
+  ),
+  comments: Count,
+  repliesReceived: Count,
+  reactionsReceived: Count,
+  promoted: Count,
+  consensus: Count,
+  actions: Count,
+  itemsRaised: Count,
+  itemsSolved: Count,
+  ratings: z.strictObject(
+    Object.fromEntries(RATINGS.map((r) => [r, Count])) as Record<(typeof RATINGS)[number], typeof Count>,
+  ),
+});
+
+export const PersonRecordSchema = RecordCountsSchema.extend({
+  person: DirectoryPersonSchema,
+  period: z.string(),
+  from: z.string(),
+  to: z.string(),
+  score: z.number(),
+  rank: z.number().int().min(1).nullable(),
+  ranked: Count,
+  sessions: z.array(
+    z.strictObject({
+      sessionId: z.string(),
+      title: z.string(),
+      date: z.string(),
+      invited: z.boolean(),
+      attended: z.boolean(),
+      presentMinutes: Count,
+      speeches: Count,
+      speakingSeconds: Count,
+      comments: Count,
+      firstSpeechAt: z.string().nullable(),
+    }),
+  ),
+  highlights: z.strictObject({
+    firstSpeech: z.strictObject({ sessionId: z.string(), title: z.string(), at: z.string() }).nullable(),
+    topTopic: z
+      .strictObject({ sessionId: z.string(), title: z.string(), speeches: Count, speakingSeconds: Count })
+      .nullable(),
+    solvedItems: z.array(z.strictObject({ id: z.string(), title: z.string() })),
+  }),
+});
+
+export const LeaderboardEntrySchema = z.strictObject({
+  personId: z.string(),
+  name: z.string(),
+  sector: z.string().nullable(),
+  score: z.number(),
+  rank: z.number().int().min(1),
+  attended: Count,
+  speeches: Count,
+  speakingSeconds: Count,
+  comments: Count,
+});
+
+export const LeaderboardSchema = z.strictObject({
+  formula: z.strictObject({
+    expression: z.string(),
+    terms: z.array(z.strictObject({ key: z.enum(HEAT_TERMS), weight: z.number(), zh: z.string(), en: z.string() })),
+  }),
+  period: z.string(),
+  sector: z.string().nullable(),
+  ranked: Count,
+  entries: z.array(LeaderboardEntrySchema),
+  me: LeaderboardEntrySchema.nullable().optional(),
+});
+
+// The schemas and the domain's types describe the same answers: a drift fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const agree = <_ extends true>() => undefined;
+agree<Same<z.infer<typeof DirectoryPersonSchema>, DirectoryPerson>>();
+agree<Same<z.infer<typeof RecordCountsSchema>, RecordCounts>>();
+agree<Same<z.infer<typeof PersonRecordSchema>, PersonRecord>>();
+agree<Same<z.infer<typeof LeaderboardEntrySchema>, LeaderboardEntry>>();
+agree<Same<z.infer<typeof LeaderboardSchema>, Leaderboard>>();
+
+/** The records' REST routes, each body, query and answer by its schema (for docs/protocol.md). */
+export const RecordsRestSchemas: Record<string, z.ZodType> = {
+  'GET /api/people → answer': PeopleListSchema,
+  'POST /api/people ← body': PersonCreateSchema,
+  'POST /api/people → answer (201)': DirectoryPersonSchema,
+  'PATCH /api/people/:id ← body': PersonUpdateSchema,
+  'POST /api/people/merge ← body': PersonMergeSchema,
+  'POST /api/people/import ← text/csv rows (header: id, name, sector, term, unit)': RosterRowSchema,
+  'POST /api/people/import → answer': RosterImportResultSchema,
+  'GET /api/people/:id/record ← query': RecordQuerySchema,
+  'GET /api/people/:id/record → answer': PersonRecordSchema,
+  'GET /api/leaderboard ← query': LeaderboardQuerySchema,
+  'GET /api/leaderboard → answer': LeaderboardSchema,
+  'GET /api/records.csv|.xlsx ← query': RecordsExportQuerySchema,
+};

@@ -1,0 +1,10 @@
+export * from './commands.js';
+export * from './counts.js';
+export { decideDirectory } from './decide.js';
+export * from './events.js';
+export * from './evolve.js';
+export * from './heat.js';
+export * from './period.js';
+export * from './permissions.js';
+export * from './types.js';
+export * from './tally.js';

@@ -1,0 +1,183 @@
+import type { EntryKind } from '../domain/types.js';
+import type { Rating } from '../ledger/types.js';
+
+/**
+ * Participation records (履职记录, docs/domain.md "Participation records"): the member directory,
+ * each person's figures per period, the heat score and its leaderboard (热力榜).
+ */
+
+/** Roles whose holders are entered in the directory when first seen, and ranked. Guests, units and observers are not. */
+export const RANKED_ROLES = ['chair', 'secretary', 'member'] as const;
+export type RankedRole = (typeof RANKED_ROLES)[number];
+
+/**
+ * active: ranked; removed: kept with their record, not ranked, their tokens refused here;
+ * merged: another entry is the same person (`mergedInto`), which carries this one's record.
+ */
+export const PERSON_STATUSES = ['active', 'removed', 'merged'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** One person of the member directory. `id` is their tokens' `sub`. */
+export interface DirectoryPerson {
+  id: string;
+  name: string;
+  /** 界别 */
+  sector: string | null;
+  /** 届, e.g. 第十四届: the term they serve in (a term's name, see `Term`). */
+  term: string | null;
+  /** 工作单位 */
+  unit: string | null;
+  status: PersonStatus;
+  /** For a merged entry: the entry that is the same person. */
+  mergedInto: string | null;
+  /** How the entry came: first seen in a token, added by the organiser, or a roster import. */
+  origin: 'token' | 'organiser' | 'import';
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A term (届) of the committee: its name and its months, inclusive (YYYY-MM). */
+export interface Term {
+  name: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * What a record covers: a month, a year, or a term. Written `YYYY-MM`, `YYYY`, `term` (the
+ * current term) or `term:<name>` (parsePeriod).
+ */
+export type Period =
+  | { kind: 'month'; month: string }
+  | { kind: 'year'; year: string }
+  | { kind: 'term'; name: string | null };
+
+/** A period made concrete: its canonical name and first and last months (YYYY-MM, inclusive). */
+export interface PeriodRange {
+  /** `2026-12`, `2026` or `term:第十四届`. */
+  period: string;
+  from: string;
+  to: string;
+  /** For a term: its name; persons of another term are not on its board. */
+  term: string | null;
+}
+
+/** Speeches of one kind: how many and how long (pauses excluded). */
+export interface SpeechFigures {
+  count: number;
+  seconds: number;
+}
+
+/** A person's figures over a period: zeros when they did nothing. */
+export interface RecordCounts {
+  /** Sessions they were invited to (an invitation issued for them). */
+  invited: number;
+  /** Sessions they attended (joined while it was open or in progress). */
+  attended: number;
+  /** Minutes present in all those sessions. */
+  presentMinutes: number;
+  speeches: number;
+  speakingSeconds: number;
+  speechesByKind: Record<EntryKind, SpeechFigures>;
+  /** Comments they posted and nobody hid. */
+  comments: number;
+  /** Replies by others to their (visible) comments, and reactions by others to them. */
+  repliesReceived: number;
+  reactionsReceived: number;
+  /** Their comments the secretary promoted into the minutes. */
+  promoted: number;
+  /** Consensus points and action items of finalized minutes attributed to them (see docs/domain.md). */
+  consensus: number;
+  actions: number;
+  /** Ledger items they raised, those solved (evaluated or closed), and their ratings of answers. */
+  itemsRaised: number;
+  itemsSolved: number;
+  ratings: Record<Rating, number>;
+}
+
+/** One session as it counts in a person's record. */
+export interface SessionFigures {
+  sessionId: string;
+  title: string;
+  /** When the session took place (opened, else scheduled, else created), ISO 8601. */
+  date: string;
+  invited: boolean;
+  attended: boolean;
+  presentMinutes: number;
+  speeches: number;
+  speakingSeconds: number;
+  comments: number;
+  /** When they first took the floor in it, ISO 8601. */
+  firstSpeechAt: string | null;
+}
+
+/** `GET /api/people/:id/record?period=…`: a person's record over a period, with their heat score and rank. */
+export interface PersonRecord extends RecordCounts {
+  person: DirectoryPerson;
+  period: string;
+  from: string;
+  to: string;
+  score: number;
+  /** Their place on the board of the period (all sectors); null when not ranked (removed, merged, another term). */
+  rank: number | null;
+  /** How many are ranked on that board. */
+  ranked: number;
+  /** The sessions of the period they were invited to or attended, oldest first. */
+  sessions: SessionFigures[];
+  /** For the card: their first speech in the period, the topic they spoke most on, items they raised that were solved. */
+  highlights: {
+    firstSpeech: { sessionId: string; title: string; at: string } | null;
+    topTopic: { sessionId: string; title: string; speeches: number; speakingSeconds: number } | null;
+    solvedItems: Array<{ id: string; title: string }>;
+  };
+}
+
+/** The figures a heat score weighs. */
+export const HEAT_TERMS = [
+  'attended',
+  'speeches',
+  'speakingMinutes',
+  'comments',
+  'repliesReceived',
+  'reactionsReceived',
+  'promoted',
+  'consensus',
+  'actions',
+  'itemsRaised',
+  'itemsSolved',
+] as const;
+export type HeatTerm = (typeof HEAT_TERMS)[number];
+export type HeatWeights = Record<HeatTerm, number>;
+
+/** The heat score's formula, shown beside the board: score = Σ weight × figure, rounded to 0.1. */
+export interface HeatFormula {
+  /** e.g. `score = 10 × attended + 5 × speeches + …`. */
+  expression: string;
+  terms: Array<{ key: HeatTerm; weight: number; zh: string; en: string }>;
+}
+
+/** One row of the leaderboard (the exact form other tools read). */
+export interface LeaderboardEntry {
+  personId: string;
+  name: string;
+  sector: string | null;
+  score: number;
+  /** 1-based; equal scores share a rank (1, 2, 2, 4). */
+  rank: number;
+  attended: number;
+  speeches: number;
+  speakingSeconds: number;
+  comments: number;
+}
+
+/** `GET /api/leaderboard?period=…[&sector=…][&limit=N]`. */
+export interface Leaderboard {
+  formula: HeatFormula;
+  period: string;
+  sector: string | null;
+  /** How many are ranked (before `limit`). */
+  ranked: number;
+  entries: LeaderboardEntry[];
+  /** The caller's own entry when a directory person asks (whatever `limit` cut); absent for the organiser. */
+  me?: LeaderboardEntry | null;
+}

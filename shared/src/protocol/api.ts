@@ -104,12 +104,18 @@ export const InvitationCreateSchema = z
     name: Str(NAME_MAX).min(1),
     sector: Str(32).min(1).optional(),
     unit: Str(UNIT_MAX).min(1).optional(),
+    /** A site (role `site`, whose `name` is its place): who operates its device. */
+    operator: Str(NAME_MAX).min(1).optional(),
     sub: Sub.optional(),
     ttlHours: TtlHours,
   })
   .refine((i) => (i.role === 'unit') === (i.unit !== undefined), {
     path: ['unit'],
     message: 'a unit (and only a unit) names its unit',
+  })
+  .refine((i) => i.operator === undefined || i.role === 'site', {
+    path: ['operator'],
+    message: 'only a site names its operator',
   });
 export type InvitationCreate = z.input<typeof InvitationCreateSchema>;
 

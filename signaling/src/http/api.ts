@@ -264,7 +264,7 @@ export function createApi(deps: ApiDeps): express.Router {
     route(async (req, res) => {
       const id = param(req, 'id');
       const caller = await authorize(req, ['chair'], id);
-      const { role, name, sector, unit, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
+      const { role, name, sector, unit, operator, sub, ttlHours } = parse(InvitationCreateSchema, req.body);
       // A chair choosing `sub` could mint a member's identity and speak as them in the minutes.
       if (sub !== undefined && caller.actor.role !== 'organiser') {
         throw new Forbidden('only the organiser key may choose whose invitation this is (sub); leave it out');
@@ -277,6 +277,7 @@ export function createApi(deps: ApiDeps): express.Router {
         room: id,
         ...(sector ? { sector } : {}),
         ...(unit ? { unit } : {}),
+        ...(operator ? { operator } : {}),
       };
       // The invitation names the person as the room will show them (a unit's representative by their unit).
       const invitee = personOfClaims(claims);

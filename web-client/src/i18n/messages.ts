@@ -485,7 +485,7 @@ const zhCN = {
   'poll.askedBy': '提问人：{name}',
   'poll.answered': '已有 {count} 位委员作答',
   'poll.none': '暂无表决。',
-  'screen.big': '大屏模式',
+  'org.invite.operator': '操作员（分会场以地点为名）',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -950,7 +950,7 @@ const en: Record<MessageKey, string> = {
   'poll.askedBy': 'Asked by {name}',
   'poll.answered': '{count} members answered',
   'poll.none': 'No poll yet.',
-  'screen.big': 'Big screen',
+  'org.invite.operator': 'Operator (a site is named by its place)',
 };
 
 export const catalogue: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -24,14 +24,16 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
   const request = useRequest();
   const id = view.topic.id;
 
-  const mint = (person: { role: Role; name: string; sector?: string }): Promise<MadeInvitation> =>
+  const mint = (person: { role: Role; name: string; sector?: string; operator?: string }): Promise<MadeInvitation> =>
     api
       .invite(id, { ...person, ttlHours })
       .then((invitation: Invitation) => ({ ...person, ...invitation, key: invitation.token }));
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const person = { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) };
+    // A site (named by its place) names its operator in the field a person's sector takes.
+    const extra = sector.trim() ? { [role === 'site' ? 'operator' : 'sector']: sector.trim() } : {};
+    const person = { role, name: name.trim(), ...extra };
     const one = await request.run(() => mint(person));
     if (!one) return;
     setMade((list) => [one, ...list]);
@@ -83,9 +85,9 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
               data-testid="invite-name"
             />
           </Field>
-          <Field label={t('org.invite.sector')}>
+          <Field label={t(role === 'site' ? 'org.invite.operator' : 'org.invite.sector')}>
             <input
-              maxLength={32}
+              maxLength={role === 'site' ? 64 : 32}
               list="org-sector-choices"
               value={sector}
               onInput={(e) => setSector(e.currentTarget.value)}

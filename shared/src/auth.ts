@@ -22,10 +22,16 @@ export const TokenClaimsSchema = z
     role: RoleSchema,
     sector: label(32).optional(),
     unit: label(UNIT_MAX).optional(),
+    /** Only a site (role `site`, whose `name` is its place): who operates its device. */
+    operator: label(NAME_MAX).optional(),
   })
   .refine((c) => (c.role === 'unit') === (c.unit !== undefined), {
     path: ['unit'],
     message: 'a unit (and only a unit) names its unit',
+  })
+  .refine((c) => c.operator === undefined || c.role === 'site', {
+    path: ['operator'],
+    message: 'only a site names its operator',
   });
 export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
 
@@ -37,6 +43,7 @@ export function personOfClaims(claims: TokenClaims): Person {
     role: claims.role,
     ...(claims.sector ? { sector: claims.sector } : {}),
     ...(claims.unit ? { unit: claims.unit } : {}),
+    ...(claims.operator ? { operator: claims.operator } : {}),
   };
 }
 

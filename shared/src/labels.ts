@@ -31,7 +31,15 @@ export interface ValueNames {
  */
 export const VALUE_NAMES: Record<Locale, ValueNames> = {
   'zh-CN': {
-    role: { chair: '主持人', secretary: '秘书', member: '委员', guest: '特邀', unit: '承办单位', observer: '列席' },
+    role: {
+      chair: '主持人',
+      secretary: '秘书',
+      member: '委员',
+      guest: '特邀',
+      unit: '承办单位',
+      site: '分会场',
+      observer: '列席',
+    },
     kind: { point_of_order: '程序性发言', reply: '插话提问', contribution: '发言' },
     stance: { support: '赞成', neutral: '中立', oppose: '反对' },
     minutesStatus: { draft: '草稿', under_review: '审核中', finalized: '已定稿' },
@@ -82,6 +90,7 @@ export const VALUE_NAMES: Record<Locale, ValueNames> = {
       member: 'Member',
       guest: 'Guest',
       unit: 'Handling unit',
+      site: 'Site',
       observer: 'Observer',
     },
     kind: { point_of_order: 'Point of order', reply: 'Interposed question', contribution: 'Contribution' },

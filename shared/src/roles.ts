@@ -1,5 +1,5 @@
 /** Roles of docs/domain.md ("People and roles"); they come only from a signed token, never from the client's say-so. */
-export const ROLES = ['chair', 'secretary', 'member', 'guest', 'unit', 'observer'] as const;
+export const ROLES = ['chair', 'secretary', 'member', 'guest', 'unit', 'site', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Observers receive media and comments only; every other role may publish a camera and microphone. */
@@ -10,6 +10,12 @@ export function canPublish(role: Role): boolean {
 /** Longest name a token or invitation may carry, and longest unit name (承办单位). */
 export const NAME_MAX = 64;
 export const UNIT_MAX = 64;
+
+/**
+ * A site (坝坝会: one device in a village hall or square, many people) reports how many are
+ * present; more than this is a typing error, not a meeting.
+ */
+export const SITE_HEADCOUNT_MAX = 5000;
 /** Longest name a room shows: a unit's representative is "<unit> · <name>". */
 export const DISPLAY_NAME_MAX = UNIT_MAX + 3 + NAME_MAX;
 

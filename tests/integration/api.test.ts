@@ -40,6 +40,7 @@ const NAMES: Record<Role, string> = {
   member: '张委员',
   guest: '承办单位代表',
   unit: '张处长',
+  site: '水口村',
   observer: '列席人员',
 };
 

@@ -37,7 +37,7 @@ async function newRoom(settings: SettingsPatch = {}): Promise<string> {
   return roomId;
 }
 
-function join(roomId: string, sub: string, role: Exclude<Role, 'unit'> = 'member'): Promise<Joined> {
+function join(roomId: string, sub: string, role: Exclude<Role, 'unit' | 'site'> = 'member'): Promise<Joined> {
   const name = { chair: '王主席', secretary: '李秘书', member: `委员${sub}`, guest: '承办单位', observer: '列席' }[
     role
   ];

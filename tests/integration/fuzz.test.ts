@@ -129,6 +129,12 @@ function seeds(): Record<RequestName, Record<string, unknown>> {
     'minutes:submit': {},
     'minutes:finalize': {},
     'minutes:reopen': {},
+    'site:headcount': { count: 30 },
+    'site:speaker': { name: '村民代表 王某' },
+    'poll:open': { id, question: '是否同意？', anonymous: false },
+    'poll:answer': { pollId: id, option: 0 },
+    'poll:siteCounts': { pollId: id, counts: [10, 2, 1] },
+    'poll:close': { pollId: id },
   };
 }
 

@@ -62,6 +62,8 @@ export const unitRep: Actor = {
   role: 'unit',
   unit: '发展和改革委员会',
 };
+/** A site (坝坝会): one device in a village square, named by its place, run by an operator. */
+export const site: Actor = { id: 'u-site', name: '威远县向义镇水口村', role: 'site' };
 export const organiser: Actor = { id: 'u-org', name: '政协办公厅', role: 'organiser' };
 export const system: Actor = { id: 'system', name: 'server', role: 'system' };
 
@@ -74,6 +76,7 @@ export const ACTORS_BY_ROLE: Record<Actor['role'], Actor> = {
   member: member1,
   guest,
   unit: unitRep,
+  site,
   observer,
   organiser,
   system,
@@ -287,6 +290,16 @@ export function sampleCommand(type: Command['type'], state: RoomState): Command 
     'minutes.submit': { type: 'minutes.submit' },
     'minutes.finalize': { type: 'minutes.finalize', hash: 'a'.repeat(64), document: {} },
     'minutes.reopen': { type: 'minutes.reopen' },
+    'site.reportHeadcount': { type: 'site.reportHeadcount', count: 30 },
+    'site.nameSpeaker': { type: 'site.nameSpeaker', name: '村民代表 王某' },
+    'poll.open': { type: 'poll.open', question: '是否同意试点？', anonymous: false },
+    'poll.answer': { type: 'poll.answer', pollId: state.polls[0]?.id ?? 'no-poll', option: 0 },
+    'poll.enterSiteCounts': {
+      type: 'poll.enterSiteCounts',
+      pollId: state.polls[0]?.id ?? 'no-poll',
+      counts: [1, 0, 0],
+    },
+    'poll.close': { type: 'poll.close', pollId: state.polls[0]?.id ?? 'no-poll' },
   };
   return commands[type];
 }

@@ -41,6 +41,13 @@ export class HandMadeClient {
     return ack.data;
   }
 
+  /** Every notification received from now on, in order: what a snooping participant would read. */
+  recordNotifications(): Array<{ event: string; payload: unknown }> {
+    const seen: Array<{ event: string; payload: unknown }> = [];
+    this.#socket.onAny((event: string, payload: unknown) => seen.push({ event, payload }));
+    return seen;
+  }
+
   close(): void {
     this.#socket.close();
   }

@@ -40,6 +40,7 @@ const speeches: MinutesDocument['speeches'] = [
     turnId: 't-1',
     agendaItemId: 'ag-2',
     speaker: zhangWei,
+    site: null,
     kind: 'contribution',
     requestedAt: at('02:03:10'),
     startedAt: at('02:05:00'),
@@ -53,6 +54,7 @@ const speeches: MinutesDocument['speeches'] = [
     turnId: 't-2',
     agendaItemId: 'ag-2',
     speaker: chenJing,
+    site: null,
     kind: 'reply',
     requestedAt: at('02:08:50'),
     startedAt: at('02:09:30'),
@@ -65,6 +67,7 @@ const speeches: MinutesDocument['speeches'] = [
     turnId: 't-3',
     agendaItemId: 'ag-2',
     speaker: liQiang,
+    site: null,
     kind: 'contribution',
     requestedAt: at('02:04:00'),
     startedAt: at('02:20:00'),
@@ -162,11 +165,88 @@ const document: MinutesDocument = {
     },
   ],
   statistics: { participants: 7, speeches: 3, speakingSeconds: 807, comments: 12 },
+  sites: [],
+  polls: [],
 };
 
 /** A fresh copy each call, so a test may change it freely. */
 export function minutesFixture(): MinutesDocument {
   return structuredClone(document);
+}
+
+/**
+ * The fixture with a field site (坝坝会) and two quick polls: 水口村 reported 30 then 32 present, its
+ * operator named 村民代表 王某 when it held the floor, and it entered its show of hands in both
+ * polls; a named poll with the members' answers, and an anonymous one.
+ */
+export function siteMinutesFixture(): MinutesDocument {
+  const doc = minutesFixture();
+  doc.speeches.push({
+    turnId: 't-4',
+    agendaItemId: 'ag-2',
+    speaker: { id: 'u-site', name: '村民代表 王某', role: 'site' },
+    site: '水口村',
+    kind: 'contribution',
+    requestedAt: at('02:28:00'),
+    startedAt: at('02:29:00'),
+    endedAt: at('02:33:00'),
+    spokenSeconds: 240,
+    endReason: 'yielded',
+    summary: '希望校车线路延伸到水口村。',
+  });
+  doc.sites = [
+    {
+      name: '水口村',
+      operator: '李文书',
+      headcounts: [
+        { at: at('02:01:00'), count: 30 },
+        { at: at('02:40:00'), count: 32 },
+      ],
+      maxHeadcount: 32,
+    },
+  ];
+  doc.polls = [
+    {
+      id: 'p-1',
+      question: '是否同意将校车线路延伸至水口村？',
+      options: ['同意', '不同意', '弃权'],
+      anonymous: false,
+      askedBy: '王建国',
+      openedAt: at('02:35:00'),
+      closedAt: at('02:38:00'),
+      agendaItemId: 'ag-2',
+      counts: [22, 6, 5],
+      members: [2, 1, 0],
+      answered: 3,
+      bySector: [
+        { sector: '教育界', counts: [1, 1, 0] },
+        { sector: '经济界', counts: [1, 0, 0] },
+      ],
+      sites: [{ name: '水口村', counts: [20, 5, 5] }],
+      answers: [
+        { name: '张伟', sector: '经济界', option: 0 },
+        { name: '陈静', sector: '教育界', option: 0 },
+        { name: '孙丽', sector: '教育界', option: 1 },
+      ],
+    },
+    {
+      id: 'p-2',
+      question: '优先建设哪一项？',
+      options: ['周转宿舍', '校车'],
+      anonymous: true,
+      askedBy: '王建国',
+      openedAt: at('02:41:00'),
+      closedAt: null,
+      agendaItemId: 'ag-2',
+      counts: [18, 16],
+      members: [1, 2],
+      answered: 3,
+      bySector: [],
+      sites: [{ name: '水口村', counts: [17, 14] }],
+      answers: null,
+    },
+  ];
+  return doc;
 }
 
 /** The fixture's content hash, as a finalized version records it (SHA-256 of the canonical JSON). */

@@ -12,6 +12,7 @@ import {
   liQiang,
   minutesFixture,
   SUMMARIES,
+  siteMinutesFixture,
   sunLi,
   zhangWei,
 } from '../support/minutesFixture.js';
@@ -272,6 +273,91 @@ describe('minutesDocx', () => {
     expect(body).not.toContain('出席情况');
     expect(body.split('\n')[1]).toBe('Minutes');
     for (const s of summaries) expect(body).toContain(s);
+  });
+});
+
+describe('sites and quick polls in the exports', () => {
+  it('JSON: a top-level `polls` array with question, options, counts per option and `sites` as { name, counts }', () => {
+    const parsed = JSON.parse(minutesJson(siteMinutesFixture())) as MinutesDocument;
+    expect(parsed.polls.map(({ question, options, counts, sites }) => ({ question, options, counts, sites }))).toEqual([
+      {
+        question: '是否同意将校车线路延伸至水口村？',
+        options: ['同意', '不同意', '弃权'],
+        counts: [22, 6, 5],
+        sites: [{ name: '水口村', counts: [20, 5, 5] }],
+      },
+      {
+        question: '优先建设哪一项？',
+        options: ['周转宿舍', '校车'],
+        counts: [18, 16],
+        sites: [{ name: '水口村', counts: [17, 14] }],
+      },
+    ]);
+    expect(parsed.polls[0]).toMatchObject({
+      askedBy: '王建国',
+      openedAt: '2025-11-26T02:35:00.000Z',
+      anonymous: false,
+    });
+    expect(parsed.polls[1]?.answers).toBeNull();
+    expect(parsed.sites[0]).toMatchObject({ name: '水口村', maxHeadcount: 32 });
+    expect(parsed.speeches.at(-1)).toMatchObject({ speaker: { name: '村民代表 王某', role: 'site' }, site: '水口村' });
+  });
+
+  it('Markdown: the site with its headcounts, its speaker at the site, each poll with members, site and total', () => {
+    const md = minutesMarkdown(siteMinutesFixture());
+    expect(mdSection(md, '分会场')).toContain('| 水口村 | 李文书 | 10:01 30 人、10:40 32 人 |');
+    expect(md).toContain('### 4. 村民代表 王某 · 在水口村 · 分会场');
+    const polls = mdSection(md, '表决与意见征询');
+    expect(polls).toContain('不具约束力');
+    expect(polls).toContain('### 1. 是否同意将校车线路延伸至水口村？');
+    expect(polls).toContain('提问人：王建国　时间：10:35—10:38　记名');
+    expect(polls).toContain('| 选项 | 委员 | 水口村 | 合计 |');
+    expect(polls).toContain('| 同意 | 2 | 20 | 22 |');
+    expect(polls).toContain('| 教育界 | 1 | 1 | 0 |');
+    expect(polls).toContain('**记名结果**：张伟：同意、陈静：同意、孙丽：不同意');
+    // The anonymous poll: counts only, and it is still open.
+    const second = polls.slice(polls.indexOf('### 2.'));
+    expect(second).toContain('10:41（未结束）　无记名');
+    expect(second).toContain('| 校车 | 2 | 14 | 16 |');
+    expect(second).not.toContain('记名结果');
+  });
+
+  it('Markdown and DOCX: minutes without polls or sites (and those finalized before them) say 无 and list no site', async () => {
+    const old = minutesFixture() as Partial<MinutesDocument>;
+    delete old.polls;
+    delete old.sites;
+    const md = minutesMarkdown(old as MinutesDocument);
+    expect(mdSection(md, '表决与意见征询')).toContain('无');
+    expect(md).not.toContain('## 分会场');
+    const { text } = await openDocx(await minutesDocx(old as MinutesDocument));
+    expect(await text('word/document.xml')).toContain('表决与意见征询');
+  });
+
+  it('DOCX: the speaker at the site, the site’s headcounts, and each poll’s counts in a table', async () => {
+    const { text } = await openDocx(await minutesDocx(siteMinutesFixture()));
+    const lines = (await text('word/document.xml')).split('\n');
+    expect(lines).toContain('4. 村民代表 王某 在水口村（分会场）');
+    expect(lines).toContain('10:01 30 人、10:40 32 人');
+    expect(lines).toContain('1. 是否同意将校车线路延伸至水口村？');
+    expect(lines).toContain('提问人：王建国　时间：10:35—10:38　记名');
+    // The counts table, cell by cell: option, members, 水口村, total.
+    const row = lines.indexOf('同意');
+    expect(lines.slice(row, row + 4)).toEqual(['同意', '2', '20', '22']);
+    expect(lines).toContain('记名结果：张伟：同意、陈静：同意、孙丽：不同意');
+  });
+
+  it('DOCX in English: Quick polls, Sites, and the speaker at the site', async () => {
+    const { text } = await openDocx(await minutesDocx(siteMinutesFixture(), 'en'));
+    const body = await text('word/document.xml');
+    for (const label of [
+      'Quick polls',
+      'Sites',
+      'consultative, not binding',
+      'Asked by: 王建国',
+      '村民代表 王某 at 水口村',
+    ]) {
+      expect(body).toContain(label);
+    }
   });
 });
 

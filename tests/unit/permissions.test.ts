@@ -86,6 +86,12 @@ const COMMAND_OF: { [K in ConsultationRequestName]: CommandType | null } = {
   'minutes:submit': 'minutes.submit',
   'minutes:finalize': 'minutes.finalize',
   'minutes:reopen': 'minutes.reopen',
+  'site:headcount': 'site.reportHeadcount',
+  'site:speaker': 'site.nameSpeaker',
+  'poll:open': 'poll.open',
+  'poll:answer': 'poll.answer',
+  'poll:siteCounts': 'poll.enterSiteCounts',
+  'poll:close': 'poll.close',
 };
 
 /** Roles that may send `name`: the permission table's, the chair alone for a mute, everyone for reads. */
@@ -107,6 +113,7 @@ const NAMES: Record<Role, string> = {
   member: '孙委员',
   guest: '周处长',
   unit: '郑处长',
+  site: '水口村',
   observer: '吴旁听',
 };
 /** A unit's representative names the unit they answer for (the token requires it). */
@@ -129,6 +136,8 @@ interface Stage {
   floor(speaker: Actor): Promise<string>;
   /** A comment of `author`; returns its id. */
   comment(author: Actor): Promise<string>;
+  /** A poll the chair opened; returns its id. */
+  poll(): Promise<string>;
 }
 
 let rooms = 0;
@@ -148,6 +157,7 @@ function createdId(change: SessionChange): string {
     if (e.type === 'comment.posted') return e.data.comment.id;
     if (e.type === 'minutes.consensusAdded') return e.data.id;
     if (e.type === 'minutes.actionAdded') return e.data.action.id;
+    if (e.type === 'poll.opened') return e.data.poll.id;
   }
   throw new Error(`nothing created by ${change.events.map((e) => e.type).join(', ')}`);
 }
@@ -176,6 +186,7 @@ async function arrange(role: Role): Promise<Stage> {
       return createdId(await run({ type: 'floor.grant', entryId }, CHAIR));
     },
     comment: async (author) => createdId(await run({ type: 'comment.post', text: '建议增加农村教师编制。' }, author)),
+    poll: async () => createdId(await run({ type: 'poll.open', question: '是否同意试点？', anonymous: false }, CHAIR)),
   };
 }
 
@@ -258,6 +269,20 @@ const SCENARIOS: { [K in ConsultationRequestName]: (s: Stage) => Promise<Request
     await s.run({ type: 'minutes.submit' }, SECRETARY);
     return {};
   },
+  'site:headcount': async () => ({ count: 30 }),
+  // The acting site holds the floor when it may name a speaker at all; otherwise someone else does.
+  'site:speaker': async (s) => {
+    await s.floor(s.role === 'site' ? s.self : OTHER);
+    return { name: '村民代表 王某' };
+  },
+  'poll:open': async () => ({ question: '是否同意在水口村试点？', anonymous: false }),
+  'poll:answer': async (s) => ({ pollId: await s.poll(), option: 0 }),
+  'poll:siteCounts': async (s) => {
+    const pollId = await s.poll();
+    if (s.role === 'site') await s.run({ type: 'site.reportHeadcount', count: 30 }, s.self);
+    return { pollId, counts: [20, 5, 5] };
+  },
+  'poll:close': async (s) => ({ pollId: await s.poll() }),
 };
 
 const REQUESTS = Object.keys(ConsultationRequestSchemas) as ConsultationRequestName[];

@@ -345,6 +345,9 @@ describe('joining and leaving', () => {
         comments: [],
         hasMoreComments: false,
         minutes: expect.objectContaining({ version }),
+        polls: { version, polls: [] },
+        sites: { version, sites: [] },
+        myAnswers: {},
       },
       micAllowed: true,
       activeSpeakerId: null,
@@ -573,6 +576,12 @@ describe('media requests and events', () => {
     'minutes:submit': {},
     'minutes:finalize': {},
     'minutes:reopen': {},
+    'site:headcount': { count: 30 },
+    'site:speaker': { name: '村民代表 王某' },
+    'poll:open': { question: '是否同意？', anonymous: false },
+    'poll:answer': { pollId: 'p1', option: 0 },
+    'poll:siteCounts': { pollId: 'p1', counts: [1, 0, 0] },
+    'poll:close': { pollId: 'p1' },
   };
 
   it.each(Object.entries(beforeJoin))(

@@ -94,7 +94,23 @@ export type Command =
   | { type: 'minutes.promoteComment'; commentId: string }
   | { type: 'minutes.submit' }
   | { type: 'minutes.finalize'; hash: string; document: unknown }
-  | { type: 'minutes.reopen' };
+  | { type: 'minutes.reopen' }
+  /** A site reports how many people are present there. */
+  | { type: 'site.reportHeadcount'; count: number }
+  /** A site holding the floor names who is speaking there. */
+  | { type: 'site.nameSpeaker'; name: string }
+  | {
+      type: 'poll.open';
+      /** Chosen by the client, so that a retry opens one poll. */
+      id?: string | undefined;
+      question: string;
+      /** 同意 / 不同意 / 弃权 when left out. */
+      options?: string[] | undefined;
+      anonymous: boolean;
+    }
+  | { type: 'poll.answer'; pollId: string; option: number }
+  | { type: 'poll.enterSiteCounts'; pollId: string; counts: number[] }
+  | { type: 'poll.close'; pollId: string };
 
 export type CommandType = Command['type'];
 

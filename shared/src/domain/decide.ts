@@ -1,23 +1,26 @@
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
+import { SITE_HEADCOUNT_MAX } from '../roles.js';
 import { isPaused, turnDeadline } from './clock.js';
 import type { AgendaInput, Command, Context } from './commands.js';
 import { DEFAULT_SETTINGS, DEFAULT_TIME_ZONE } from './defaults.js';
 import type { DomainEvent, DomainEventBody } from './events.js';
 import { mayIssue } from './permissions.js';
-import { findComment, findTurn, isPresent } from './queries.js';
+import { findComment, findTurn, headcountOf, isPresent, openPoll } from './queries.js';
 import { insertionIndex } from './queueOrder.js';
 import { checkQuotas } from './quotas.js';
-import type {
-  Actor,
-  AgendaItem,
-  EntryKind,
-  FloorSettings,
-  Person,
-  QueueEntry,
-  RoomState,
-  SessionStatus,
-  SettingsPatch,
-  Turn,
+import {
+  type Actor,
+  type AgendaItem,
+  DEFAULT_POLL_OPTIONS,
+  type EntryKind,
+  type FloorSettings,
+  type Person,
+  type Poll,
+  type QueueEntry,
+  type RoomState,
+  type SessionStatus,
+  type SettingsPatch,
+  type Turn,
 } from './types.js';
 
 /** Statuses in which people are in the room: queue and comments are live. */
@@ -113,7 +116,14 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
 
   'session.close': (state, _c, actor) => {
     if (state.session.status === 'closed') throw new Conflict('the session is already closed');
-    return [...endAllTurns(state, 'closed'), { type: 'session.closed', data: { by: actor.id } }];
+    return [
+      ...endAllTurns(state, 'closed'),
+      // A poll still open when the session closes is closed with it: its counts stand as they are.
+      ...state.polls
+        .filter((p) => p.closedAt === undefined)
+        .map((p) => ({ type: 'poll.closed', data: { pollId: p.id, by: actor.id } }) as const),
+      { type: 'session.closed', data: { by: actor.id } },
+    ];
   },
 
   'settings.update': (state, c, actor) => {
@@ -479,7 +489,111 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
     if (state.minutes.status === 'draft') throw new Conflict('the minutes are already a draft');
     return [{ type: 'minutes.reopened', data: { by: actor.id } }];
   },
+
+  'site.reportHeadcount': (state, c, actor) => {
+    requireStatus(state, LIVE, 'report the headcount');
+    if (!Number.isInteger(c.count) || c.count < 0 || c.count > SITE_HEADCOUNT_MAX) {
+      throw new InvalidRequest(`the headcount must be a whole number from 0 to ${SITE_HEADCOUNT_MAX}`);
+    }
+    if (headcountOf(state, actor.id) === c.count) return [];
+    return [{ type: 'site.headcountReported', data: { siteId: actor.id, count: c.count } }];
+  },
+
+  'site.nameSpeaker': (state, c, actor) => {
+    requireStatus(state, LIVE, 'name the speaker');
+    const current = findTurn(state, state.currentTurnId);
+    if (!current || current.speaker.id !== actor.id) throw new Conflict('your site does not hold the floor');
+    const name = nonEmpty(c.name, 'the speaker’s name');
+    if (current.namedSpeaker === name) return [];
+    return [{ type: 'turn.speakerNamed', data: { turnId: current.id, name } }];
+  },
+
+  'poll.open': (state, c, actor, ctx) => {
+    requireStatus(state, ['open', 'in_progress'], 'open a poll');
+    const stored = c.id === undefined ? undefined : state.polls.find((p) => p.id === c.id);
+    if (stored) {
+      if (stored.openedBy.id !== actor.id) throw new Conflict(`poll id ${c.id} is already taken`);
+      return []; // a retry
+    }
+    if (openPoll(state)) throw new Conflict('a poll is already open: close it first');
+    const options = (c.options ?? [...DEFAULT_POLL_OPTIONS]).map((o) => nonEmpty(o, 'an option'));
+    if (options.length < 2) throw new InvalidRequest('a poll needs at least two options');
+    if (new Set(options).size !== options.length) throw new InvalidRequest('the options must differ');
+    return [
+      {
+        type: 'poll.opened',
+        data: {
+          poll: {
+            id: c.id ?? ctx.newId(),
+            question: nonEmpty(c.question, 'the question'),
+            options,
+            anonymous: c.anonymous,
+            agendaItemId: currentAgendaItemId(state),
+            openedBy: { id: actor.id, name: actor.name },
+          },
+        },
+      },
+    ];
+  },
+
+  'poll.answer': (state, c, actor) => {
+    requireStatus(state, LIVE, 'answer a poll');
+    const poll = requireOpenPoll(state, c.pollId);
+    requireOption(poll, c.option);
+    if (poll.answers[actor.id]?.option === c.option) return []; // the same answer again
+    const person = personOf(state, actor.id, actor);
+    return [
+      {
+        type: 'poll.answered',
+        data: {
+          pollId: poll.id,
+          personId: actor.id,
+          name: person.name,
+          ...(person.sector ? { sector: person.sector } : {}),
+          option: c.option,
+        },
+      },
+    ];
+  },
+
+  'poll.enterSiteCounts': (state, c, actor) => {
+    requireStatus(state, LIVE, 'enter counts');
+    const poll = requireOpenPoll(state, c.pollId);
+    if (c.counts.length !== poll.options.length) {
+      throw new InvalidRequest(`give one count per option (${poll.options.length})`);
+    }
+    if (c.counts.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidRequest('counts are whole numbers');
+    const headcount = headcountOf(state, actor.id);
+    if (headcount === undefined) throw new Conflict('report how many people are present first');
+    const total = c.counts.reduce((a, b) => a + b, 0);
+    if (total > headcount) {
+      throw new InvalidRequest(`the counts add up to ${total}, more than the ${headcount} present`);
+    }
+    const entered = poll.siteCounts[actor.id]?.counts;
+    if (entered?.every((n, i) => n === c.counts[i])) return [];
+    return [{ type: 'poll.siteCounted', data: { pollId: poll.id, siteId: actor.id, counts: [...c.counts] } }];
+  },
+
+  'poll.close': (state, c, actor) => {
+    const poll = state.polls.find((p) => p.id === c.pollId);
+    if (!poll) throw new NotFound(`poll ${c.pollId} not found`);
+    if (poll.closedAt !== undefined) throw new Conflict('the poll is already closed');
+    return [{ type: 'poll.closed', data: { pollId: poll.id, by: actor.id } }];
+  },
 };
+
+function requireOpenPoll(state: RoomState, pollId: string): Poll {
+  const poll = state.polls.find((p) => p.id === pollId);
+  if (!poll) throw new NotFound(`poll ${pollId} not found`);
+  if (poll.closedAt !== undefined) throw new Conflict('the poll is closed');
+  return poll;
+}
+
+function requireOption(poll: Poll, option: number): void {
+  if (!Number.isInteger(option) || option < 0 || option >= poll.options.length) {
+    throw new InvalidRequest(`option must be between 0 and ${poll.options.length - 1}`);
+  }
+}
 
 function requireStatus(state: RoomState, allowed: readonly SessionStatus[], what: string): void {
   if (!allowed.includes(state.session.status)) {

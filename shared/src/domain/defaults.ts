@@ -41,5 +41,7 @@ export function emptyState(id: string): RoomState {
       promotedCommentIds: [],
       finalized: [],
     },
+    sites: {},
+    polls: [],
   };
 }

@@ -7,6 +7,7 @@ import type {
   FloorSettings,
   IssuedInvitation,
   Person,
+  Poll,
   QueueEntry,
   Reaction,
   SettingsPatch,
@@ -78,7 +79,17 @@ export type DomainEventBody =
   | { type: 'minutes.commentPromoted'; data: { commentId: string } }
   | { type: 'minutes.submitted'; data: By }
   | { type: 'minutes.finalized'; data: FinalizedMinutes }
-  | { type: 'minutes.reopened'; data: By };
+  | { type: 'minutes.reopened'; data: By }
+  | { type: 'site.headcountReported'; data: { siteId: string; count: number } }
+  | { type: 'turn.speakerNamed'; data: { turnId: string; name: string } }
+  | { type: 'poll.opened'; data: { poll: Omit<Poll, 'openedAt' | 'closedAt' | 'answers' | 'siteCounts'> } }
+  /** A member's answer, or its change: kept to count each member once, never shown for an anonymous poll. */
+  | {
+      type: 'poll.answered';
+      data: { pollId: string; personId: string; name: string; sector?: string | undefined; option: number };
+    }
+  | { type: 'poll.siteCounted'; data: { pollId: string; siteId: string; counts: number[] } }
+  | { type: 'poll.closed'; data: { pollId: string; by: string } };
 
 /** An event with the time it happened. */
 export type DomainEvent = DomainEventBody & { at: number };

@@ -231,6 +231,36 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       if (state.minutes.status === 'finalized') state.minutes.version += 1;
       state.minutes.status = 'draft';
       return;
+    case 'site.headcountReported': {
+      const site = state.sites[event.data.siteId] ?? { headcounts: [] };
+      site.headcounts.push({ at: event.at, count: event.data.count });
+      state.sites[event.data.siteId] = site;
+      return;
+    }
+    case 'turn.speakerNamed': {
+      const turn = findTurn(state, event.data.turnId);
+      if (turn) turn.namedSpeaker = event.data.name;
+      return;
+    }
+    case 'poll.opened':
+      state.polls.push({ ...event.data.poll, openedAt: event.at, answers: {}, siteCounts: {} });
+      return;
+    case 'poll.answered': {
+      const { pollId, personId, name, sector, option } = event.data;
+      const poll = state.polls.find((p) => p.id === pollId);
+      if (poll) poll.answers[personId] = { option, name, ...(sector ? { sector } : {}) };
+      return;
+    }
+    case 'poll.siteCounted': {
+      const poll = state.polls.find((p) => p.id === event.data.pollId);
+      if (poll) poll.siteCounts[event.data.siteId] = { counts: event.data.counts, at: event.at };
+      return;
+    }
+    case 'poll.closed': {
+      const poll = state.polls.find((p) => p.id === event.data.pollId);
+      if (poll) poll.closedAt = event.at;
+      return;
+    }
   }
 }
 

@@ -4,6 +4,7 @@ export { decide } from './decide.js';
 export * from './defaults.js';
 export * from './events.js';
 export * from './permissions.js';
+export * from './polls.js';
 export * from './queries.js';
 export * from './queueOrder.js';
 export * from './quotas.js';

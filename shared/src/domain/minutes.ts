@@ -1,4 +1,5 @@
 import { spokenMs } from './clock.js';
+import { pollView } from './polls.js';
 import { presentMs } from './queries.js';
 import type { ActionItem, EntryKind, MinutesStatus, Person, RoomState, Stance, TurnEndReason } from './types.js';
 
@@ -42,7 +43,10 @@ export interface MinutesDocument {
   speeches: Array<{
     turnId: string;
     agendaItemId: string | null;
+    /** At a site: the person its operator named (else the site itself), with `site` saying where. */
     speaker: Person;
+    /** The place of the site the speaker spoke at; null for anyone on their own device. */
+    site: string | null;
     kind: EntryKind;
     requestedAt: string;
     startedAt: string;
@@ -64,6 +68,35 @@ export interface MinutesDocument {
     expiresAt: string;
   }>;
   statistics: { participants: number; speeches: number; speakingSeconds: number; comments: number };
+  /** Sites (坝坝会: one device, many people): each one's reported headcounts over time. */
+  sites: Array<{
+    name: string;
+    operator: string | null;
+    headcounts: Array<{ at: string; count: number }>;
+    /** The most it reported present at once. */
+    maxHeadcount: number | null;
+  }>;
+  /**
+   * Quick polls, consultative and not binding, in the order asked. `counts` per option are the
+   * members' answers plus the sites' counts; `members` the members' alone; `sites` each site's.
+   * An anonymous poll has no `answers` (null) and only sector lines large enough to name nobody.
+   */
+  polls: Array<{
+    id: string;
+    question: string;
+    options: string[];
+    anonymous: boolean;
+    askedBy: string;
+    openedAt: string;
+    closedAt: string | null;
+    agendaItemId: string | null;
+    counts: number[];
+    members: number[];
+    answered: number;
+    bySector: Array<{ sector: string | null; counts: number[] }>;
+    sites: Array<{ name: string; counts: number[] }>;
+    answers: Array<{ name: string; sector: string | null; option: number }> | null;
+  }>;
 }
 
 const iso = (t: number | undefined): string | null => (t === undefined ? null : new Date(t).toISOString());
@@ -77,7 +110,7 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
   const speeches = state.turns.map((t) => ({
     turnId: t.id,
     agendaItemId: t.agendaItemId,
-    speaker: t.speaker,
+    ...speakerOf(t.speaker, t.namedSpeaker),
     kind: t.kind,
     requestedAt: iso(t.requestedAt) as string,
     startedAt: iso(t.startedAt) as string,
@@ -159,7 +192,44 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
       speakingSeconds: speeches.reduce((s, t) => s + t.spokenSeconds, 0),
       comments: state.comments.length,
     },
+    sites: Object.entries(state.sites).map(([id, site]) => {
+      const person = state.attendance[id]?.person;
+      return {
+        name: person?.name ?? id,
+        operator: person?.operator ?? null,
+        headcounts: site.headcounts.map((h) => ({ at: iso(h.at) as string, count: h.count })),
+        maxHeadcount: site.headcounts.length ? Math.max(...site.headcounts.map((h) => h.count)) : null,
+      };
+    }),
+    polls: state.polls.map((poll) => {
+      const view = pollView(state, poll);
+      return {
+        id: view.id,
+        question: view.question,
+        options: view.options,
+        anonymous: view.anonymous,
+        askedBy: view.openedBy,
+        openedAt: iso(view.openedAt) as string,
+        closedAt: iso(view.closedAt),
+        agendaItemId: view.agendaItemId,
+        counts: view.counts,
+        members: view.members,
+        answered: view.answered,
+        bySector: view.bySector,
+        sites: view.sites.map(({ name, counts }) => ({ name, counts })),
+        answers: view.answers?.map((a) => ({ name: a.name, sector: a.sector ?? null, option: a.option })) ?? null,
+      };
+    }),
   };
+}
+
+/**
+ * Who spoke, as the minutes name them: a site's turn names the person its operator entered
+ * ("村民代表 王某", else the site itself) at the site's place; anyone else is their own device.
+ */
+function speakerOf(speaker: Person, named: string | undefined): { speaker: Person; site: string | null } {
+  if (speaker.role !== 'site') return { speaker, site: null };
+  return { speaker: { id: speaker.id, name: named ?? speaker.name, role: 'site' }, site: speaker.name };
 }
 
 /**

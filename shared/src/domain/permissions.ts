@@ -3,12 +3,17 @@ import type { Actor } from './types.js';
 
 type ActorRole = Actor['role'];
 
-/** A handling unit invited into a session takes the floor like a guest, and does nothing more. */
-const SPEAKERS: readonly ActorRole[] = ['chair', 'secretary', 'member', 'guest', 'unit'];
+/**
+ * A handling unit invited into a session takes the floor like a guest, and does nothing more; so
+ * does a site (one device, many people), which also reports its headcount, names its speakers and
+ * enters its show of hands.
+ */
+const SPEAKERS: readonly ActorRole[] = ['chair', 'secretary', 'member', 'guest', 'unit', 'site'];
 const PARTICIPANTS: readonly ActorRole[] = [...SPEAKERS, 'observer'];
 const CHAIR: readonly ActorRole[] = ['chair'];
 const SECRETARY: readonly ActorRole[] = ['secretary'];
 const ORGANISERS: readonly ActorRole[] = ['organiser', 'chair'];
+const SITE: readonly ActorRole[] = ['site'];
 
 /**
  * Which roles may issue each command (docs/domain.md, "Who may issue what"). Finer rules — one's own
@@ -59,6 +64,13 @@ export const PERMISSIONS: Record<CommandType, readonly ActorRole[]> = {
   'minutes.submit': SECRETARY,
   'minutes.finalize': CHAIR,
   'minutes.reopen': ['secretary', 'chair'],
+  'site.reportHeadcount': SITE,
+  'site.nameSpeaker': SITE,
+  'poll.open': CHAIR,
+  // A poll asks the members; the chair runs it, the secretary records it, guests and units answer to them.
+  'poll.answer': ['member'],
+  'poll.enterSiteCounts': SITE,
+  'poll.close': CHAIR,
 };
 
 export function mayIssue(role: ActorRole, command: CommandType): boolean {

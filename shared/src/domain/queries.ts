@@ -1,4 +1,4 @@
-import type { Attendance, Comment, RoomState, Turn } from './types.js';
+import type { Attendance, Comment, Poll, RoomState, Turn } from './types.js';
 
 /** Reads of a room's state that the rules (decide), the fold (evolve) and the views share. */
 
@@ -20,4 +20,14 @@ export function isPresent(attendance: Attendance | undefined): boolean {
 /** How long the person has been in the room in all, counting a stay not yet over up to `now`. */
 export function presentMs({ intervals }: Attendance, now: number): number {
   return intervals.reduce((ms, i) => ms + ((i.leftAt ?? now) - i.joinedAt), 0);
+}
+
+/** How many people a site last reported present; undefined before its first report. */
+export function headcountOf(state: RoomState, siteId: string): number | undefined {
+  return state.sites[siteId]?.headcounts.at(-1)?.count;
+}
+
+/** The poll open now, if any (at most one is). */
+export function openPoll(state: RoomState): Poll | undefined {
+  return state.polls.find((p) => p.closedAt === undefined);
 }

@@ -27,6 +27,11 @@ export const QUOTAS = {
   ],
   /** The secretary's autosaved texts: turn summaries and notes. */
   minutes: [{ max: 60, windowMs: 60_000 }],
+  /** A member's answers to polls and their changes; a site's counts, headcounts and speakers' names. */
+  poll: [
+    { max: 10, windowMs: 10_000 },
+    { max: 30, windowMs: 60_000 },
+  ],
 } as const satisfies Record<string, ReadonlyArray<{ max: number; windowMs: number }>>;
 
 export type QuotaClass = keyof typeof QUOTAS;
@@ -40,6 +45,7 @@ const WHAT: Record<QuotaClass, string> = {
   queue: 'requests for the floor',
   presence: 'joins',
   minutes: 'saves of the minutes',
+  poll: 'answers, counts and reports',
 };
 
 /**
@@ -67,6 +73,15 @@ export function countedAs(state: RoomState, event: DomainEventBody): [personId: 
     case 'minutes.summarySet':
     case 'minutes.notesSet':
       return [event.data.by, 'minutes'];
+    case 'poll.answered':
+      return [event.data.personId, 'poll'];
+    case 'poll.siteCounted':
+    case 'site.headcountReported':
+      return [event.data.siteId, 'poll'];
+    case 'turn.speakerNamed': {
+      const turn = state.turns.find((t) => t.id === event.data.turnId);
+      return turn ? [turn.speaker.id, 'poll'] : null;
+    }
     default:
       return null;
   }

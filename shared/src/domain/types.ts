@@ -21,6 +21,8 @@ export interface Person {
   role: Role;
   sector?: string | undefined;
   unit?: string | undefined;
+  /** Only a site (role `site`, named by its place): who operates its device. */
+  operator?: string | undefined;
 }
 
 export type TopicStatus = 'draft' | 'scheduled' | 'in_session' | 'concluded' | 'archived';
@@ -130,6 +132,11 @@ export interface Turn {
   warnedAt?: number | undefined;
   endedAt?: number | undefined;
   endReason?: TurnEndReason | undefined;
+  /**
+   * A site's turn: who is speaking there, as its operator named them ("村民代表 王某"); the
+   * minutes record them at the site, not the device.
+   */
+  namedSpeaker?: string | undefined;
 }
 
 export const STANCES = ['support', 'neutral', 'oppose'] as const;
@@ -225,6 +232,34 @@ export interface IssuedInvitation {
   expiresAt: number;
 }
 
+/** A site (坝坝会 mode): how many people it reported present, oldest report first. */
+export interface SiteRecord {
+  headcounts: Array<{ at: number; count: number }>;
+}
+
+/** The default options of a quick poll (举手表决). */
+export const DEFAULT_POLL_OPTIONS = ['同意', '不同意', '弃权'] as const;
+
+/**
+ * A quick poll (举手表决 / 意见征询): consultative, not binding. Members answer one option each
+ * (and may change it until it closes); a site enters its show of hands, bounded by its headcount.
+ */
+export interface Poll {
+  id: string;
+  question: string;
+  options: string[];
+  /** Anonymous: no view, notification or export ever says who answered what. */
+  anonymous: boolean;
+  agendaItemId: string | null;
+  openedAt: number;
+  openedBy: { id: string; name: string };
+  closedAt?: number | undefined;
+  /** Each member's answer (by person id), with their name and sector as they answered. */
+  answers: Record<string, { option: number; name: string; sector?: string | undefined }>;
+  /** Each site's counts per option (by the site's person id), as last entered. */
+  siteCounts: Record<string, { counts: number[]; at: number }>;
+}
+
 /** A room's whole state: the fold of its event log. */
 export interface RoomState {
   topic: Topic | null;
@@ -252,4 +287,8 @@ export interface RoomState {
   commentIndex: Record<string, number>;
   decisions: Decision[];
   minutes: Minutes;
+  /** Sites (role `site`) by person id: their headcounts over time. */
+  sites: Record<string, SiteRecord>;
+  /** Every quick poll, in the order opened; at most one is open. */
+  polls: Poll[];
 }

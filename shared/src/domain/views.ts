@@ -37,6 +37,8 @@ export interface TurnView {
   remainingMs: number;
   paused: boolean;
   warned: boolean;
+  /** A site's turn: who is speaking there, as its operator named them. */
+  namedSpeaker?: string | undefined;
 }
 
 export interface QueueView {
@@ -87,6 +89,7 @@ export function turnView(turn: Turn, now: number): TurnView {
     remainingMs: remainingMs(turn, now),
     paused: isPaused(turn),
     warned: turn.warnedAt !== undefined,
+    ...(turn.namedSpeaker ? { namedSpeaker: turn.namedSpeaker } : {}),
   };
 }
 

@@ -105,6 +105,8 @@ export const InvitationCreateSchema = z
     name: Str(NAME_MAX).min(1).optional(),
     sector: Str(32).min(1).optional(),
     unit: Str(UNIT_MAX).min(1).optional(),
+    /** A site (role `site`, whose `name` is its place): who operates its device. */
+    operator: Str(NAME_MAX).min(1).optional(),
     sub: Sub.optional(),
     /**
      * A person of the member directory (organiser key only): the token's `sub` is their id, and
@@ -124,6 +126,10 @@ export const InvitationCreateSchema = z
   .refine((i) => i.sub === undefined || i.personId === undefined, {
     path: ['personId'],
     message: "give sub or personId, not both: a directory person's sub is their id",
+  })
+  .refine((i) => i.operator === undefined || i.role === 'site', {
+    path: ['operator'],
+    message: 'only a site names its operator',
   });
 export type InvitationCreate = z.input<typeof InvitationCreateSchema>;
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ENTRY_KINDS, REACTIONS, STANCES } from '../domain/types.js';
 import { MAX_COMMENT_LENGTH } from '../limits.js';
+import type { PollsView, SitesView } from '../domain/polls.js';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
+import { NAME_MAX, SITE_HEADCOUNT_MAX } from '../roles.js';
 
 /**
  * Requests of the consultation itself: the speaking queue and floor, the session and agenda,
@@ -41,6 +43,9 @@ export const SettingsPatchSchema = z.strictObject({
   fairness: z.boolean().optional(),
   observersMayComment: z.boolean().optional(),
 });
+
+/** Most options a poll may offer. */
+export const POLL_OPTIONS_MAX = 10;
 
 export const ConsultationRequestSchemas = {
   /** Everything a (re)joining client needs: session, queue, recent comments (and minutes for moderators). */
@@ -105,6 +110,34 @@ export const ConsultationRequestSchemas = {
   'minutes:submit': Empty,
   'minutes:finalize': Empty,
   'minutes:reopen': Empty,
+
+  /** A site: how many people are present there now (updated as they come and go). */
+  'site:headcount': z.strictObject({ count: z.number().int().min(0).max(SITE_HEADCOUNT_MAX) }),
+  /** A site holding the floor: who is speaking there ("村民代表 王某"). */
+  'site:speaker': z.strictObject({ name: Text(NAME_MAX) }),
+  /** Chair: ask a quick poll; options 同意 / 不同意 / 弃权 unless given. One poll is open at a time. */
+  'poll:open': z.strictObject({
+    id: ClientId.optional(),
+    question: Text(500),
+    options: z.array(Text(40)).min(2).max(POLL_OPTIONS_MAX).optional(),
+    anonymous: z.boolean(),
+  }),
+  /** Member: one answer (an option's index), which may be changed until the poll closes. */
+  'poll:answer': z.strictObject({
+    pollId: Id,
+    option: z
+      .number()
+      .int()
+      .min(0)
+      .max(POLL_OPTIONS_MAX - 1),
+  }),
+  /** Site: its show of hands per option, adding up to at most its reported headcount; may be re-entered. */
+  'poll:siteCounts': z.strictObject({
+    pollId: Id,
+    counts: z.array(z.number().int().min(0).max(SITE_HEADCOUNT_MAX)).min(2).max(POLL_OPTIONS_MAX),
+  }),
+  /** Chair: close the poll; its results stand in the minutes. */
+  'poll:close': z.strictObject({ pollId: Id }),
 } as const;
 
 /** A command's ack: the log version after it (and the id of what it created, if anything). */
@@ -121,6 +154,10 @@ export interface SessionSnapshot {
   hasMoreComments: boolean;
   /** Only for the chair and the secretary. */
   minutes?: MinutesView;
+  polls: PollsView;
+  sites: SitesView;
+  /** The joining person's own answers (poll id → option), which no view shows for an anonymous poll. */
+  myAnswers: Record<string, number>;
 }
 
 export interface ConsultationResponseMap {

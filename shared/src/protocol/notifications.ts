@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 import { MediaIdSchema } from './media.js';
 import { PeerInfoSchema, ProducerInfoSchema } from './peers.js';
-import { CommentViewSchema, MinutesViewSchema, QueueViewSchema, SessionViewSchema } from './views.js';
+import {
+  CommentViewSchema,
+  MinutesViewSchema,
+  PollsViewSchema,
+  QueueViewSchema,
+  SessionViewSchema,
+  SitesViewSchema,
+} from './views.js';
 
 const PeerRef = z.strictObject({ peerId: z.string().min(1).max(128) });
 const ProducerEvent = z.strictObject({ producerId: MediaIdSchema, peerId: z.string().min(1).max(128) });
@@ -34,6 +41,10 @@ export const NotificationSchemas = {
   'comments:added': z.strictObject({ comments: z.array(CommentViewSchema).min(1) }),
   /** Reactions changed or the comment was hidden. */
   'comment:updated': CommentViewSchema,
+  /** A poll was opened, answered, counted or closed: every poll's live results (counts only for an anonymous one). */
+  'polls:state': PollsViewSchema,
+  /** A site joined, reported its headcount or named a speaker. */
+  'sites:state': SitesViewSchema,
   /** To the chair and the secretary only: the minutes draft changed. */
   'minutes:state': MinutesViewSchema,
   /**

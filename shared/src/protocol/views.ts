@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { PollsView, SitesView } from '../domain/polls.js';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
-import { DISPLAY_NAME_MAX, UNIT_MAX } from '../roles.js';
+import { DISPLAY_NAME_MAX, NAME_MAX, UNIT_MAX } from '../roles.js';
 import { ActionStatusSchema, EntryKindSchema, FloorModeSchema, ReactionSchema, StanceSchema } from './consultation.js';
 
 /**
@@ -20,6 +21,8 @@ export const PersonSchema = z.strictObject({
   sector: z.string().max(32).optional(),
   /** Only a unit's representative (role `unit`): the unit they answer for. */
   unit: z.string().min(1).max(UNIT_MAX).optional(),
+  /** Only a site (role `site`, named by its place): who operates its device. */
+  operator: z.string().min(1).max(NAME_MAX).optional(),
 });
 
 export const SessionViewSchema = z.strictObject({
@@ -83,6 +86,7 @@ const TurnViewSchema = z.strictObject({
   remainingMs: z.number(),
   paused: z.boolean(),
   warned: z.boolean(),
+  namedSpeaker: z.string().min(1).max(NAME_MAX).optional(),
 });
 
 export const QueueViewSchema = z.strictObject({
@@ -137,6 +141,43 @@ export const MinutesViewSchema = z.strictObject({
   ),
 });
 
+const Counts = z.array(z.number().int().min(0));
+
+export const PollViewSchema = z.strictObject({
+  id: Id,
+  question: z.string(),
+  options: z.array(z.string()),
+  anonymous: z.boolean(),
+  open: z.boolean(),
+  agendaItemId: Id.nullable(),
+  openedAt: Time,
+  openedBy: z.string(),
+  closedAt: Time.optional(),
+  counts: Counts,
+  members: Counts,
+  answered: z.number().int().min(0),
+  bySector: z.array(z.strictObject({ sector: z.string().nullable(), counts: Counts })),
+  sites: z.array(z.strictObject({ id: Id, name: z.string(), counts: Counts })),
+  answers: z
+    .array(z.strictObject({ name: z.string(), sector: z.string().optional(), option: z.number().int().min(0) }))
+    .optional(),
+});
+
+export const PollsViewSchema = z.strictObject({ version: z.number().int(), polls: z.array(PollViewSchema) });
+
+export const SitesViewSchema = z.strictObject({
+  version: z.number().int(),
+  sites: z.array(
+    z.strictObject({
+      id: Id,
+      name: z.string(),
+      operator: z.string().optional(),
+      headcount: z.number().int().min(0).nullable(),
+      speakers: z.array(z.string()),
+    }),
+  ),
+});
+
 /** Compile-time: `A` and `B` are the same shape (a mismatch is a type error where this is used). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <T extends true>(_: T) => undefined;
@@ -144,3 +185,5 @@ same<Same<z.infer<typeof SessionViewSchema>, SessionView>>(true);
 same<Same<z.infer<typeof QueueViewSchema>, QueueView>>(true);
 same<Same<z.infer<typeof CommentViewSchema>, CommentView>>(true);
 same<Same<z.infer<typeof MinutesViewSchema>, MinutesView>>(true);
+same<Same<z.infer<typeof PollsViewSchema>, PollsView>>(true);
+same<Same<z.infer<typeof SitesViewSchema>, SitesView>>(true);

@@ -6,7 +6,9 @@ import { isUnitLedgerClaims, signToken, signUnitToken } from '../auth/tokens.js'
 import { ConfigError, loadConfig } from '../config.js';
 
 const USAGE = `usage: npm run --silent token -- --room <roomId> --role <${ROLES.join('|')}> --name <name>
-       [--sector <sector>] [--unit <unit name> (role unit only)] [--sub <user id>] [--ttl <e.g. 12h, 7d, 3600>]
+       [--sector <sector>] [--unit <unit name> (role unit only)] [--operator <name> (role site only)]
+       [--sub <user id>] [--ttl <e.g. 12h, 7d, 3600>]
+       (a site — one device for a village meeting — is named by its place: --role site --name 水口村)
    or: npm run --silent token -- --role unit --unit <unit name> --name <name> [--sub …] [--ttl …]
        (without --room: a handling unit's token for the ledger, which opens no consultation)
 Prints only the JWT, signed with JWT_SECRET (or the local secret in DATA_DIR/jwt-secret).`;
@@ -20,6 +22,7 @@ function parseOptions(argv: string[]) {
       name: { type: 'string' },
       sector: { type: 'string' },
       unit: { type: 'string' },
+      operator: { type: 'string' },
       sub: { type: 'string' },
       ttl: { type: 'string', default: '24h' },
       help: { type: 'boolean', short: 'h' },
@@ -52,6 +55,7 @@ function main(argv: string[]): number {
         role: values.role,
         sector: values.sector,
         unit: values.unit,
+        operator: values.operator,
       });
   if (!claims.success) {
     const problems = claims.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n');

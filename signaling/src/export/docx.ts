@@ -16,7 +16,7 @@ import {
 } from 'docx';
 import type { MinutesDocument } from '@yishi/shared';
 import type { ExportMeta, Locale } from './format.js';
-import { type MinutesView, minutesView } from './view.js';
+import { type MinutesView, minutesView, type TextTable } from './view.js';
 
 // Sizes in half-points, after the sizes Chinese official documents use: 二号 title, 三号 subtitle,
 // 四号 headings, 小四 body, 五号 details, 小五 footer.
@@ -244,11 +244,57 @@ function speechesBlock(v: MinutesView): Block[] {
         ...(s.agendaTitle ? [`${l.agendaItem}${l.colon}${s.agendaTitle}`] : []),
       ];
       return [
-        para([run(`${i + 1}. ${s.speaker}`, { bold: true }), run(l.paren(who))], { after: 0, keepNext: true }),
+        para([run(`${i + 1}. ${s.speaker}${s.site ? ` ${s.site}` : ''}`, { bold: true }), run(l.paren(who))], {
+          after: 0,
+          keepNext: true,
+        }),
         para(facts.join(l.fieldSeparator), { size: SIZE.detail, color: '595959', after: 60, keepNext: true }),
         para(s.summary ?? l.noSummary, { indent: true, ...(s.summary ? {} : { color: '808080' }) }),
       ];
     }),
+  );
+}
+
+/** Sites (坝坝会) and their headcounts over time; left out when no site took part. */
+function sitesBlock(v: MinutesView): Block[] {
+  const { labels: l } = v;
+  if (v.sites.length === 0) return [];
+  return tableSection(
+    v,
+    l.sites,
+    [3, 2, 6],
+    [l.site, l.operator, l.headcounts],
+    v.sites.map((s) => [{ text: s.name }, { text: s.operator }, { text: s.headcounts }]),
+  );
+}
+
+/** A table whose columns share the width equally but the first, which gets twice as much. */
+function textTable(t: TextTable): Table {
+  return table(
+    t.header.map((_, i) => (i === 0 ? 2 : 1)),
+    t.header,
+    t.rows.map((row) => row.map((text) => ({ text }))),
+  );
+}
+
+/** Quick polls: consultative, not binding — the question, who asked and when, the counts, each site's. */
+function pollsBlock(v: MinutesView): Block[] {
+  const { labels: l } = v;
+  return section(
+    v,
+    l.polls,
+    v.polls.length === 0
+      ? []
+      : [
+          para(l.pollsNote, { size: SIZE.detail, color: '595959' }),
+          ...v.polls.flatMap((p, i) => [
+            para([run(`${i + 1}. ${p.question}`, { bold: true })], { after: 0, keepNext: true }),
+            para(p.facts, { size: SIZE.detail, color: '595959', after: 60, keepNext: true }),
+            textTable(p.counts),
+            ...(p.bySector ? [para(l.bySector, { size: SIZE.detail, keepNext: true }), textTable(p.bySector)] : []),
+            ...(p.answers ? [para(`${l.answersOf}${l.colon}${p.answers}`, { size: SIZE.detail })] : []),
+          ]),
+        ],
   );
 }
 
@@ -368,8 +414,10 @@ export async function minutesDocx(
           ...infoBlock(v),
           ...attendanceBlock(v),
           ...agendaBlock(v),
+          ...sitesBlock(v),
           ...speechesBlock(v),
           ...decisionsBlock(v),
+          ...pollsBlock(v),
           ...consensusBlock(v),
           ...actionsBlock(v),
           ...commentsBlock(v),

@@ -82,6 +82,25 @@ export interface Labels extends ValueNames {
   decisionKind: Record<Decision['kind'], string>;
   floorMode: Record<FloorMode, string>;
   pointsOfOrderBlocked: string;
+  /** Where a site's speaker spoke ("在水口村"). */
+  atSite: (place: string) => string;
+  sites: string;
+  site: string;
+  operator: string;
+  headcounts: string;
+  /** One headcount report: time and how many. */
+  headcountAt: (time: string, count: number) => string;
+  polls: string;
+  pollsNote: string;
+  option: string;
+  membersColumn: string;
+  total: string;
+  askedBy: string;
+  anonymous: string;
+  named: string;
+  stillOpen: string;
+  bySector: string;
+  answersOf: string;
 }
 
 const zhCN: Labels = {
@@ -154,6 +173,23 @@ const zhCN: Labels = {
   },
   floorMode: { moderated: '主持人控麦', open: '自由发言' },
   pointsOfOrderBlocked: '程序性发言亦截止',
+  atSite: (place) => `在${place}`,
+  sites: '分会场',
+  site: '分会场',
+  operator: '操作员',
+  headcounts: '到场人数',
+  headcountAt: (time, count) => `${time} ${count} 人`,
+  polls: '表决与意见征询',
+  pollsNote: '以下为协商中的意见征询，仅供参考，不具约束力。',
+  option: '选项',
+  membersColumn: '委员',
+  total: '合计',
+  askedBy: '提问人',
+  anonymous: '无记名',
+  named: '记名',
+  stillOpen: '未结束',
+  bySector: '按界别',
+  answersOf: '记名结果',
 };
 
 const MONTHS = [
@@ -240,6 +276,23 @@ const en: Labels = {
   },
   floorMode: { moderated: 'moderated', open: 'open' },
   pointsOfOrderBlocked: 'points of order blocked too',
+  atSite: (place) => `at ${place}`,
+  sites: 'Sites',
+  site: 'Site',
+  operator: 'Operator',
+  headcounts: 'Present',
+  headcountAt: (time, count) => `${time}: ${count}`,
+  polls: 'Quick polls',
+  pollsNote: 'Polls sound out opinion during the consultation; they are consultative, not binding.',
+  option: 'Option',
+  membersColumn: 'Members',
+  total: 'Total',
+  askedBy: 'Asked by',
+  anonymous: 'anonymous',
+  named: 'named',
+  stillOpen: 'still open',
+  bySector: 'By sector',
+  answersOf: 'Who answered what',
 };
 
 const CATALOGUES: Record<Locale, Labels> = { 'zh-CN': zhCN, en };

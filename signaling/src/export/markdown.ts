@@ -68,7 +68,7 @@ function speeches(v: MinutesView): string[] {
   const { labels: l } = v;
   return v.speeches
     .flatMap((s, i) => {
-      const who = [s.speaker, s.sector, s.role].filter((x): x is string => Boolean(x)).map(text);
+      const who = [s.speaker, s.site, s.sector, s.role].filter((x): x is string => Boolean(x)).map(text);
       const facts = [
         `${l.start}${l.colon}${s.start}`,
         `${l.duration}${l.colon}${s.duration}`,
@@ -85,6 +85,25 @@ function speeches(v: MinutesView): string[] {
       ];
     })
     .slice(0, -1);
+}
+
+function polls(v: MinutesView): string[] {
+  const { labels: l } = v;
+  if (v.polls.length === 0) return [];
+  return [
+    l.pollsNote,
+    '',
+    ...v.polls.flatMap((p, i) => [
+      `### ${i + 1}. ${text(p.question)}`,
+      '',
+      text(p.facts),
+      '',
+      ...table(p.counts.header, p.counts.rows),
+      '',
+      ...(p.bySector ? [`**${l.bySector}**`, '', ...table(p.bySector.header, p.bySector.rows), ''] : []),
+      ...(p.answers ? [`**${l.answersOf}**${l.colon}${text(p.answers)}`, ''] : []),
+    ]),
+  ].slice(0, -1);
 }
 
 /**
@@ -107,6 +126,16 @@ export function minutesMarkdown(doc: MinutesDocument, locale: Locale = 'zh-CN', 
       ),
       l.none,
     ),
+    ...(v.sites.length > 0
+      ? section(
+          l.sites,
+          table(
+            [l.site, l.operator, l.headcounts],
+            v.sites.map((s) => [s.name, s.operator, s.headcounts]),
+          ),
+          l.none,
+        )
+      : []),
     ...section(l.speeches, speeches(v), l.none),
     ...section(
       l.decisions,
@@ -118,6 +147,7 @@ export function minutesMarkdown(doc: MinutesDocument, locale: Locale = 'zh-CN', 
         : [],
       l.none,
     ),
+    ...section(l.polls, polls(v), l.none),
     ...section(l.consensus, numbered(v.consensus), l.none),
     ...section(
       l.actions,

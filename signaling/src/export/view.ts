@@ -27,6 +27,8 @@ export interface AttendanceGroup {
 
 export interface SpeechView {
   speaker: string;
+  /** At a site: "在水口村". */
+  site: string | null;
   sector: string | null;
   role: string;
   start: string;
@@ -60,7 +62,26 @@ export interface MinutesView {
   notes: string[];
   /** Who invited whom: every join link given out, oldest first. */
   invitations: Array<{ time: string; by: string; invitee: string; role: string; until: string }>;
+  sites: Array<{ name: string; operator: string; headcounts: string }>;
+  polls: PollExport[];
   footer: string;
+}
+
+/** A table as the renderers lay it out: a header row and rows of text. */
+export interface TextTable {
+  header: string[];
+  rows: string[][];
+}
+
+/** A quick poll: its question, who asked and when, the counts per option (members, each site, total). */
+export interface PollExport {
+  question: string;
+  facts: string;
+  counts: TextTable;
+  /** null when there is no breakdown to show (an anonymous poll with too few answers per sector). */
+  bySector: TextTable | null;
+  /** Only a named poll: who answered what. */
+  answers: string | null;
 }
 
 /** Projects the document into what the renderers print, in `locale`. */
@@ -97,6 +118,8 @@ export function minutesView(doc: MinutesDocument, locale: Locale, meta: ExportMe
     })),
     speeches: doc.speeches.map((s) => ({
       speaker: s.speaker.name,
+      // Minutes finalized before sites existed have no `site`.
+      site: s.site ? labels.atSite(s.site) : null,
       sector: s.speaker.sector ?? null,
       role: labels.role[s.speaker.role],
       start: formatTime(s.startedAt, tz),
@@ -136,8 +159,51 @@ export function minutesView(doc: MinutesDocument, locale: Locale, meta: ExportMe
       role: labels.role[i.invitee.role],
       until: formatDateTime(i.expiresAt, tz, locale),
     })),
+    // Minutes finalized before sites and polls existed have neither.
+    sites: (doc.sites ?? []).map((s) => ({
+      name: s.name,
+      operator: s.operator ?? '—',
+      headcounts: s.headcounts
+        .map((h) => labels.headcountAt(formatClock(h.at, tz), h.count))
+        .join(labels.listSeparator),
+    })),
+    polls: (doc.polls ?? []).map((p) => pollExport(p, tz, labels)),
     footer: footerLine(doc, labels, meta),
   };
+}
+
+function pollExport(poll: MinutesDocument['polls'][number], tz: string, labels: Labels): PollExport {
+  const time = poll.closedAt
+    ? `${formatClock(poll.openedAt, tz)}—${formatClock(poll.closedAt, tz)}`
+    : `${formatClock(poll.openedAt, tz)}${labels.paren(labels.stillOpen)}`;
+  const facts = [
+    `${labels.askedBy}${labels.colon}${poll.askedBy}`,
+    `${labels.time}${labels.colon}${time}`,
+    poll.anonymous ? labels.anonymous : labels.named,
+  ].join(labels.fieldSeparator);
+  const count = (counts: number[], i: number) => String(counts[i] ?? 0);
+  const counts: TextTable = {
+    header: [labels.option, labels.membersColumn, ...poll.sites.map((s) => s.name), labels.total],
+    rows: poll.options.map((option, i) => [
+      option,
+      count(poll.members, i),
+      ...poll.sites.map((s) => count(s.counts, i)),
+      count(poll.counts, i),
+    ]),
+  };
+  const bySector: TextTable | null = poll.bySector.length
+    ? {
+        header: [labels.sector, ...poll.options],
+        rows: poll.bySector.map((line) => [
+          line.sector ?? labels.noSector,
+          ...poll.options.map((_, i) => count(line.counts, i)),
+        ]),
+      }
+    : null;
+  const answers = poll.answers
+    ? poll.answers.map((a) => `${a.name}${labels.colon}${poll.options[a.option] ?? ''}`).join(labels.listSeparator)
+    : null;
+  return { question: poll.question, facts, counts, bySector, answers };
 }
 
 /**

@@ -273,7 +273,7 @@ export function createApi(deps: ApiDeps): express.Router {
       const id = param(req, 'id');
       const caller = await authorize(req, ['chair'], id);
       const body = parse(InvitationCreateSchema, req.body);
-      const { role, unit, ttlHours } = body;
+      const { role, unit, operator, ttlHours } = body;
       // A chair choosing `sub` could mint a member's identity and speak as them in the minutes.
       if ((body.sub !== undefined || body.personId !== undefined) && caller.actor.role !== 'organiser') {
         throw new Forbidden('only the organiser key may choose whose invitation this is (sub, personId); leave it out');
@@ -290,6 +290,7 @@ export function createApi(deps: ApiDeps): express.Router {
         room: id,
         ...(sector ? { sector } : {}),
         ...(unit ? { unit } : {}),
+        ...(operator ? { operator } : {}),
       };
       // The invitation names the person as the room will show them (a unit's representative by their unit).
       const invitee = personOfClaims(claims);

@@ -11,6 +11,8 @@ import {
   type JoinResult,
   minutesView,
   mayUseMicrophone,
+  pollsView,
+  sitesView,
   type NotificationName,
   type NotificationPayload,
   NotFound,
@@ -196,7 +198,7 @@ export class Room {
       self: info,
       peers: [...this.#presence.peers(), ...this.#remote.peers()].filter((p) => p.id !== info.id),
       producers: this.media.producers().filter((p) => p.peerId !== info.id),
-      snapshot: this.snapshot(isModerator(info.role)),
+      snapshot: this.snapshot(info.id, isModerator(info.role)),
       micAllowed,
       activeSpeakerId: this.media.activeSpeaker(),
       resumed,
@@ -279,17 +281,25 @@ export class Room {
     return this.#sessions.execute(this.id, command, actor);
   }
 
-  /** The consultation as a client (re)joining sees it. */
-  snapshot(moderator: boolean): SessionSnapshot {
+  /** The consultation as `personId`, (re)joining, sees it. */
+  snapshot(personId: string, moderator: boolean): SessionSnapshot {
     const state = this.#state();
     const comments = commentPage(state, { limit: SNAPSHOT_COMMENTS });
     const version = this.version();
+    const myAnswers: Record<string, number> = {};
+    for (const poll of state.polls) {
+      const mine = poll.answers[personId];
+      if (mine) myAnswers[poll.id] = mine.option;
+    }
     return {
       session: sessionView(state, version),
       queue: queueView(state, version, Date.now()),
       comments: comments.map((c) => commentView(c, moderator)),
       hasMoreComments: state.comments.length > comments.length,
       ...(moderator ? { minutes: minutesView(state, version, Date.now()) } : {}),
+      polls: pollsView(state, version),
+      sites: sitesView(state, version),
+      myAnswers,
     };
   }
 
@@ -379,6 +389,8 @@ export class Room {
     const has = (name: NotificationName) => notifications.some((n) => n.name === name);
     if (has('session:state')) this.#broadcast('session:state', sessionView(state, version));
     if (has('queue:state')) this.#broadcast('queue:state', queueView(state, version, Date.now()));
+    if (has('polls:state')) this.#broadcast('polls:state', pollsView(state, version));
+    if (has('sites:state')) this.#broadcast('sites:state', sitesView(state, version));
     for (const notification of notifications) {
       if (notification.name === 'session:removed') {
         this.#dismissRemoved(notification.personId, notification.reason);

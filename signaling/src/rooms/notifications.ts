@@ -10,6 +10,8 @@ export type Notification =
   | { name: 'session:state' }
   | { name: 'queue:state' }
   | { name: 'minutes:state' }
+  | { name: 'polls:state' }
+  | { name: 'sites:state' }
   | { name: 'comments:added'; commentId: string }
   | { name: 'comment:updated'; commentId: string }
   | { name: 'session:removed'; personId: string; reason: string };
@@ -19,6 +21,8 @@ type Rules = { [T in DomainEventType]: (event: Extract<DomainEvent, { type: T }>
 const session = { name: 'session:state' } as const;
 const queue = { name: 'queue:state' } as const;
 const minutes = { name: 'minutes:state' } as const;
+const polls = { name: 'polls:state' } as const;
+const sites = { name: 'sites:state' } as const;
 // The views an event has sent again.
 const theSession = () => [session];
 const theSessionAndQueue = () => [session, queue];
@@ -26,6 +30,7 @@ const theQueue = () => [queue];
 const theQueueAndMinutes = () => [queue, minutes];
 const theMinutes = () => [minutes];
 const nothing = () => [];
+const thePolls = () => [polls];
 
 /**
  * Every event type says what it changes: a new type does not compile until it is listed here.
@@ -46,7 +51,7 @@ const RULES: Rules = {
   'agenda.opened': theSessionAndQueue,
   // Clients learn of arrivals and departures from the room (peer:joined, peer:left); the
   // attendance in the minutes goes out with their next change.
-  'participant.joined': nothing,
+  'participant.joined': ({ data }) => (data.person.role === 'site' ? [sites] : []),
   'participant.left': nothing,
   'participant.removed': ({ data }) => [{ name: 'session:removed', personId: data.personId, reason: data.reason }],
   // Kept for the minutes' record of who invited whom; nothing in the room changes.
@@ -79,6 +84,13 @@ const RULES: Rules = {
   'minutes.submitted': theMinutes,
   'minutes.finalized': theMinutes,
   'minutes.reopened': theMinutes,
+  'site.headcountReported': () => [sites],
+  // The turn's speaker as the minutes name them, and the site's quick list of names.
+  'turn.speakerNamed': () => [queue, minutes, sites],
+  'poll.opened': thePolls,
+  'poll.answered': thePolls,
+  'poll.siteCounted': thePolls,
+  'poll.closed': thePolls,
 };
 
 /** What the clients must be told after `event`. */

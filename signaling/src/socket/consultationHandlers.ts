@@ -23,6 +23,7 @@ function createdId(events: DomainEvent[]): string | undefined {
     if (e.type === 'comment.posted') return e.data.comment.id;
     if (e.type === 'minutes.consensusAdded') return e.data.id;
     if (e.type === 'minutes.actionAdded') return e.data.action.id;
+    if (e.type === 'poll.opened') return e.data.poll.id;
   }
   return undefined;
 }
@@ -59,8 +60,7 @@ export function consultationHandlers(room: Room, connection: Connection): Handle
 
   return {
     'session:snapshot': () => {
-      room.peerIdOf(connection);
-      return room.snapshot(moderator());
+      return room.snapshot(room.peerIdOf(connection), moderator());
     },
     'session:configure': ({ settings }) => run({ type: 'settings.update', settings }),
     'session:setStatus': ({ action }) => run({ type: SESSION_ACTIONS[action] }),
@@ -112,5 +112,13 @@ export function consultationHandlers(room: Room, connection: Connection): Handle
     'minutes:submit': () => run({ type: 'minutes.submit' }),
     'minutes:finalize': () => run(finalizeCommand),
     'minutes:reopen': () => run({ type: 'minutes.reopen' }),
+
+    'site:headcount': ({ count }) => run({ type: 'site.reportHeadcount', count }),
+    'site:speaker': ({ name }) => run({ type: 'site.nameSpeaker', name }),
+    'poll:open': ({ id, question, options, anonymous }) =>
+      run({ type: 'poll.open', id, question, options, anonymous }, id),
+    'poll:answer': ({ pollId, option }) => run({ type: 'poll.answer', pollId, option }),
+    'poll:siteCounts': ({ pollId, counts }) => run({ type: 'poll.enterSiteCounts', pollId, counts }),
+    'poll:close': ({ pollId }) => run({ type: 'poll.close', pollId }),
   };
 }

@@ -271,6 +271,7 @@ describe('minutesDocument', () => {
         turnId: t1.id,
         agendaItemId: room.state.agenda[1]!.id,
         speaker: expect.objectContaining({ id: member2.id, sector: '教育界' }),
+        site: null,
         kind: 'contribution',
         requestedAt: new Date(t1.requestedAt).toISOString(),
         startedAt: new Date(t1.startedAt).toISOString(),

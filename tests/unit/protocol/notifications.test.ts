@@ -401,6 +401,74 @@ const notificationCases: { [K in NotificationName]: Cases<NotificationPayload<K>
     };
   })(),
   'comment:updated': commentCases(),
+  'polls:state': {
+    good: [
+      { version: 1, polls: [] },
+      {
+        version: 9,
+        polls: [
+          {
+            id: 'p-1',
+            question: '是否同意在水口村试点？',
+            options: ['同意', '不同意', '弃权'],
+            anonymous: false,
+            open: true,
+            agendaItemId: null,
+            openedAt: 1,
+            openedBy: '王主席',
+            counts: [21, 5, 5],
+            members: [1, 0, 0],
+            answered: 1,
+            bySector: [{ sector: '经济界', counts: [1, 0, 0] }],
+            sites: [{ id: 'u-site', name: '水口村', counts: [20, 5, 5] }],
+            answers: [{ name: '张委员', sector: '经济界', option: 0 }],
+          },
+        ],
+      },
+    ],
+    bad: [
+      bad('a poll without counts', 'polls.0.counts', {
+        version: 1,
+        polls: [
+          {
+            id: 'p-1',
+            question: '?',
+            options: ['是', '否'],
+            anonymous: true,
+            open: true,
+            agendaItemId: null,
+            openedAt: 1,
+            openedBy: '王主席',
+            members: [0, 0],
+            answered: 0,
+            bySector: [],
+            sites: [],
+          },
+        ],
+      }),
+      bad('version missing', 'version', { polls: [] }),
+    ],
+  },
+  'sites:state': {
+    good: [
+      { version: 1, sites: [] },
+      {
+        version: 2,
+        sites: [{ id: 'u-site', name: '水口村', operator: '李文书', headcount: 30, speakers: ['村民代表 王某'] }],
+      },
+      { version: 2, sites: [{ id: 'u-site', name: '水口村', headcount: null, speakers: [] }] },
+    ],
+    bad: [
+      bad('a negative headcount', 'sites.0.headcount', {
+        version: 1,
+        sites: [{ id: 'u-site', name: '水口村', headcount: -1, speakers: [] }],
+      }),
+      bad('unknown field', 'sites.0', {
+        version: 1,
+        sites: [{ id: 'u-site', name: '水口村', headcount: 1, speakers: [], present: true }],
+      }),
+    ],
+  },
   'minutes:state': {
     good: [
       minutesState(),

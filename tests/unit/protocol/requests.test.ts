@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   HandshakeAuthSchema,
   MAX_COMMENT_LENGTH,
+  NAME_MAX,
   PROTOCOL_VERSION,
   type RequestName,
   type RequestPayload,
   RequestSchemas,
   type RtpCapabilities,
   type RtpParameters,
+  SITE_HEADCOUNT_MAX,
   TokenClaimsSchema,
 } from '@yishi/shared';
 import {
@@ -705,6 +707,82 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
     ],
   },
   'minutes:reopen': { good: [{}], bad: emptyCases({ reason: 'correction' }) },
+  'site:headcount': {
+    good: [{ count: 0 }, { count: 30 }, { count: SITE_HEADCOUNT_MAX }],
+    bad: [
+      bad('missing count', 'count', {}),
+      bad('negative', 'count', { count: -1 }),
+      bad('a fraction', 'count', { count: 2.5 }),
+      bad('beyond the most a site may report', 'count', { count: SITE_HEADCOUNT_MAX + 1 }),
+      bad('as a string', 'count', { count: '30' }),
+      bad('unknown field', '', { count: 30, siteId: 'other' }),
+    ],
+  },
+  'site:speaker': {
+    good: [{ name: '村民代表 王某' }, { name: str(NAME_MAX) }],
+    bad: [
+      bad('missing name', 'name', {}),
+      bad('name longer than a name may be', 'name', { name: str(NAME_MAX + 1) }),
+      bad('name as a list', 'name', { name: ['王某'] }),
+      bad('unknown field', '', { name: '王某', turnId: 't-1' }),
+    ],
+  },
+  'poll:open': {
+    good: [
+      { question: '是否同意在水口村试点？', anonymous: false },
+      {
+        id: 'c0ffee00-0000-4000-8000-000000000000',
+        question: '优先修哪条路？',
+        options: ['村东', '村西'],
+        anonymous: true,
+      },
+    ],
+    bad: [
+      bad('missing question', 'question', { anonymous: false }),
+      bad('question longer than 500', 'question', { question: str(501), anonymous: false }),
+      bad('missing anonymous', 'anonymous', { question: '是否同意？' }),
+      bad('one option', 'options', { question: '是否同意？', options: ['同意'], anonymous: false }),
+      bad('eleven options', 'options', {
+        question: '?',
+        options: Array.from({ length: 11 }, (_, i) => `${i}`),
+        anonymous: false,
+      }),
+      bad('an option longer than 40', 'options.0', { question: '?', options: [str(41), '否'], anonymous: false }),
+      bad('id not a uuid', 'id', { id: 'poll-1', question: '?', anonymous: false }),
+      bad('unknown field', '', { question: '?', anonymous: false, binding: true }),
+    ],
+  },
+  'poll:answer': {
+    good: [
+      { pollId: 'p-1', option: 0 },
+      { pollId: 'p-1', option: 9 },
+    ],
+    bad: [
+      ...idCases('pollId', { option: 0 }),
+      bad('negative option', 'option', { pollId: 'p-1', option: -1 }),
+      bad('option past the most a poll has', 'option', { pollId: 'p-1', option: 10 }),
+      bad('option by its text', 'option', { pollId: 'p-1', option: '同意' }),
+      bad('unknown field', '', { pollId: 'p-1', option: 0, personId: 'u-m1' }),
+    ],
+  },
+  'poll:siteCounts': {
+    good: [
+      { pollId: 'p-1', counts: [20, 5, 5] },
+      { pollId: 'p-1', counts: [0, 0] },
+    ],
+    bad: [
+      ...idCases('pollId', { counts: [1, 2] }),
+      bad('missing counts', 'counts', { pollId: 'p-1' }),
+      bad('a negative count', 'counts.1', { pollId: 'p-1', counts: [3, -1, 0] }),
+      bad('a fractional count', 'counts.0', { pollId: 'p-1', counts: [1.5, 0] }),
+      bad('a single count', 'counts', { pollId: 'p-1', counts: [3] }),
+      bad('unknown field', '', { pollId: 'p-1', counts: [1, 2], headcount: 3 }),
+    ],
+  },
+  'poll:close': {
+    good: [{ pollId: 'p-1' }],
+    bad: [...idCases('pollId'), bad('unknown field', '', { pollId: 'p-1', publish: true })],
+  },
 };
 
 checkEverySchema('RequestSchemas', RequestSchemas, requestCases);

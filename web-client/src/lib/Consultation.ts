@@ -2,11 +2,13 @@ import type {
   CommentView,
   ConsultationRequestName,
   MinutesView,
+  PollsView,
   QueueView,
   RequestInput,
   ResponseMap,
   SessionSnapshot,
   SessionView,
+  SitesView,
 } from '@yishi/shared';
 import { Outbox } from './Outbox.js';
 import type { Signaling } from './signaling.js';
@@ -21,6 +23,10 @@ export interface ConsultationState {
   hasMoreComments: boolean;
   /** Chair and secretary only. */
   minutes: MinutesView | undefined;
+  polls: PollsView;
+  sites: SitesView;
+  /** This person's own answers (poll id → option): the views never say it for an anonymous poll. */
+  myAnswers: Record<string, number>;
 }
 
 /**
@@ -54,6 +60,12 @@ export class Consultation {
     signaling.on('comment:updated', (comment) =>
       this.state.update((s) => ({ ...s, comments: s.comments.map((c) => (c.id === comment.id ? comment : c)) })),
     );
+    signaling.on('polls:state', (polls) =>
+      this.state.update((s) => (polls.version < s.polls.version ? s : { ...s, polls })),
+    );
+    signaling.on('sites:state', (sites) =>
+      this.state.update((s) => (sites.version < s.sites.version ? s : { ...s, sites })),
+    );
     signaling.on('minutes:state', (minutes) =>
       this.state.update((s) => (s.minutes && minutes.version < s.minutes.version ? s : { ...s, minutes })),
     );
@@ -86,6 +98,12 @@ export class Consultation {
     return this.outbox.deliver(name, payload, key);
   }
 
+  /** Answers a poll, and remembers the answer here once the server took it. */
+  async answer(pollId: string, option: number): Promise<void> {
+    await this.#signaling.request('poll:answer', { pollId, option });
+    this.state.update((s) => ({ ...s, myAnswers: { ...s.myAnswers, [pollId]: option } }));
+  }
+
   async loadEarlierComments(): Promise<void> {
     const first = this.state.get().comments[0];
     const page = await this.#signaling.request('comments:page', { ...(first ? { before: first.id } : {}), limit: 50 });
@@ -105,6 +123,9 @@ function fromSnapshot(snapshot: SessionSnapshot): ConsultationState {
     comments: snapshot.comments,
     hasMoreComments: snapshot.hasMoreComments,
     minutes: snapshot.minutes,
+    polls: snapshot.polls,
+    sites: snapshot.sites,
+    myAnswers: snapshot.myAnswers,
   };
 }
 

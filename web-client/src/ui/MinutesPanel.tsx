@@ -102,7 +102,11 @@ export function MinutesPanel(props: { consultation: Consultation; self: Person; 
         {view.turns.map((turn) => (
           <li key={turn.id} data-testid="minutes-turn" data-turn-id={turn.id}>
             <header>
-              <strong>{turn.speaker.name}</strong>
+              <strong>
+                {turn.namedSpeaker
+                  ? t('site.speakerAt', { name: turn.namedSpeaker, site: turn.speaker.name })
+                  : turn.speaker.name}
+              </strong>
               {turn.speaker.sector && <span class="sector">{turn.speaker.sector}</span>}
               <span class={`badge kind-${turn.kind}`}>{t(`kind.${turn.kind}`)}</span>
               <time>{new Date(turn.startedAt).toLocaleTimeString(getLocale())}</time>

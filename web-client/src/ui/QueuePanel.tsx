@@ -166,7 +166,11 @@ function CurrentTurn({ state }: { state: ConsultationState }) {
       data-speaker-id={current.speaker.id}
     >
       <span class="label">{t('floor.current')}</span>
-      <strong class="speaker">{current.speaker.name}</strong>
+      <strong class="speaker" data-testid="current-speaker">
+        {current.namedSpeaker
+          ? t('site.speakerAt', { name: current.namedSpeaker, site: current.speaker.name })
+          : current.speaker.name}
+      </strong>
       {current.speaker.sector && <span class="sector">{current.speaker.sector}</span>}
       <span class={`badge kind-${current.kind}`}>{t(`kind.${current.kind}`)}</span>
       <span class="clock" role="timer" aria-live="off">

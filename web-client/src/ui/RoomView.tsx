@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
 import { linkNotice, RECEIVE_MODES, type TileRef, tileKey } from '../lib/ReceivePolicy.js';
 import type { MediaState } from '../lib/mediaState.js';
@@ -7,6 +7,7 @@ import { useStore } from '../lib/store.js';
 import { CommentsPanel } from './CommentsPanel.js';
 import { describeError } from './describeError.js';
 import { ErrorNote } from './ErrorNote.js';
+import { FieldPanel } from './FieldPanel.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { LedgerRoomLink } from './LedgerRoomLink.js';
 import { MinutesPanel } from './MinutesPanel.js';
@@ -29,6 +30,12 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
   useStore(session.consultation.state);
   const [tab, setTab] = useState<Tab>('queue');
   const [screenError, setScreenError] = useState<string>();
+  const big = bigScreen(state.self.role);
+  useEffect(() => {
+    if (!big) return;
+    document.addEventListener('keydown', moveFocusWithArrows);
+    return () => document.removeEventListener('keydown', moveFocusWithArrows);
+  }, [big]);
   if (state.phase === 'removed') {
     return (
       <main class="card" data-testid="removed">
@@ -67,7 +74,12 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
   };
 
   return (
-    <div class="room" data-testid="room" data-phase={state.phase} data-receive-mode={state.receiveMode}>
+    <div
+      class={`room${big ? ' big-screen' : ''}`}
+      data-testid="room"
+      data-phase={state.phase}
+      data-receive-mode={state.receiveMode}
+    >
       <header class="room-head">
         <h1>{t('app.title')}</h1>
         <span class="count">{t('room.participants', { count })}</span>
@@ -118,6 +130,7 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
             {active === 'queue' && (
               <>
                 <QueuePanel consultation={session.consultation} self={self} />
+                <FieldPanel consultation={session.consultation} self={self} />
                 {self.role === 'chair' && <SettingsPanel consultation={session.consultation} />}
               </>
             )}
@@ -190,6 +203,36 @@ export function RoomView({ session, onRejoin }: { session: RoomSession; onRejoin
 }
 
 type Tab = 'queue' | 'participants' | 'comments' | 'minutes';
+
+/**
+ * The big-screen layout (a TV in a village hall): on by itself for a site, or for anyone with
+ * `screen=big` in the address's hash (`screen=normal` turns it off for a site).
+ */
+function bigScreen(role: string): boolean {
+  const flag = new URLSearchParams(location.hash.slice(1)).get('screen');
+  return flag === 'big' || (role === 'site' && flag !== 'normal');
+}
+
+/**
+ * A TV remote sends arrow keys: they move the focus through the controls in page order, as Tab
+ * does, except inside a text field (where they move the caret) and a tab list (its own arrows).
+ */
+function moveFocusWithArrows(e: KeyboardEvent): void {
+  const step =
+    e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
+  const target = e.target as HTMLElement;
+  if (!step || target.closest('[role="tablist"]') || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+  const room = document.querySelector<HTMLElement>('[data-testid="room"]');
+  if (!room) return;
+  const focusable = [
+    ...room.querySelectorAll<HTMLElement>('button:not([disabled]), input, textarea, select, [tabindex="0"]'),
+  ].filter((el) => el.offsetParent !== null);
+  const at = focusable.indexOf(target);
+  const next = focusable[(at + step + focusable.length) % focusable.length];
+  if (!next) return;
+  e.preventDefault();
+  next.focus();
+}
 
 /** Previous / next page of the grid. A button that becomes disabled hands the focus to the other. */
 function Pager({ page, pageCount, onPage }: { page: number; pageCount: number; onPage: (page: number) => void }) {

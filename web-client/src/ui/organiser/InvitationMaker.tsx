@@ -33,6 +33,7 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
   const [name, setName] = useState('');
   const [sector, setSector] = useState('');
   const [unit, setUnit] = useState('');
+  const [operator, setOperator] = useState('');
   const [personId, setPersonId] = useState('');
   // The directory is the office's: a chair's token is refused it, and the form stays as it was.
   const [people, setPeople] = useState<DirectoryPerson[]>([]);
@@ -51,12 +52,23 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
 
   /** `shown` is how the list names the link; `body` what the API is asked (a directory person by id). */
   const mint = (
-    shown: { role: Role; name: string; sector?: string; unit?: string },
+    shown: { role: Role; name: string; sector?: string; unit?: string; operator?: string },
     body?: InvitationCreate,
   ): Promise<MadeInvitation> =>
     api
       .invite(id, { ...(body ?? shown), ttlHours })
       .then((invitation: Invitation) => ({ ...shown, ...invitation, key: invitation.token }));
+
+  /**
+   * The typed-in invitee: a handling unit names its unit (the room shows "<unit> · <name>"), a site
+   * (named by its place) its operator, anyone else may name a sector.
+   */
+  const typed = () => {
+    const base = { role, name: name.trim() };
+    if (role === 'unit') return { ...base, unit: unit.trim() };
+    if (role === 'site') return { ...base, ...(operator.trim() ? { operator: operator.trim() } : {}) };
+    return { ...base, ...(sector.trim() ? { sector: sector.trim() } : {}) };
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -66,18 +78,14 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
             { role, name: person.name, ...(person.sector ? { sector: person.sector } : {}) },
             { role, personId: person.id },
           )
-        : // A handling unit names its unit (the room shows "<unit> · <name>"); the others may name a sector.
-          mint(
-            role === 'unit'
-              ? { role, name: name.trim(), unit: unit.trim() }
-              : { role, name: name.trim(), ...(sector.trim() ? { sector: sector.trim() } : {}) },
-          ),
+        : mint(typed()),
     );
     if (!one) return;
     setMade((list) => [one, ...list]);
     setName('');
     setSector('');
     setUnit('');
+    setOperator('');
     setPersonId('');
     focusSoon(`[data-invitation="${CSS.escape(one.key)}"] button`);
   };
@@ -145,6 +153,15 @@ export function InvitationMaker({ api, view }: { api: OrganiserApi; view: Sessio
                 value={unit}
                 onInput={(e) => setUnit(e.currentTarget.value)}
                 data-testid="invite-unit"
+              />
+            </Field>
+          ) : role === 'site' ? (
+            <Field label={t('org.invite.operator')}>
+              <input
+                maxLength={64}
+                value={operator}
+                onInput={(e) => setOperator(e.currentTarget.value)}
+                data-testid="invite-operator"
               />
             </Field>
           ) : (

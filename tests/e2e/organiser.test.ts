@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '@yishi/shared';
 import { launchChromium } from '../support/browser.js';
@@ -163,6 +163,42 @@ describe('the organiser pages', () => {
     expect(
       await page.getByTestId('invitation').evaluateAll((els) => els.map((e) => e.getAttribute('data-role'))),
     ).toEqual(['chair', 'secretary', 'member', 'member']);
+
+    /** The claims of the token in an invitation's link. */
+    const claimsOf = async (invitation: Locator) => {
+      const token = (await invitation.getByTestId('invitation-url').inputValue()).split('#token=')[1] ?? '';
+      return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    };
+
+    // A handling unit's invitation names its unit instead of a sector, which its token then carries.
+    await page.getByLabel('身份').selectOption({ label: '承办单位' });
+    await expect.poll(() => page.getByLabel('界别（可选）').count()).toBe(0);
+    await page.getByLabel('姓名').fill('张处长');
+    await page.getByLabel('承办单位', { exact: true }).fill('县发展和改革局');
+    await page.getByRole('button', { name: '生成邀请链接' }).click();
+    const unitInvitation = page.locator('[data-testid="invitation"][data-role="unit"]');
+    await unitInvitation.waitFor();
+    expect(await claimsOf(unitInvitation)).toMatchObject({
+      role: 'unit',
+      unit: '县发展和改革局',
+      name: '张处长',
+      room: id,
+    });
+    expect(await page.getByTestId('invitations-plain').inputValue()).toContain('承办单位 县发展和改革局 · 张处长：');
+
+    // A site (坝坝会) is named by its place and names its operator.
+    await page.getByLabel('身份').selectOption({ label: '分会场' });
+    await page.getByLabel('姓名').fill('水口村');
+    await page.getByLabel('操作员（分会场以地点为名）').fill('李村主任');
+    await page.getByRole('button', { name: '生成邀请链接' }).click();
+    const siteInvitation = page.locator('[data-testid="invitation"][data-role="site"]');
+    await siteInvitation.waitFor();
+    expect(await claimsOf(siteInvitation)).toMatchObject({
+      role: 'site',
+      name: '水口村',
+      operator: '李村主任',
+      room: id,
+    });
     await shot(page, 'organiser-topic-desktop');
 
     // The link joins the room as that member.

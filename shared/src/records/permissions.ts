@@ -13,12 +13,12 @@ export const DIRECTORY_PERMISSIONS: Record<DirectoryCommandType, readonly Direct
   'person.see': ['system'],
 };
 
-/** Whether a room token of `role` speaks for a directory person at all: guests, units and observers are not ranked. */
+/** Whether a room token of `role` speaks for a directory person at all: guests, units, sites and observers are not ranked. */
 export const isRankedRole = (role: string): boolean => (RANKED_ROLES as readonly string[]).includes(role);
 
 /**
  * The directory person a room token's holder reads records as: the entry of its `sub` (or the one
- * it was merged into), which must be active. Guests, units and observers, persons not in the
+ * it was merged into), which must be active. Guests, units, sites and observers, persons not in the
  * directory and removed persons are refused (NOT_ALLOWED), whatever their token's validity.
  */
 export function recordsReader(directory: Directory, sub: string, role: string): DirectoryPerson {

@@ -6,7 +6,7 @@ import type { Rating } from '../ledger/types.js';
  * each person's figures per period, the heat score and its leaderboard (热力榜).
  */
 
-/** Roles whose holders are entered in the directory when first seen, and ranked. Guests, units and observers are not. */
+/** Roles whose holders are entered in the directory when first seen, and ranked. Guests, units, sites and observers are not. */
 export const RANKED_ROLES = ['chair', 'secretary', 'member'] as const;
 export type RankedRole = (typeof RANKED_ROLES)[number];
 

@@ -72,6 +72,8 @@ interface ItemEntry {
 
 /** How many streams the start-up catch-up reads at once. */
 const CATCH_UP_CONCURRENCY = 8;
+/** Leaderboards kept between changes (a board is one entry per ranked person). */
+export const BOARDS_KEPT = 32;
 
 /**
  * The records projection for a node (one alone, or each of several sharing a Redis store): every
@@ -92,7 +94,7 @@ export class LocalRecords implements RecordsService {
   readonly #dirty = new Set<string>();
   /** month → person id → their figures in it (sessions and ledger items). */
   readonly #months = new Map<string, Map<string, RecordCounts>>();
-  /** Boards computed since the figures or the directory last changed, by period and sector. */
+  /** Boards computed since the figures or the directory last changed, by period and sector (at most BOARDS_KEPT, least recently used out first). */
   readonly #boards = new Map<string, LeaderboardEntry[]>();
   /** What `#boards` was computed from: the totals' changes and the directory's version. */
   #changes = 0;
@@ -114,6 +116,11 @@ export class LocalRecords implements RecordsService {
     feed.subscribe((streamId, version, events) => this.#heard(streamId, version, events));
   }
 
+  /** How many leaderboards are kept now (at most BOARDS_KEPT). */
+  get cachedBoards(): number {
+    return this.#boards.size;
+  }
+
   /** The heat formula's weights, as configured. */
   get settings(): RecordsSettings {
     return this.#settings;
@@ -127,19 +134,24 @@ export class LocalRecords implements RecordsService {
     const started = performance.now();
     await this.#directory.load();
     const ids = (await this.#feed.store.streams()).filter((id) => ROOM_ID_PATTERN.test(id) || isLedgerStream(id));
+    // Whoever a token admitted, by id; each batch is settled at once, so a closed session's state
+    // is dropped as soon as it is tallied and start-up holds no more than the open sessions.
+    const seen = new Map<string, DirectoryJoin>();
     for (let i = 0; i < ids.length; i += CATCH_UP_CONCURRENCY) {
-      await Promise.all(ids.slice(i, i + CATCH_UP_CONCURRENCY).map((id) => this.#pull(id)));
+      const batch = ids.slice(i, i + CATCH_UP_CONCURRENCY);
+      await Promise.all(batch.map((id) => this.#pull(id)));
+      for (const id of batch) {
+        const state = this.#sessions.get(id)?.state;
+        if (!state) continue;
+        for (const p of joined(
+          state,
+          Object.values(state.attendance).map((a) => a.person),
+        ))
+          seen.set(p.id, p);
+      }
+      this.#settle();
     }
-    const seen = [...this.#sessions.values()].flatMap(({ state }) =>
-      state
-        ? joined(
-            state,
-            Object.values(state.attendance).map((a) => a.person),
-          )
-        : [],
-    );
-    this.#settle();
-    await this.#see(seen);
+    await this.#see([...seen.values()]);
     return { sessions: this.#sessions.size, items: this.#items.size, ms: Math.round(performance.now() - started) };
   }
 
@@ -162,6 +174,7 @@ export class LocalRecords implements RecordsService {
         if (c) addCounts(counts, c);
       }
     }
+    addCounts(counts, this.#overlap(ids, range), -1);
     const sessions = this.#sessionsOf(ids, range);
     const board = this.#board(range, undefined);
     const place = board.find((e) => e.personId === person.id);
@@ -267,7 +280,38 @@ export class LocalRecords implements RecordsService {
         addCounts(total, counts);
       }
     }
+    // A person with merged entries: what two of them in one session counted twice.
+    const aliases = new Map<string, string[]>();
+    for (const p of directory.values()) {
+      const to = p.status === 'merged' ? survivor(p.id) : null;
+      if (to !== null) aliases.set(to, [...(aliases.get(to) ?? [to]), p.id]);
+    }
+    for (const [to, ids] of aliases) {
+      const total = totals.get(to);
+      if (total) addCounts(total, this.#overlap(ids, range), -1);
+    }
     return totals;
+  }
+
+  /**
+   * What adding up the session tallies of several entries of one person (merged into one) counts
+   * more than once: a session that two of them were invited to or attended is one session, and
+   * their minutes present overlap (the longest stay counts). Speeches and comments are each one
+   * entry's, so they add up as they are.
+   */
+  #overlap(ids: readonly string[], range: PeriodRange): RecordCounts {
+    const extra = zeroCounts();
+    if (ids.length < 2) return extra;
+    for (const { tally } of this.#sessions.values()) {
+      if (!tally?.month || !inRange(tally.month, range)) continue;
+      const parts = ids.flatMap((id) => tally.people.get(id)?.counts ?? []);
+      if (parts.length < 2) continue;
+      for (const key of ['invited', 'attended', 'presentMinutes'] as const) {
+        const values = parts.map((c) => c[key]);
+        extra[key] += values.reduce((a, b) => a + b, 0) - Math.max(...values);
+      }
+    }
+    return extra;
   }
 
   /**
@@ -282,10 +326,14 @@ export class LocalRecords implements RecordsService {
     }
     const key = JSON.stringify([range.from, range.to, range.term, sector ?? null]);
     let board = this.#boards.get(key);
-    if (!board) {
+    if (board) {
+      this.#boards.delete(key); // most recently used last
+    } else {
       board = this.#rank(range, sector);
-      this.#boards.set(key, board);
+      // Periods and sectors are the caller's to choose: only the most recently used boards are kept.
+      if (this.#boards.size >= BOARDS_KEPT) this.#boards.delete(this.#boards.keys().next().value as string);
     }
+    this.#boards.set(key, board);
     return board;
   }
 
@@ -517,7 +565,7 @@ function combine(a: SessionFigures, b: SessionFigures): SessionFigures {
     ...a,
     invited: a.invited || b.invited,
     attended: a.attended || b.attended,
-    presentMinutes: a.presentMinutes + b.presentMinutes,
+    presentMinutes: Math.max(a.presentMinutes, b.presentMinutes),
     speeches: a.speeches + b.speeches,
     speakingSeconds: a.speakingSeconds + b.speakingSeconds,
     comments: a.comments + b.comments,

@@ -27,7 +27,9 @@ export function readRoster(text: string): RosterRow[] {
   const [header, ...lines] = parseCsv(text);
   if (!header)
     throw new InvalidRequest('the roster is empty; its first row names the columns (id, name, sector, term, unit)');
-  const columns = header.map((h) => COLUMNS[h.trim().toLowerCase()] ?? COLUMNS[h.trim()]);
+  // Own keys only: a header such as `constructor` or `__proto__` is an unknown column, not Object's.
+  const column = (key: string) => (Object.hasOwn(COLUMNS, key) ? COLUMNS[key] : undefined);
+  const columns = header.map((h) => column(h.trim().toLowerCase()) ?? column(h.trim()));
   const unknown = header.filter((_, i) => columns[i] === undefined);
   if (unknown.length > 0)
     throw new InvalidRequest(`unknown column(s) ${unknown.join(', ')}; use id, name, sector, term, unit`);

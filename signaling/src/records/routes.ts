@@ -59,7 +59,7 @@ export function recordsRoutes(deps: RecordsRouteDeps): Router {
 
   /**
    * The organiser key, or a room token of a chair, secretary or member who is an active directory
-   * person and was not removed from the token's room. Guests, units and observers are refused.
+   * person and was not removed from the token's room. Guests, units, sites and observers are refused.
    */
   const reader = (req: Request): Promise<Reader> =>
     deps.guarded(req, async () => {

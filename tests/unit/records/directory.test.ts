@@ -148,6 +148,10 @@ describe('roster CSV', () => {
 
   it('refuses a roster with unknown columns, no name, a quote left open, or bad rows — each bad row named', () => {
     expect(() => readRoster('id,fullname\n1,a\n')).toThrow(/unknown column/);
+    // Object's own names are not columns.
+    for (const header of ['constructor', '__proto__', 'toString']) {
+      expect(() => readRoster(`name,${header}\n甲,x\n`)).toThrow(new RegExp(`unknown column\\(s\\) ${header}`));
+    }
     expect(() => readRoster('id,sector\n1,a\n')).toThrow(/no name column/);
     expect(() => readRoster('name\n"open\n')).toThrow(/never ends/);
     expect(() => readRoster('name\n')).toThrow(/no rows/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, zeroCounts } from '@yishi/shared';
 import { AppendFeed } from '../../../signaling/src/records/appends.js';
-import { LocalRecords } from '../../../signaling/src/records/LocalRecords.js';
+import { BOARDS_KEPT, LocalRecords } from '../../../signaling/src/records/LocalRecords.js';
 import { PeopleDirectory } from '../../../signaling/src/records/PeopleDirectory.js';
 import { MemoryRoomStore } from '../../../signaling/src/store/MemoryRoomStore.js';
 import { chair, guest, member1, member2, member3, observer, secretary, system, unitRep } from '../../support/domain.js';
@@ -249,6 +249,40 @@ describe('records projection', () => {
     await expect(
       node.directory.execute({ type: 'person.merge', from: twin.id, into: member1.id }, OFFICE),
     ).rejects.toBeInstanceOf(AppError);
+  });
+
+  it('counts a session once for a person whose two merged entries both took part in it', async () => {
+    const node = recordsNode();
+    await node.records.start();
+    const twin = { ...member1, id: 'u-m1-phone' };
+    // The same member on a laptop and a phone, in one session: each speaks once.
+    await node.openSession('s1', [chair, member1, twin]);
+    await node.speak('s1', member1, 60);
+    await node.speak('s1', twin, 30);
+    await expect.poll(() => node.directory.get(twin.id)).toBeDefined();
+    const before = await node.records.record(member1.id, MONTH);
+    await node.directory.execute({ type: 'person.merge', from: twin.id, into: member1.id }, OFFICE);
+    const record = await node.records.record(member1.id, MONTH);
+    expect(record).toMatchObject({ attended: 1, speeches: 2, speakingSeconds: 90 });
+    expect(record.presentMinutes).toBe(before.presentMinutes);
+    expect(record.sessions).toMatchObject([{ sessionId: 's1', attended: true, speeches: 2 }]);
+    const board = await node.records.leaderboard(MONTH);
+    expect(board.entries.find((e) => e.personId === member1.id)).toMatchObject({ attended: 1, speeches: 2 });
+    expect((await node.records.rows(MONTH)).rows.find((r) => r.person.id === member1.id)?.counts.attended).toBe(1);
+  });
+
+  it('keeps a bounded number of leaderboards, whatever periods and sectors are asked for', async () => {
+    const node = recordsNode();
+    await node.records.start();
+    await node.openSession('s1', [chair, member1]);
+    await node.speak('s1', member1, 60);
+    const first = await node.records.leaderboard(MONTH);
+    for (let year = 1990; year < 1990 + 3 * BOARDS_KEPT; year++) {
+      await node.records.leaderboard(String(year), { sector: `界别${year}` });
+    }
+    expect(node.records.cachedBoards).toBe(BOARDS_KEPT);
+    // A board pushed out is made again, the same.
+    expect(await node.records.leaderboard(MONTH)).toEqual(first);
   });
 });
 

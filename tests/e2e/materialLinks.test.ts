@@ -60,7 +60,8 @@ describe('material links stored before the scheme check', () => {
     await page.getByRole('heading', { name: '参阅材料' }).waitFor();
 
     const hrefs = await page.locator('a[href]').evaluateAll((els) => els.map((a) => a.getAttribute('href') ?? ''));
-    expect(hrefs.filter((href) => !/^(https?:\/\/|#)/.test(href))).toEqual([]);
+    // http(s), in-page and this site's own pages (the directory's /records) only: no other scheme.
+    expect(hrefs.filter((href) => !/^(https?:\/\/|#|\/(?!\/))/.test(href))).toEqual([]);
     expect(await page.getByRole('link', { name: '调研报告' }).getAttribute('href')).toBe(
       'https://example.org/report.pdf',
     );

@@ -92,6 +92,8 @@ function atVersion(snapshot: SessionSnapshot, version: number): SessionSnapshot 
   const copy = withoutAttendance(snapshot);
   copy.session.version = version;
   copy.queue.version = version;
+  copy.polls.version = version;
+  copy.sites.version = version;
   if (copy.minutes) copy.minutes.version = version;
   return copy;
 }

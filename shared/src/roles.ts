@@ -16,6 +16,10 @@ export const UNIT_MAX = 64;
  * present; more than this is a typing error, not a meeting.
  */
 export const SITE_HEADCOUNT_MAX = 5000;
+
+/** Polls one session may hold: every poll goes out again with each answer, so their number is bounded. */
+export const POLLS_MAX = 100;
+
 /** Longest name a room shows: a unit's representative is "<unit> · <name>". */
 export const DISPLAY_NAME_MAX = UNIT_MAX + 3 + NAME_MAX;
 

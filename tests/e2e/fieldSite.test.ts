@@ -22,15 +22,20 @@ describe('a field site', () => {
 
     // A site's page is the big-screen layout by itself.
     expect(await site.getAttribute('[data-testid="room"]', 'class')).toContain('big-screen');
-    // A remote's arrow keys move the focus from control to control, and back.
+    // A remote (arrows, digits, OK) alone: into the headcount field, 30, down to Save, OK. Up and
+    // Down leave a one-line field, or a remote could never get out of it.
     const focused = () => site.evaluate(() => document.activeElement?.getAttribute('data-testid'));
     await site.focus('[data-testid="site-headcount-save"]');
     await site.keyboard.press('ArrowDown');
     expect(await focused()).not.toBe('site-headcount-save');
     await site.keyboard.press('ArrowUp');
     expect(await focused()).toBe('site-headcount-save');
-    await site.fill('[data-testid="site-headcount"]', '30');
-    await site.click('[data-testid="site-headcount-save"]');
+    await site.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('site-headcount');
+    await site.keyboard.type('30');
+    await site.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('site-headcount-save');
+    await site.keyboard.press('Enter');
     await chair.locator('[data-testid="site"]', { hasText: '30' }).waitFor();
 
     await site.click('[data-testid="request-contribution"]');

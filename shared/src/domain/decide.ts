@@ -1,5 +1,5 @@
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
-import { SITE_HEADCOUNT_MAX } from '../roles.js';
+import { POLLS_MAX, SITE_HEADCOUNT_MAX } from '../roles.js';
 import { isPaused, turnDeadline } from './clock.js';
 import type { AgendaInput, Command, Context } from './commands.js';
 import { DEFAULT_SETTINGS, DEFAULT_TIME_ZONE } from './defaults.js';
@@ -516,6 +516,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
       return []; // a retry
     }
     if (openPoll(state)) throw new Conflict('a poll is already open: close it first');
+    if (state.polls.length >= POLLS_MAX) throw new Conflict(`a session holds at most ${POLLS_MAX} polls`);
     const options = (c.options ?? [...DEFAULT_POLL_OPTIONS]).map((o) => nonEmpty(o, 'an option'));
     if (options.length < 2) throw new InvalidRequest('a poll needs at least two options');
     if (new Set(options).size !== options.length) throw new InvalidRequest('the options must differ');

@@ -198,7 +198,7 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
         name: person?.name ?? id,
         operator: person?.operator ?? null,
         headcounts: site.headcounts.map((h) => ({ at: iso(h.at) as string, count: h.count })),
-        maxHeadcount: site.headcounts.length ? Math.max(...site.headcounts.map((h) => h.count)) : null,
+        maxHeadcount: site.headcounts.length ? site.headcounts.reduce((max, h) => Math.max(max, h.count), 0) : null,
       };
     }),
     polls: state.polls.map((poll) => {

@@ -97,7 +97,9 @@ export function pollView(state: RoomState, poll: Poll): PollView {
     counts,
     members,
     answered: Object.keys(poll.answers).length,
-    bySector: poll.anonymous ? withoutSmallGroups(grouped) : bySectorOrder(grouped),
+    // An anonymous poll shows its sectors only once closed: while it is open, two live results in
+    // a row would tell which sector the latest answer came from.
+    bySector: !poll.anonymous ? bySectorOrder(grouped) : poll.closedAt === undefined ? [] : withoutSmallGroups(grouped),
     sites,
     ...(poll.anonymous
       ? {}

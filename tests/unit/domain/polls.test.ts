@@ -1,4 +1,12 @@
-import { type Actor, ANONYMOUS_MIN_GROUP, minutesDocument, type PollView, pollsView, replay } from '@yishi/shared';
+import {
+  type Actor,
+  ANONYMOUS_MIN_GROUP,
+  minutesDocument,
+  POLLS_MAX,
+  type PollView,
+  pollsView,
+  replay,
+} from '@yishi/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -78,6 +86,13 @@ describe('quick polls', () => {
     });
     room.run({ type: 'poll.close', pollId: id }, chair);
     expect(view(room, id).open).toBe(false);
+  });
+
+  it('holds at most POLLS_MAX polls a session: every poll goes out again with each answer', () => {
+    const room = pollRoom();
+    for (let i = 0; i < POLLS_MAX; i++) room.run({ type: 'poll.close', pollId: open(room) }, chair);
+    room.refuse({ type: 'poll.open', question: '再问一次？', anonymous: false }, chair, 'CONFLICT');
+    expect(room.state.polls).toHaveLength(POLLS_MAX);
   });
 
   it('one answer each: the same again changes nothing, another replaces it until the poll closes', () => {
@@ -201,8 +216,13 @@ describe('anonymous polls', () => {
     for (const m of extra(3, '文艺界')) room.run({ type: 'poll.answer', pollId: id, option: 0 }, m);
     for (const m of extra(3, '科技界')) room.run({ type: 'poll.answer', pollId: id, option: 1 }, m);
     room.run({ type: 'poll.answer', pollId: id, option: 2 }, member1); // alone in 经济界
+    const live = view(room, id);
+    expect(live.answers).toBeUndefined();
+    expect(live.members).toEqual([3, 3, 1]);
+    // While it is open, no sector lines: two live results in a row would tell the last answer's sector.
+    expect(live.bySector).toEqual([]);
+    room.run({ type: 'poll.close', pollId: id }, chair);
     const poll = view(room, id);
-    expect(poll.answers).toBeUndefined();
     expect(poll.members).toEqual([3, 3, 1]);
     // 经济界's one answer would be member1's: pooled; and the pool of one would be too, so 科技界 joins it.
     expect(poll.bySector).toEqual([

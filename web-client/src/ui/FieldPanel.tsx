@@ -1,4 +1,4 @@
-import type { PeerInfo, PollView } from '@yishi/shared';
+import { type PeerInfo, type PollView, SITE_HEADCOUNT_MAX } from '@yishi/shared';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import type { Consultation } from '../lib/Consultation.js';
@@ -64,7 +64,7 @@ function SiteControls({ consultation, self }: { consultation: Consultation; self
           <input
             type="number"
             min={0}
-            max={5000}
+            max={SITE_HEADCOUNT_MAX}
             inputMode="numeric"
             value={count}
             data-testid="site-headcount"

@@ -215,13 +215,17 @@ function bigScreen(role: string): boolean {
 
 /**
  * A TV remote sends arrow keys: they move the focus through the controls in page order, as Tab
- * does, except inside a text field (where they move the caret) and a tab list (its own arrows).
+ * does, except in a tab list (its own arrows), a select or a multi-line field. In a one-line field
+ * (the headcount, the speaker's name, a poll's counts) Up and Down still move on — a remote has
+ * no other way out — while Left and Right move the caret.
  */
 function moveFocusWithArrows(e: KeyboardEvent): void {
   const step =
     e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
   const target = e.target as HTMLElement;
-  if (!step || target.closest('[role="tablist"]') || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+  const upDown = e.key === 'ArrowDown' || e.key === 'ArrowUp';
+  const field = target.tagName === 'INPUT' ? !upDown : ['TEXTAREA', 'SELECT'].includes(target.tagName);
+  if (!step || target.closest('[role="tablist"]') || field) return;
   const room = document.querySelector<HTMLElement>('[data-testid="room"]');
   if (!room) return;
   const focusable = [

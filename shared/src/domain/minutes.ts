@@ -192,15 +192,18 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
       speakingSeconds: speeches.reduce((s, t) => s + t.spokenSeconds, 0),
       comments: state.comments.length,
     },
-    sites: Object.entries(state.sites).map(([id, site]) => {
-      const person = state.attendance[id]?.person;
-      return {
-        name: person?.name ?? id,
-        operator: person?.operator ?? null,
-        headcounts: site.headcounts.map((h) => ({ at: iso(h.at) as string, count: h.count })),
-        maxHeadcount: site.headcounts.length ? site.headcounts.reduce((max, h) => Math.max(max, h.count), 0) : null,
-      };
-    }),
+    // Every site that took part, with the headcounts it reported (none, for one that never did).
+    sites: Object.values(state.attendance)
+      .filter((a) => a.person.role === 'site')
+      .map(({ person }) => {
+        const headcounts = state.sites[person.id]?.headcounts ?? [];
+        return {
+          name: person.name,
+          operator: person.operator ?? null,
+          headcounts: headcounts.map((h) => ({ at: iso(h.at) as string, count: h.count })),
+          maxHeadcount: headcounts.length ? headcounts.reduce((max, h) => Math.max(max, h.count), 0) : null,
+        };
+      }),
     polls: state.polls.map((poll) => {
       const view = pollView(state, poll);
       return {

@@ -65,6 +65,11 @@ describe('the site role', () => {
     expect(doc.attendance.map((a) => a.name)).toContain('威远县向义镇水口村');
   });
 
+  it("is in the minutes' sites even when it never reported a headcount", () => {
+    const doc = minutesDocument(siteRoom().state, 0);
+    expect(doc.sites).toEqual([{ name: '威远县向义镇水口村', operator: '李文书', headcounts: [], maxHeadcount: null }]);
+  });
+
   it.each([-1, 2.5, SITE_HEADCOUNT_MAX + 1, Number.NaN])('refuses a headcount of %s (INVALID_REQUEST)', (count) => {
     const room = siteRoom();
     room.refuse({ type: 'site.reportHeadcount', count }, site, 'INVALID_REQUEST');

@@ -1,5 +1,6 @@
 import { isRoomId, LEDGER_STATUSES, type LedgerStatus, type Role } from '@yishi/shared';
 import { readClaims, readUnitClaims } from './token.js';
+import { forgetHashToken, splitHash, takeHashToken } from './hashToken.js';
 
 /**
  * The ledger's pages live under `/ledger` and route by the hash, like the organiser pages:
@@ -25,16 +26,6 @@ export type LedgerViewer =
   | { role: 'organiser' }
   | { role: 'unit'; sub: string; name: string; unit: string }
   | { role: Exclude<Role, 'unit'>; sub: string; name: string; room: string };
-
-/** The hash's route part and its parameters: `#/items/x?a=1`, or `#token=…` (parameters only). */
-function splitHash(hash: string): { path: string; params: URLSearchParams } {
-  const raw = hash.replace(/^#/, '');
-  if (!raw.startsWith('/')) return { path: '/', params: new URLSearchParams(raw) };
-  const at = raw.indexOf('?');
-  return at < 0
-    ? { path: raw, params: new URLSearchParams() }
-    : { path: raw.slice(0, at), params: new URLSearchParams(raw.slice(at + 1)) };
-}
 
 export function parseLedgerRoute(hash: string): LedgerRoute {
   const { path, params } = splitHash(hash);
@@ -94,40 +85,15 @@ export function ledgerLink(origin: string, token: string, filters: LedgerFilters
 
 const TOKEN_KEY = 'yishi.ledger.token';
 
-/**
- * The token this tab reads the ledger with: one given in the fragment is taken out of the address
- * bar at once (history, bookmarks, a shared screen) and kept for this tab only, like a join
- * link's; otherwise the one kept earlier. Undefined without either (the office signs in with its key).
- */
-export function takeLedgerToken(
-  where: Pick<Location, 'pathname' | 'search' | 'hash'> = location,
-  tab: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage,
-  replaceUrl: (url: string) => void = (url) => history.replaceState(history.state, '', url),
-): string | undefined {
-  const { path, params } = splitHash(where.hash);
-  const given = params.get('token');
-  if (given) {
-    params.delete('token');
-    const query = params.toString();
-    replaceUrl(`${where.pathname}${where.search}#${path}${query ? `?${query}` : ''}`);
-    try {
-      tab.setItem(TOKEN_KEY, given);
-    } catch {
-      // Storage refused (a private window's quota): this page still works, a reload asks again.
-    }
-    return given;
-  }
-  try {
-    return tab.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The token this tab reads the ledger with (`takeHashToken`): undefined without one. */
+export const takeLedgerToken = (
+  where?: Pick<Location, 'pathname' | 'search' | 'hash'>,
+  tab?: Pick<Storage, 'getItem' | 'setItem'>,
+  replaceUrl?: (url: string) => void,
+): string | undefined => takeHashToken(TOKEN_KEY, where, tab, replaceUrl);
 
 /** Forgets this tab's token (signing out). */
-export function forgetLedgerToken(tab: Pick<Storage, 'removeItem'> = sessionStorage): void {
-  tab.removeItem(TOKEN_KEY);
-}
+export const forgetLedgerToken = (tab?: Pick<Storage, 'removeItem'>): void => forgetHashToken(TOKEN_KEY, tab);
 
 /** The viewer a token names (a unit's, or a room's); undefined for what is no token of ours. */
 export function tokenViewer(token: string): LedgerViewer | undefined {

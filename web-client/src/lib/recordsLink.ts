@@ -1,4 +1,5 @@
 import { readClaims } from './token.js';
+import { forgetHashToken, splitHash, takeHashToken } from './hashToken.js';
 
 /**
  * The records' pages live under `/records` and route by the hash, like the ledger's: `#/` my
@@ -11,15 +12,6 @@ export type RecordsRoute =
   | { page: 'home'; period: string | undefined }
   | { page: 'board'; period: string | undefined; sector: string | undefined }
   | { page: 'person'; id: string; period: string | undefined };
-
-function splitHash(hash: string): { path: string; params: URLSearchParams } {
-  const raw = hash.replace(/^#/, '');
-  if (!raw.startsWith('/')) return { path: '/', params: new URLSearchParams(raw) };
-  const at = raw.indexOf('?');
-  return at < 0
-    ? { path: raw, params: new URLSearchParams() }
-    : { path: raw.slice(0, at), params: new URLSearchParams(raw.slice(at + 1)) };
-}
 
 /** A period as the API reads it (YYYY-MM, YYYY, term, term:<name>); anything else is left out. */
 export function readPeriod(value: string | null | undefined): string | undefined {
@@ -61,38 +53,15 @@ export function recordsLink(origin: string, token: string): string {
 
 const TOKEN_KEY = 'yishi.records.token';
 
-/**
- * The token this tab reads the records with: one given in the fragment is taken out of the address
- * bar at once and kept for this tab only, like a join link's; otherwise the one kept earlier.
- */
-export function takeRecordsToken(
-  where: Pick<Location, 'pathname' | 'search' | 'hash'> = location,
-  tab: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage,
-  replaceUrl: (url: string) => void = (url) => history.replaceState(history.state, '', url),
-): string | undefined {
-  const { path, params } = splitHash(where.hash);
-  const given = params.get('token');
-  if (given) {
-    params.delete('token');
-    const rest = params.toString();
-    replaceUrl(`${where.pathname}${where.search}#${path}${rest ? `?${rest}` : ''}`);
-    try {
-      tab.setItem(TOKEN_KEY, given);
-    } catch {
-      // Storage refused: this page still works, a reload asks again.
-    }
-    return given;
-  }
-  try {
-    return tab.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The token this tab reads the records with (`takeHashToken`): undefined without one. */
+export const takeRecordsToken = (
+  where?: Pick<Location, 'pathname' | 'search' | 'hash'>,
+  tab?: Pick<Storage, 'getItem' | 'setItem'>,
+  replaceUrl?: (url: string) => void,
+): string | undefined => takeHashToken(TOKEN_KEY, where, tab, replaceUrl);
 
-export function forgetRecordsToken(tab: Pick<Storage, 'removeItem'> = sessionStorage): void {
-  tab.removeItem(TOKEN_KEY);
-}
+/** Forgets this tab's token (signing out). */
+export const forgetRecordsToken = (tab?: Pick<Storage, 'removeItem'>): void => forgetHashToken(TOKEN_KEY, tab);
 
 /** Who a room token names, if it is one whose holder has a record (a chair, secretary or member). */
 export function recordsViewer(token: string): { sub: string; name: string; role: string } | undefined {

@@ -54,7 +54,7 @@ import type { Locale } from '../export/format.js';
 import { minutesJson } from '../export/json.js';
 import { minutesMarkdown } from '../export/markdown.js';
 import type { SessionService } from '../sessions/SessionService.js';
-import { describeZodError, toErrorBody } from '../errors.js';
+import { toErrorBody } from '../errors.js';
 import { joinUrl } from '../invitations/joinUrl.js';
 import type { LedgerService } from '../ledger/LedgerService.js';
 import { decodeCursor, encodeCursor } from '../ledger/cursor.js';
@@ -69,6 +69,7 @@ import type { UnitTokenRecord } from '../units/UnitTokenRecord.js';
 import type { PeopleDirectory } from '../records/PeopleDirectory.js';
 import type { RecordsService } from '../records/RecordsService.js';
 import { recordsRoutes } from '../records/routes.js';
+import { bearer, parse, route } from './handlers.js';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -581,13 +582,6 @@ function directoryInvitee(directory: PeopleDirectory, personId: string) {
   return person;
 }
 
-/** The request's bearer secret (a token or the organiser key). */
-function bearer(req: Request): string {
-  const match = /^Bearer\s+(\S+)$/.exec(req.get('authorization') ?? '');
-  if (!match?.[1]) throw new Unauthenticated('send "Authorization: Bearer <token or organiser key>"');
-  return match[1];
-}
-
 /** A body express.json refused (not JSON, too large, not UTF-8): the client's fault, not a server error. */
 function bodyParserError(err: unknown): ErrorBody | undefined {
   if (err instanceof SyntaxError && 'body' in err) {
@@ -612,18 +606,6 @@ function pickVersion(
   const found = finalized.find((f) => f.version === version);
   if (!found) throw new NotFound(`no finalized minutes version ${String(requested)}`);
   return { document: found.document as MinutesDocument, hash: found.hash };
-}
-
-function route(handler: (req: Request, res: Response) => Promise<void>) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    handler(req, res).catch(next);
-  };
-}
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new InvalidRequest(describeZodError(parsed.error));
-  return parsed.data;
 }
 
 function param(req: Request, name: string): string {

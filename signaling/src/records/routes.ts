@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { z } from 'zod';
 import {
   type DirectoryPerson,
@@ -16,17 +16,16 @@ import {
   RecordsExportQuerySchema,
   type RosterImportResult,
   recordsReader,
-  Unauthenticated,
 } from '@yishi/shared';
 import type { TokenSettings } from '../auth/tokens.js';
 import { verifyToken } from '../auth/tokens.js';
-import { describeZodError } from '../errors.js';
 import type { SessionService } from '../sessions/SessionService.js';
 import { cardRoutes } from './card/routes.js';
 import { recordsCsv, recordsFileName, recordsXlsx } from './export.js';
 import type { PeopleDirectory } from './PeopleDirectory.js';
 import type { RecordsService } from './RecordsService.js';
 import { readRoster } from './roster.js';
+import { bearer, parse, route } from '../http/handlers.js';
 
 export interface RecordsRouteDeps {
   records: RecordsService;
@@ -193,26 +192,8 @@ export function recordsRoutes(deps: RecordsRouteDeps): Router {
 
 const OFFICE = { id: 'organiser', name: 'organiser', role: 'organiser' } as const;
 
-function bearer(req: Request): string {
-  const match = /^Bearer\s+(\S+)$/.exec(req.get('authorization') ?? '');
-  if (!match?.[1]) throw new Unauthenticated('send "Authorization: Bearer <token or organiser key>"');
-  return match[1];
-}
-
 function personParam(req: Request): string {
   const parsed = PersonIdSchema.safeParse(req.params.personId);
   if (!parsed.success) throw new NotFound('no such person');
   return parsed.data;
-}
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new InvalidRequest(describeZodError(parsed.error));
-  return parsed.data;
-}
-
-function route(handler: (req: Request, res: Response) => Promise<void>) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    handler(req, res).catch(next);
-  };
 }

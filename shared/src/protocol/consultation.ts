@@ -111,33 +111,49 @@ export const ConsultationRequestSchemas = {
   'minutes:finalize': Empty,
   'minutes:reopen': Empty,
 
-  /** A site: how many people are present there now (updated as they come and go). */
-  'site:headcount': z.strictObject({ count: z.number().int().min(0).max(SITE_HEADCOUNT_MAX) }),
-  /** A site holding the floor: who is speaking there ("村民代表 王某"). */
-  'site:speaker': z.strictObject({ name: Text(NAME_MAX) }),
-  /** Chair: ask a quick poll; options 同意 / 不同意 / 弃权 unless given. One poll is open at a time. */
-  'poll:open': z.strictObject({
-    id: ClientId.optional(),
-    question: Text(500),
-    options: z.array(Text(40)).min(2).max(POLL_OPTIONS_MAX).optional(),
-    anonymous: z.boolean(),
-  }),
-  /** Member: one answer (an option's index), which may be changed until the poll closes. */
-  'poll:answer': z.strictObject({
-    pollId: Id,
-    option: z
-      .number()
-      .int()
-      .min(0)
-      .max(POLL_OPTIONS_MAX - 1),
-  }),
-  /** Site: its show of hands per option, adding up to at most its reported headcount; may be re-entered. */
-  'poll:siteCounts': z.strictObject({
-    pollId: Id,
-    counts: z.array(z.number().int().min(0).max(SITE_HEADCOUNT_MAX)).min(2).max(POLL_OPTIONS_MAX),
-  }),
-  /** Chair: close the poll; its results stand in the minutes. */
-  'poll:close': z.strictObject({ pollId: Id }),
+  'site:headcount': z
+    .strictObject({ count: z.number().int().min(0).max(SITE_HEADCOUNT_MAX) })
+    .describe(
+      'A site only: how many people are present there now (a whole number, 0–5,000), reported as they come and go; each report is kept with its time. Another role: `NOT_ALLOWED`; out of range: `INVALID_REQUEST`.',
+    ),
+  'site:speaker': z
+    .strictObject({ name: Text(NAME_MAX) })
+    .describe(
+      'A site holding the floor only: who is speaking there ("村民代表 王某"); the turn and the minutes record them at the site. Without the floor: `CONFLICT`.',
+    ),
+  'poll:open': z
+    .strictObject({
+      id: ClientId.optional(),
+      question: Text(500),
+      options: z.array(Text(40)).min(2).max(POLL_OPTIONS_MAX).optional(),
+      anonymous: z.boolean(),
+    })
+    .describe(
+      'Chair only: asks a quick poll (consultative, not binding); options 同意 / 不同意 / 弃权 unless given (2–10, distinct). One poll is open at a time and a session holds at most 100 (`CONFLICT`); the same `id` again is a retry. The answer carries the poll id.',
+    ),
+  'poll:answer': z
+    .strictObject({
+      pollId: Id,
+      option: z
+        .number()
+        .int()
+        .min(0)
+        .max(POLL_OPTIONS_MAX - 1),
+    })
+    .describe(
+      "Member only: one answer (an option's index), which may be changed until the poll closes; the same answer again changes nothing. A closed poll: `CONFLICT`.",
+    ),
+  'poll:siteCounts': z
+    .strictObject({
+      pollId: Id,
+      counts: z.array(z.number().int().min(0).max(SITE_HEADCOUNT_MAX)).min(2).max(POLL_OPTIONS_MAX),
+    })
+    .describe(
+      'Site only: its show of hands, one count per option, adding up to at most the headcount it last reported (`INVALID_REQUEST` above it, `CONFLICT` before any report); may be entered again until the poll closes.',
+    ),
+  'poll:close': z
+    .strictObject({ pollId: Id })
+    .describe("Chair only: closes the poll; its results stand in the minutes' `polls`."),
 } as const;
 
 /** A command's ack: the log version after it (and the id of what it created, if anything). */

@@ -52,7 +52,10 @@ async function expectMediaBothWays(a: Page, aId: string, b: Page, bId: string): 
           const now = await receivedFrom(page, from);
           return now.frames > before.frames && now.packets > before.packets;
         },
-        { timeout: 30_000, message: `media from ${from} keeps arriving` },
+        // Whether media comes back, not how fast: on a loaded machine a page reconnected through
+        // the relay has been seen to take up to 105 s before media arrived again (an open
+        // question for the join bench, not for this test).
+        { timeout: 150_000, message: `media from ${from} keeps arriving` },
       )
       .toBe(true);
   }
@@ -182,7 +185,7 @@ describe.skipIf(unavailable !== undefined)('a member whose network lets only TCP
       send: expect.objectContaining(relayed),
       recv: expect.objectContaining(relayed),
     });
-  }, 180_000);
+  }, 480_000);
 
   it('coturn relays for the credentials a join hands out, and refuses forged and expired ones', async () => {
     const [issued] = await joinAnswerIceServers('probe');

@@ -7,6 +7,7 @@ import { type Actor, monthOf, type Person, type Role } from '@yishi/shared';
 import { cardData } from '../../signaling/src/records/card/fromRecord.js';
 import { renderCardPdf, renderCardPng } from '../../signaling/src/records/card/render.js';
 import { AppendFeed } from '../../signaling/src/records/appends.js';
+import { LedgerService } from '../../signaling/src/ledger/LedgerService.js';
 import { LocalRecords } from '../../signaling/src/records/LocalRecords.js';
 import { PeopleDirectory } from '../../signaling/src/records/PeopleDirectory.js';
 import { SessionService } from '../../signaling/src/sessions/SessionService.js';
@@ -125,7 +126,8 @@ export async function recordsBench(o: RecordsBenchOptions) {
 
     // A node starting on that store: the catch-up over every stored session.
     const feed = new AppendFeed(store);
-    const records = new LocalRecords(feed, new PeopleDirectory(feed), log, { now: () => now });
+    const ledger = new LedgerService(feed.store, log);
+    const records = new LocalRecords(feed, new PeopleDirectory(feed), ledger, log, { now: () => now });
     const caughtUp = await records.start();
     const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 

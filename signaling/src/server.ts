@@ -75,12 +75,12 @@ export async function startServer(config: Config, log: Logger, gateway?: MediaGa
   const feed = new AppendFeed(opened.store, bus);
   const store = feed.store;
   const sessions = new SessionService(store, log, { bus, cache: config.sessionCache });
+  const ledger = new LedgerService(store, log, { bus });
   const directory = new PeopleDirectory(feed);
-  const records = new LocalRecords(feed, directory, log, { settings: config.records });
+  const records = new LocalRecords(feed, directory, ledger, log, { settings: config.records });
   const caughtUp = await records.start();
   log.info(caughtUp, 'participation records read');
   await sessions.recover({ closeAttendance: !config.redis });
-  const ledger = new LedgerService(store, log, { bus });
   await feedLedger(sessions, ledger, log);
   const media = gateway ?? (await MediasoupGateway.start(config.media, log));
   let closing = false;

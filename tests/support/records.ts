@@ -1,5 +1,6 @@
 import type { Actor, Command, DomainEvent } from '@yishi/shared';
 import { AppendFeed } from '../../signaling/src/records/appends.js';
+import { LedgerService } from '../../signaling/src/ledger/LedgerService.js';
 import { LocalRecords, type RecordsSettings } from '../../signaling/src/records/LocalRecords.js';
 import { PeopleDirectory } from '../../signaling/src/records/PeopleDirectory.js';
 import { SessionService } from '../../signaling/src/sessions/SessionService.js';
@@ -33,7 +34,8 @@ export function recordsNode(
   const feed = new AppendFeed(store, options.bus);
   const sessions = new SessionService(feed.store, testLogger(), { now, ...(options.bus ? { bus: options.bus } : {}) });
   const directory = new PeopleDirectory(feed, { now });
-  const records = new LocalRecords(feed, directory, testLogger(), {
+  const ledger = new LedgerService(feed.store, testLogger(), { now, ...(options.bus ? { bus: options.bus } : {}) });
+  const records = new LocalRecords(feed, directory, ledger, testLogger(), {
     now,
     ...(options.settings ? { settings: options.settings } : {}),
   });
@@ -64,5 +66,5 @@ export function recordsNode(
     if (posted?.type !== 'comment.posted') throw new Error('no comment');
     return posted.data.comment.id;
   };
-  return { store, clock, feed, sessions, directory, records, run, openSession, speak, comment };
+  return { store, clock, feed, sessions, directory, ledger, records, run, openSession, speak, comment };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   Conflict,
   decideLedger,
+  Emitter,
   evolveLedger,
   type LedgerActor,
   type LedgerCommand,
@@ -71,9 +72,10 @@ const matches = (item: LedgerItem, filter: LedgerFilter, viewer: LedgerActor, to
 /**
  * Runs ledger commands (decide, append with the expected version, apply) and keeps every item in
  * memory as the fold of its stream, for listing: all items are read once, then kept up to date by
- * this node's appends and, with several nodes, by the bus.
+ * this node's appends and, with several nodes, by the bus. `changed` tells of every item read or
+ * changed (the participation records follow the items through it, rather than folding them again).
  */
-export class LedgerService {
+export class LedgerService extends Emitter<{ changed: [LedgerItem] }> {
   readonly #store: RoomStore;
   readonly #log: Logger;
   readonly #now: () => number;
@@ -84,6 +86,7 @@ export class LedgerService {
   #loaded: Promise<void> | undefined;
 
   constructor(store: RoomStore, log: Logger, options: { bus?: EventBus | undefined; now?: () => number } = {}) {
+    super();
     this.#store = store;
     this.#log = log.child({ module: 'ledger' });
     this.#now = options.now ?? Date.now;
@@ -153,6 +156,12 @@ export class LedgerService {
     return this.#items.get(id)?.item ?? (await this.#refresh(id));
   }
 
+  /** Every item, in listing order (read from the store the first time). */
+  async all(): Promise<LedgerItem[]> {
+    await this.#loadAll();
+    return this.#sorted().map((id) => this.#cachedItem(id));
+  }
+
   /** Item `id`'s events, oldest first — who changed what, when and why — or null. */
   async history(id: string): Promise<readonly LedgerEvent[] | null> {
     await this.#loadAll();
@@ -214,11 +223,12 @@ export class LedgerService {
     return (this.#items.get(id) as Cached).item;
   }
 
-  /** Keeps item `id`; a new one takes its place in the listing order. */
+  /** Keeps item `id`; a new one takes its place in the listing order. Tells of it unless it was known at that version. */
   #keep(id: string, entry: Cached): void {
-    const added = !this.#items.has(id);
+    const known = this.#items.get(id);
     this.#items.set(id, entry);
-    if (added && this.#order) this.#order.splice(this.#firstAfter(this.#order, entry.item), 0, id);
+    if (!known && this.#order) this.#order.splice(this.#firstAfter(this.#order, entry.item), 0, id);
+    if (!known || entry.version > known.version) this.emit('changed', entry.item);
   }
 
   #apply(id: string, cached: Cached | undefined, events: LedgerEvent[], version: number): LedgerItem {

@@ -5,7 +5,6 @@ import {
   DEFAULT_TIME_ZONE,
   type DirectoryPerson,
   type DomainEvent,
-  evolveLedger,
   type HeatWeights,
   heatFormula,
   heatScore,
@@ -15,7 +14,6 @@ import {
   itemTally,
   type Leaderboard,
   type LeaderboardEntry,
-  type LedgerEvent,
   type LedgerItem,
   monthOf,
   NotFound,
@@ -35,7 +33,7 @@ import {
   type Term,
   zeroCounts,
 } from '@yishi/shared';
-import { isLedgerStream } from '../ledger/LedgerService.js';
+import type { LedgerService } from '../ledger/LedgerService.js';
 import type { StoredEvent } from '../store/index.js';
 import type { AppendFeed } from './appends.js';
 import { type PeopleDirectory, SYSTEM } from './PeopleDirectory.js';
@@ -64,12 +62,6 @@ interface SessionEntry {
   dirty: boolean;
 }
 
-interface ItemEntry {
-  version: number;
-  item: LedgerItem | null;
-  tally: ItemTally | null;
-}
-
 /** How many streams the start-up catch-up reads at once. */
 const CATCH_UP_CONCURRENCY = 8;
 /** Leaderboards kept between changes (a board is one entry per ranked person). */
@@ -86,11 +78,13 @@ export const BOARDS_KEPT = 32;
 export class LocalRecords implements RecordsService {
   readonly #feed: AppendFeed;
   readonly #directory: PeopleDirectory;
+  readonly #ledger: LedgerService;
   readonly #settings: RecordsSettings;
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #sessions = new Map<string, SessionEntry>();
-  readonly #items = new Map<string, ItemEntry>();
+  /** What each ledger item adds (the items themselves are the LedgerService's). */
+  readonly #items = new Map<string, ItemTally>();
   readonly #dirty = new Set<string>();
   /** month → person id → their figures in it (sessions and ledger items). */
   readonly #months = new Map<string, Map<string, RecordCounts>>();
@@ -105,15 +99,19 @@ export class LocalRecords implements RecordsService {
   constructor(
     feed: AppendFeed,
     directory: PeopleDirectory,
+    ledger: LedgerService,
     log: Logger,
     options: { settings?: RecordsSettings; now?: () => number } = {},
   ) {
     this.#feed = feed;
     this.#directory = directory;
+    this.#ledger = ledger;
     this.#settings = options.settings ?? DEFAULT_RECORDS_SETTINGS;
     this.#log = log.child({ module: 'records' });
     this.#now = options.now ?? Date.now;
     feed.subscribe((streamId, version, events) => this.#heard(streamId, version, events));
+    // The ledger keeps every item, this node's changes and the others'; its tally is all we need.
+    ledger.on('changed', (item) => this.#applyItem(item));
   }
 
   /** How many leaderboards are kept now (at most BOARDS_KEPT). */
@@ -127,13 +125,15 @@ export class LocalRecords implements RecordsService {
   }
 
   /**
-   * Reads every stored session and ledger item once (the start-up catch-up), then enters in the
-   * directory anyone a token admitted to a session who is not there yet. Resolves with what it read.
+   * Reads every stored session once and takes every ledger item from the ledger (the start-up
+   * catch-up), then enters in the directory anyone a token admitted to a session who is not there
+   * yet. Resolves with what it read.
    */
   async start(): Promise<{ sessions: number; items: number; ms: number }> {
     const started = performance.now();
     await this.#directory.load();
-    const ids = (await this.#feed.store.streams()).filter((id) => ROOM_ID_PATTERN.test(id) || isLedgerStream(id));
+    for (const item of await this.#ledger.all()) this.#applyItem(item);
+    const ids = (await this.#feed.store.streams()).filter((id) => ROOM_ID_PATTERN.test(id));
     // Whoever a token admitted, by id; each batch is settled at once, so a closed session's state
     // is dropped as soon as it is tallied and start-up holds no more than the open sessions.
     const seen = new Map<string, DirectoryJoin>();
@@ -208,8 +208,8 @@ export class LocalRecords implements RecordsService {
               speakingSeconds: topTopic.speakingSeconds,
             }
           : null,
-        solvedItems: [...this.#items.values()].flatMap(({ tally }) =>
-          tally?.solved && inRange(tally.month, range) && ids.some((id) => tally.people.has(id))
+        solvedItems: [...this.#items.values()].flatMap((tally) =>
+          tally.solved && inRange(tally.month, range) && ids.some((id) => tally.people.has(id))
             ? [{ id: tally.itemId, title: tally.title }]
             : [],
         ),
@@ -390,30 +390,19 @@ export class LocalRecords implements RecordsService {
     return out.sort((a, b) => a.date.localeCompare(b.date) || a.sessionId.localeCompare(b.sessionId));
   }
 
+  /** An append to a session's stream (the ledger's items come from the LedgerService, the directory's from its own). */
   #heard(streamId: string, version: number, events: readonly StoredEvent[] | undefined): void {
-    if (ROOM_ID_PATTERN.test(streamId)) {
-      const entry = this.#sessions.get(streamId);
-      if ((entry?.version ?? 0) >= version) return;
-      if (events && entry?.state !== null && events[0]?.version === (entry?.version ?? 0) + 1) {
-        this.#applySession(streamId, events);
-        // Made here: whoever a token admitted is entered in the directory by the node they joined.
-        const seen = joined(
-          this.#sessions.get(streamId)?.state ?? undefined,
-          events.flatMap((e) =>
-            e.type === 'participant.joined' ? [(e.data as { person: DirectoryJoin }).person] : [],
-          ),
-        );
-        if (seen.length > 0) void this.#see(seen);
-        return;
-      }
-    } else if (isLedgerStream(streamId)) {
-      const entry = this.#items.get(streamId);
-      if ((entry?.version ?? 0) >= version) return;
-      if (events && events[0]?.version === (entry?.version ?? 0) + 1) {
-        this.#applyItem(streamId, events);
-        return;
-      }
-    } else {
+    if (!ROOM_ID_PATTERN.test(streamId)) return;
+    const entry = this.#sessions.get(streamId);
+    if ((entry?.version ?? 0) >= version) return;
+    if (events && entry?.state !== null && events[0]?.version === (entry?.version ?? 0) + 1) {
+      this.#applySession(streamId, events);
+      // Made here: whoever a token admitted is entered in the directory by the node they joined.
+      const seen = joined(
+        this.#sessions.get(streamId)?.state ?? undefined,
+        events.flatMap((e) => (e.type === 'participant.joined' ? [(e.data as { person: DirectoryJoin }).person] : [])),
+      );
+      if (seen.length > 0) void this.#see(seen);
       return;
     }
     this.#pull(streamId).catch((err: unknown) =>
@@ -421,17 +410,14 @@ export class LocalRecords implements RecordsService {
     );
   }
 
-  /** Reads what the store has of `streamId` beyond what was applied. */
+  /** Reads what the store has of session `streamId` beyond what was applied. */
   #pull(streamId: string): Promise<void> {
     const previous = this.#pulls.get(streamId) ?? Promise.resolve();
     const run = previous.then(async () => {
-      const known = ROOM_ID_PATTERN.test(streamId) ? this.#sessions.get(streamId) : this.#items.get(streamId);
+      const known = this.#sessions.get(streamId);
       // A session whose state was dropped is read again from its start.
-      const dropped = known !== undefined && 'state' in known && known.state === null;
-      const events = await this.#feed.store.readRange(streamId, dropped ? 1 : (known?.version ?? 0) + 1);
-      if (events.length === 0) return;
-      if (ROOM_ID_PATTERN.test(streamId)) this.#applySession(streamId, events);
-      else this.#applyItem(streamId, events);
+      const events = await this.#feed.store.readRange(streamId, known?.state === null ? 1 : (known?.version ?? 0) + 1);
+      if (events.length > 0) this.#applySession(streamId, events);
     });
     const tail = run.catch(() => undefined);
     this.#pulls.set(streamId, tail);
@@ -468,16 +454,11 @@ export class LocalRecords implements RecordsService {
     this.#dirty.add(sessionId);
   }
 
-  #applyItem(streamId: string, events: readonly StoredEvent[]): void {
-    const entry = this.#items.get(streamId) ?? { version: 0, item: null, tally: null };
-    this.#items.set(streamId, entry);
-    const fresh = events.filter((e) => e.version > entry.version);
-    if (fresh.length === 0 || fresh[0]?.version !== entry.version + 1) return;
-    for (const event of fresh) entry.item = evolveLedger(entry.item, event as unknown as LedgerEvent);
-    entry.version = fresh.at(-1)?.version ?? entry.version;
-    const tally = entry.item ? itemTally(entry.item) : null;
-    this.#swap(entry.tally, tally, (c) => c);
-    entry.tally = tally;
+  /** A ledger item as the ledger now holds it: its tally replaces the one before. */
+  #applyItem(item: LedgerItem): void {
+    const tally = itemTally(item);
+    this.#swap(this.#items.get(item.id) ?? null, tally, (c) => c);
+    this.#items.set(item.id, tally);
   }
 
   /** Swaps the tallies of the sessions changed since the last read into the totals. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, zeroCounts } from '@yishi/shared';
 import { AppendFeed } from '../../../signaling/src/records/appends.js';
+import { LedgerService } from '../../../signaling/src/ledger/LedgerService.js';
 import { BOARDS_KEPT, LocalRecords } from '../../../signaling/src/records/LocalRecords.js';
 import { PeopleDirectory } from '../../../signaling/src/records/PeopleDirectory.js';
 import { MemoryRoomStore } from '../../../signaling/src/store/MemoryRoomStore.js';
@@ -142,6 +143,7 @@ describe('records projection', () => {
     const restarted = new LocalRecords(
       new AppendFeed(store),
       new PeopleDirectory(new AppendFeed(store)),
+      new LedgerService(store, testLogger()),
       testLogger(),
       {
         now: () => node.clock.now,
@@ -249,6 +251,44 @@ describe('records projection', () => {
     await expect(
       node.directory.execute({ type: 'person.merge', from: twin.id, into: member1.id }, OFFICE),
     ).rejects.toBeInstanceOf(AppError);
+  });
+
+  it('counts the ledger items a member raised, those solved and their ratings, as the ledger holds them', async () => {
+    const node = recordsNode();
+    await node.records.start();
+    await node.openSession('s1', [chair, member1]);
+    await expect.poll(() => node.directory.get(member1.id)).toBeDefined();
+    const raiser = { id: member1.id, name: member1.name, role: 'member' as const };
+    const unit = { id: 'u-jyj', name: '刘科长', role: 'unit' as const, unit: '县教育局' };
+    const register = (title: string) =>
+      node.ledger.register(
+        {
+          type: 'ledger.register',
+          title,
+          description: '',
+          category: '教育',
+          source: { kind: 'submission' },
+          topicId: 's1',
+          raisedBy: [person(member1)],
+        },
+        raiser,
+      );
+    const solved = await register('校车班次太少');
+    await register('操场夜间照明');
+    expect(await node.records.record(member1.id, MONTH)).toMatchObject({ itemsRaised: 2, itemsSolved: 0 });
+
+    await node.ledger.execute(solved.id, { type: 'ledger.assign', leadUnit: '县教育局', coUnits: [] }, OFFICE);
+    await node.ledger.execute(solved.id, { type: 'ledger.answer', text: '已增开班次。' }, unit);
+    await node.ledger.execute(solved.id, { type: 'ledger.evaluate', rating: 'satisfied', comment: '' }, raiser);
+    const record = await node.records.record(member1.id, MONTH);
+    expect(record).toMatchObject({ itemsRaised: 2, itemsSolved: 1 });
+    expect(record.ratings.satisfied).toBe(1);
+    expect(record.highlights.solvedItems).toEqual([{ id: solved.id, title: '校车班次太少' }]);
+
+    // A node started later takes the same figures from the ledger it reads.
+    const other = recordsNode(node.store, { clock: node.clock });
+    await other.records.start();
+    expect(await other.records.record(member1.id, MONTH)).toEqual(record);
   });
 
   it('counts a session once for a person whose two merged entries both took part in it', async () => {

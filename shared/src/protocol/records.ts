@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENTRY_KINDS } from '../domain/types.js';
 import { RATINGS } from '../ledger/types.js';
+import { PERIOD, PERIOD_PROBLEM } from '../records/period.js';
 import { HEAT_TERMS, PERSON_STATUSES } from '../records/types.js';
 import type { DirectoryPerson, Leaderboard, LeaderboardEntry, PersonRecord, RecordCounts } from '../records/types.js';
 import { NAME_MAX, UNIT_MAX } from '../roles.js';
@@ -60,10 +61,7 @@ export type RosterRow = z.output<typeof RosterRowSchema>;
 export const ROSTER_MAX_ROWS = 10_000;
 
 /** A period as the records read it: YYYY-MM, YYYY, term (the current one) or term:<name>. */
-export const PeriodSchema = z
-  .string()
-  .max(40)
-  .regex(/^(?:\d{4}(?:-(?:0[1-9]|1[0-2]))?|term(?::.{1,32})?)$/u, 'a period is YYYY-MM, YYYY, term or term:<name>');
+export const PeriodSchema = z.string().max(40).regex(PERIOD, PERIOD_PROBLEM);
 
 /** `GET /api/people/:id/record` and the exports: which period. */
 export const RecordQuerySchema = z.strictObject({ period: PeriodSchema });

@@ -5,6 +5,7 @@ import { PERIOD, PERIOD_PROBLEM } from '../records/period.js';
 import { HEAT_TERMS, PERSON_STATUSES } from '../records/types.js';
 import type { DirectoryPerson, Leaderboard, LeaderboardEntry, PersonRecord, RecordCounts } from '../records/types.js';
 import { NAME_MAX, UNIT_MAX } from '../roles.js';
+import { type Same, same } from './same.js';
 
 /**
  * REST bodies and answers of the participation records (`/api/people`, `/api/leaderboard`,
@@ -194,13 +195,11 @@ export const LeaderboardSchema = z.strictObject({
 });
 
 // The schemas and the domain's types describe the same answers: a drift fails to compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const agree = <_ extends true>() => undefined;
-agree<Same<z.infer<typeof DirectoryPersonSchema>, DirectoryPerson>>();
-agree<Same<z.infer<typeof RecordCountsSchema>, RecordCounts>>();
-agree<Same<z.infer<typeof PersonRecordSchema>, PersonRecord>>();
-agree<Same<z.infer<typeof LeaderboardEntrySchema>, LeaderboardEntry>>();
-agree<Same<z.infer<typeof LeaderboardSchema>, Leaderboard>>();
+same<Same<z.infer<typeof DirectoryPersonSchema>, DirectoryPerson>>(true);
+same<Same<z.infer<typeof RecordCountsSchema>, RecordCounts>>(true);
+same<Same<z.infer<typeof PersonRecordSchema>, PersonRecord>>(true);
+same<Same<z.infer<typeof LeaderboardEntrySchema>, LeaderboardEntry>>(true);
+same<Same<z.infer<typeof LeaderboardSchema>, Leaderboard>>(true);
 
 /** The records' REST routes, each body, query and answer by its schema (for docs/protocol.md). */
 export const RecordsRestSchemas: Record<string, z.ZodType> = {

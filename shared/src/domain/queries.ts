@@ -6,6 +6,10 @@ export function findTurn(state: RoomState, turnId: string | null | undefined): T
   return turnId ? state.turns.find((t) => t.id === turnId) : undefined;
 }
 
+export function findPoll(state: RoomState, pollId: string): Poll | undefined {
+  return state.polls.find((p) => p.id === pollId);
+}
+
 export function findComment(state: RoomState, commentId: string): Comment | undefined {
   const index = state.commentIndex[commentId];
   return index === undefined ? undefined : state.comments[index];

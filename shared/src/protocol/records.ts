@@ -52,7 +52,6 @@ export type PersonUpdate = z.input<typeof PersonUpdateSchema>;
 
 /** `POST /api/people/merge` (organiser key): `from` and `into` are one person; `into` keeps both records. */
 export const PersonMergeSchema = z.strictObject({ from: PersonIdSchema, into: PersonIdSchema });
-export type PersonMerge = z.input<typeof PersonMergeSchema>;
 
 /** One row of a roster (`POST /api/people/import`, text/csv with a header row). */
 export const RosterRowSchema = z.strictObject({ id: PersonIdSchema.optional(), ...PersonFieldsSchema });

@@ -13,4 +13,3 @@ export type DirectoryEventBody =
   | { type: 'person.merged'; data: { by: string; from: string; into: string } };
 
 export type DirectoryEvent = DirectoryEventBody & { at: number };
-export type DirectoryEventType = DirectoryEvent['type'];

@@ -31,7 +31,7 @@ const LABELS: Record<HeatTerm, { zh: string; en: string }> = {
 };
 
 /** Each weighed figure of a record. */
-export function heatFigures(c: RecordCounts): Record<HeatTerm, number> {
+function heatFigures(c: RecordCounts): Record<HeatTerm, number> {
   return {
     attended: c.attended,
     speeches: c.speeches,

@@ -10,7 +10,6 @@ import type { Rating } from '../ledger/types.js';
 
 /** Roles whose holders are entered in the directory when first seen, and ranked. Guests, units, sites and observers are not. */
 export const RANKED_ROLES = ['chair', 'secretary', 'member'] as const;
-export type RankedRole = (typeof RANKED_ROLES)[number];
 
 /**
  * active: ranked; removed: kept with their record, not ranked, their tokens refused here;

@@ -21,6 +21,20 @@ const wholeNumber = (min: number, max: number, what = 'a whole number') =>
 
 const port = wholeNumber(0, 65535, 'a port number');
 
+/** A comma-separated list (unset or empty: none), each item checked: every bad one is named. */
+const commaList = (valid: (item: string) => boolean, problem: (item: string) => string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of list) if (!valid(item)) ctx.addIssue({ code: 'custom', message: problem(item) });
+      return list;
+    });
+
 /**
  * Every setting comes from the environment, is validated here once at start, and has a default
  * that runs a single node on a developer's machine. A bad value stops the process with a message
@@ -87,21 +101,10 @@ const EnvSchema = z.object({
   SESSION_CACHE_IDLE_SECONDS: wholeNumber(1, 86_400, 'a number of seconds').default(600),
   SESSION_CACHE_MAX: wholeNumber(1, 1_000_000, 'a number of sessions').default(1000),
   /** Other sites (comma-separated origins, e.g. https://zx.example.gov.cn) whose pages may connect. */
-  ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const list = (v ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const item of list) {
-        if (!URL.canParse(item) || new URL(item).origin !== item) {
-          ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin like https://host[:port]` });
-        }
-      }
-      return list;
-    }),
+  ALLOWED_ORIGINS: commaList(
+    (item) => URL.canParse(item) && new URL(item).origin === item,
+    (item) => `"${item}" is not an origin like https://host[:port]`,
+  ),
   /** Requests one connection may make per second on average (bursts of 8× that); beyond: RATE_LIMITED. */
   SOCKET_REQUESTS_PER_SECOND: wholeNumber(1, 1_000_000).default(50),
   /** Connections one person may open per minute, over all nodes; beyond: RATE_LIMITED. */
@@ -117,24 +120,10 @@ const EnvSchema = z.object({
    * TURN servers (comma-separated `turn:`/`turns:` URLs) handed to clients with each join, for
    * networks that block UDP or let only TCP 443 out; needs YISHI_TURN_SECRET.
    */
-  YISHI_TURN_URLS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const list = (v ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const item of list) {
-        if (!/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/.test(item)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `"${item}" is not a URL like turns:turn.example.org:443?transport=tcp`,
-          });
-        }
-      }
-      return list;
-    }),
+  YISHI_TURN_URLS: commaList(
+    (item) => /^turns?:[^\s?]+(\?transport=(udp|tcp))?$/.test(item),
+    (item) => `"${item}" is not a URL like turns:turn.example.org:443?transport=tcp`,
+  ),
   /** coturn's `static-auth-secret` (TURN REST credentials); at least 32 characters. */
   YISHI_TURN_SECRET: z.string().min(32, 'YISHI_TURN_SECRET must be at least 32 characters').optional(),
   /** How long the TURN credentials of one join stay valid, in seconds (a rejoin gets new ones). */

@@ -5,7 +5,7 @@ import type { AgendaInput, Command, Context } from './commands.js';
 import { DEFAULT_SETTINGS, DEFAULT_TIME_ZONE } from './defaults.js';
 import type { DomainEvent, DomainEventBody } from './events.js';
 import { mayIssue } from './permissions.js';
-import { findComment, findTurn, headcountOf, isPresent, openPoll } from './queries.js';
+import { findComment, findPoll, findTurn, headcountOf, isPresent, openPoll } from './queries.js';
 import { insertionIndex } from './queueOrder.js';
 import { checkQuotas } from './quotas.js';
 import {
@@ -510,7 +510,7 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
 
   'poll.open': (state, c, actor, ctx) => {
     requireStatus(state, ['open', 'in_progress'], 'open a poll');
-    const stored = c.id === undefined ? undefined : state.polls.find((p) => p.id === c.id);
+    const stored = c.id === undefined ? undefined : findPoll(state, c.id);
     if (stored) {
       if (stored.openedBy.id !== actor.id) throw new Conflict(`poll id ${c.id} is already taken`);
       return []; // a retry
@@ -576,16 +576,20 @@ const HANDLERS: { [T in Command['type']]: Handler<T> } = {
   },
 
   'poll.close': (state, c, actor) => {
-    const poll = state.polls.find((p) => p.id === c.pollId);
-    if (!poll) throw new NotFound(`poll ${c.pollId} not found`);
+    const poll = requirePoll(state, c.pollId);
     if (poll.closedAt !== undefined) throw new Conflict('the poll is already closed');
     return [{ type: 'poll.closed', data: { pollId: poll.id, by: actor.id } }];
   },
 };
 
-function requireOpenPoll(state: RoomState, pollId: string): Poll {
-  const poll = state.polls.find((p) => p.id === pollId);
+function requirePoll(state: RoomState, pollId: string): Poll {
+  const poll = findPoll(state, pollId);
   if (!poll) throw new NotFound(`poll ${pollId} not found`);
+  return poll;
+}
+
+function requireOpenPoll(state: RoomState, pollId: string): Poll {
+  const poll = requirePoll(state, pollId);
   if (poll.closedAt !== undefined) throw new Conflict('the poll is closed');
   return poll;
 }

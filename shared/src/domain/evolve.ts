@@ -1,5 +1,5 @@
 import type { DomainEvent } from './events.js';
-import { findComment, findTurn, isPresent } from './queries.js';
+import { findComment, findPoll, findTurn, isPresent } from './queries.js';
 import { recordActivity } from './quotas.js';
 import type { Decision, RoomState, SessionStatus } from './types.js';
 
@@ -247,17 +247,17 @@ export function evolve(state: RoomState, event: DomainEvent): void {
       return;
     case 'poll.answered': {
       const { pollId, personId, name, sector, option } = event.data;
-      const poll = state.polls.find((p) => p.id === pollId);
+      const poll = findPoll(state, pollId);
       if (poll) poll.answers[personId] = { option, name, ...(sector ? { sector } : {}) };
       return;
     }
     case 'poll.siteCounted': {
-      const poll = state.polls.find((p) => p.id === event.data.pollId);
+      const poll = findPoll(state, event.data.pollId);
       if (poll) poll.siteCounts[event.data.siteId] = { counts: event.data.counts, at: event.at };
       return;
     }
     case 'poll.closed': {
-      const poll = state.polls.find((p) => p.id === event.data.pollId);
+      const poll = findPoll(state, event.data.pollId);
       if (poll) poll.closedAt = event.at;
       return;
     }

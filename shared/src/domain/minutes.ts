@@ -1,6 +1,6 @@
 import { spokenMs } from './clock.js';
 import { pollView } from './polls.js';
-import { presentMs } from './queries.js';
+import { presentMs, sitesOf } from './queries.js';
 import type { ActionItem, EntryKind, MinutesStatus, Person, RoomState, Stance, TurnEndReason } from './types.js';
 
 export const MINUTES_SCHEMA = 'yishi.minutes/v1';
@@ -193,17 +193,15 @@ export function minutesDocument(state: RoomState, now: number): MinutesDocument 
       comments: state.comments.length,
     },
     // Every site that took part, with the headcounts it reported (none, for one that never did).
-    sites: Object.values(state.attendance)
-      .filter((a) => a.person.role === 'site')
-      .map(({ person }) => {
-        const headcounts = state.sites[person.id]?.headcounts ?? [];
-        return {
-          name: person.name,
-          operator: person.operator ?? null,
-          headcounts: headcounts.map((h) => ({ at: iso(h.at) as string, count: h.count })),
-          maxHeadcount: headcounts.length ? headcounts.reduce((max, h) => Math.max(max, h.count), 0) : null,
-        };
-      }),
+    sites: sitesOf(state).map((person) => {
+      const headcounts = state.sites[person.id]?.headcounts ?? [];
+      return {
+        name: person.name,
+        operator: person.operator ?? null,
+        headcounts: headcounts.map((h) => ({ at: iso(h.at) as string, count: h.count })),
+        maxHeadcount: headcounts.length ? headcounts.reduce((max, h) => Math.max(max, h.count), 0) : null,
+      };
+    }),
     polls: state.polls.map((poll) => {
       const view = pollView(state, poll);
       return {

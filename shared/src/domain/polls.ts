@@ -1,4 +1,4 @@
-import { headcountOf } from './queries.js';
+import { headcountOf, sitesOf } from './queries.js';
 import type { Person, Poll, RoomState } from './types.js';
 
 /**
@@ -148,12 +148,19 @@ export function pollsView(state: RoomState, version: number): PollsView {
   return { version, polls: state.polls.map((p) => pollView(state, p)) };
 }
 
+/** A person's own answers (poll id → option), which no view shows for an anonymous poll. */
+export function answersOf(state: RoomState, personId: string): Record<string, number> {
+  const answers: Record<string, number> = {};
+  for (const poll of state.polls) {
+    const mine = poll.answers[personId];
+    if (mine) answers[poll.id] = mine.option;
+  }
+  return answers;
+}
+
 /** Every site that has joined, in order of arrival. */
 export function sitesView(state: RoomState, version: number): SitesView {
-  const sites = Object.values(state.attendance)
-    .filter((a) => a.person.role === 'site')
-    .map(({ person }) => siteView(state, person));
-  return { version, sites };
+  return { version, sites: sitesOf(state).map((person) => siteView(state, person)) };
 }
 
 function siteView(state: RoomState, person: Person): SiteView {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ENTRY_KINDS } from '../domain/types.js';
 import { RATINGS } from '../ledger/types.js';
+import { PERIOD, PERIOD_PROBLEM } from '../records/period.js';
 import { HEAT_TERMS, PERSON_STATUSES } from '../records/types.js';
-import type { DirectoryPerson, Leaderboard, LeaderboardEntry, PersonRecord, RecordCounts } from '../records/types.js';
+import type { DirectoryPerson, RecordCounts } from '../records/types.js';
 import { NAME_MAX, UNIT_MAX } from '../roles.js';
+import { type Same, same } from './same.js';
 
 /**
  * REST bodies and answers of the participation records (`/api/people`, `/api/leaderboard`,
@@ -50,7 +52,6 @@ export type PersonUpdate = z.input<typeof PersonUpdateSchema>;
 
 /** `POST /api/people/merge` (organiser key): `from` and `into` are one person; `into` keeps both records. */
 export const PersonMergeSchema = z.strictObject({ from: PersonIdSchema, into: PersonIdSchema });
-export type PersonMerge = z.input<typeof PersonMergeSchema>;
 
 /** One row of a roster (`POST /api/people/import`, text/csv with a header row). */
 export const RosterRowSchema = z.strictObject({ id: PersonIdSchema.optional(), ...PersonFieldsSchema });
@@ -60,10 +61,7 @@ export type RosterRow = z.output<typeof RosterRowSchema>;
 export const ROSTER_MAX_ROWS = 10_000;
 
 /** A period as the records read it: YYYY-MM, YYYY, term (the current one) or term:<name>. */
-export const PeriodSchema = z
-  .string()
-  .max(40)
-  .regex(/^(?:\d{4}(?:-(?:0[1-9]|1[0-2]))?|term(?::.{1,32})?)$/u, 'a period is YYYY-MM, YYYY, term or term:<name>');
+export const PeriodSchema = z.string().max(40).regex(PERIOD, PERIOD_PROBLEM);
 
 /** `GET /api/people/:id/record` and the exports: which period. */
 export const RecordQuerySchema = z.strictObject({ period: PeriodSchema });
@@ -89,7 +87,7 @@ export const LeaderboardQuerySchema = z.strictObject({
     .optional(),
 });
 
-// Answers.
+// Answers. The answers alone (a record, the board) are typed by their schemas; see the end for the rest.
 
 export const DirectoryPersonSchema = z.strictObject({
   id: z.string(),
@@ -140,28 +138,37 @@ export const RecordCountsSchema = z.strictObject({
   ),
 });
 
+/** One session as it counts in a person's record. */
+export const SessionFiguresSchema = z.strictObject({
+  sessionId: z.string(),
+  title: z.string(),
+  /** When the session took place (opened, else scheduled, else created), ISO 8601. */
+  date: z.string(),
+  invited: z.boolean(),
+  attended: z.boolean(),
+  presentMinutes: Count,
+  speeches: Count,
+  speakingSeconds: Count,
+  comments: Count,
+  /** When they first took the floor in it, ISO 8601. */
+  firstSpeechAt: z.string().nullable(),
+});
+export type SessionFigures = z.infer<typeof SessionFiguresSchema>;
+
+/** `GET /api/people/:id/record?period=…`: a person's record over a period, with their heat score and rank. */
 export const PersonRecordSchema = RecordCountsSchema.extend({
   person: DirectoryPersonSchema,
   period: z.string(),
   from: z.string(),
   to: z.string(),
   score: z.number(),
+  /** Their place on the board of the period (all sectors); null when not ranked (removed, merged, another term). */
   rank: z.number().int().min(1).nullable(),
+  /** How many are ranked on that board. */
   ranked: Count,
-  sessions: z.array(
-    z.strictObject({
-      sessionId: z.string(),
-      title: z.string(),
-      date: z.string(),
-      invited: z.boolean(),
-      attended: z.boolean(),
-      presentMinutes: Count,
-      speeches: Count,
-      speakingSeconds: Count,
-      comments: Count,
-      firstSpeechAt: z.string().nullable(),
-    }),
-  ),
+  /** The sessions of the period they were invited to or attended, oldest first. */
+  sessions: z.array(SessionFiguresSchema),
+  /** For the card: their first speech in the period, the topic they spoke most on, items they raised that were solved. */
   highlights: z.strictObject({
     firstSpeech: z.strictObject({ sessionId: z.string(), title: z.string(), at: z.string() }).nullable(),
     topTopic: z
@@ -170,39 +177,48 @@ export const PersonRecordSchema = RecordCountsSchema.extend({
     solvedItems: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   }),
 });
+export type PersonRecord = z.infer<typeof PersonRecordSchema>;
 
+/** One row of the leaderboard (the exact form other tools read). */
 export const LeaderboardEntrySchema = z.strictObject({
   personId: z.string(),
   name: z.string(),
   sector: z.string().nullable(),
   score: z.number(),
+  /** 1-based; equal scores share a rank (1, 2, 2, 4). */
   rank: z.number().int().min(1),
   attended: Count,
   speeches: Count,
   speakingSeconds: Count,
   comments: Count,
 });
+export type LeaderboardEntry = z.infer<typeof LeaderboardEntrySchema>;
 
+/** The heat score's formula, shown beside the board: score = Σ weight × figure, rounded to 0.1. */
+export const HeatFormulaSchema = z.strictObject({
+  /** e.g. `score = 10 × attended + 5 × speeches + …`. */
+  expression: z.string(),
+  terms: z.array(z.strictObject({ key: z.enum(HEAT_TERMS), weight: z.number(), zh: z.string(), en: z.string() })),
+});
+export type HeatFormula = z.infer<typeof HeatFormulaSchema>;
+
+/** `GET /api/leaderboard?period=…[&sector=…][&limit=N]`. */
 export const LeaderboardSchema = z.strictObject({
-  formula: z.strictObject({
-    expression: z.string(),
-    terms: z.array(z.strictObject({ key: z.enum(HEAT_TERMS), weight: z.number(), zh: z.string(), en: z.string() })),
-  }),
+  formula: HeatFormulaSchema,
   period: z.string(),
   sector: z.string().nullable(),
+  /** How many are ranked (before `limit`). */
   ranked: Count,
   entries: z.array(LeaderboardEntrySchema),
+  /** The caller's own entry when a directory person asks (whatever `limit` cut); absent for the organiser. */
   me: LeaderboardEntrySchema.nullable().optional(),
 });
+export type Leaderboard = z.infer<typeof LeaderboardSchema>;
 
-// The schemas and the domain's types describe the same answers: a drift fails to compile.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const agree = <_ extends true>() => undefined;
-agree<Same<z.infer<typeof DirectoryPersonSchema>, DirectoryPerson>>();
-agree<Same<z.infer<typeof RecordCountsSchema>, RecordCounts>>();
-agree<Same<z.infer<typeof PersonRecordSchema>, PersonRecord>>();
-agree<Same<z.infer<typeof LeaderboardEntrySchema>, LeaderboardEntry>>();
-agree<Same<z.infer<typeof LeaderboardSchema>, Leaderboard>>();
+// The directory's entries and the figures are the domain's own (its fold and sums build them);
+// their schemas describe the same shapes: a drift fails to compile.
+same<Same<z.infer<typeof DirectoryPersonSchema>, DirectoryPerson>>(true);
+same<Same<z.infer<typeof RecordCountsSchema>, RecordCounts>>(true);
 
 /** The records' REST routes, each body, query and answer by its schema (for docs/protocol.md). */
 export const RecordsRestSchemas: Record<string, z.ZodType> = {

@@ -3,6 +3,7 @@ import type { PollsView, SitesView } from '../domain/polls.js';
 import type { CommentView, MinutesView, QueueView, SessionView } from '../domain/views.js';
 import { RoleSchema } from '../auth.js';
 import { DISPLAY_NAME_MAX, NAME_MAX, UNIT_MAX } from '../roles.js';
+import { type Same, same } from './same.js';
 import { ActionStatusSchema, EntryKindSchema, FloorModeSchema, ReactionSchema, StanceSchema } from './consultation.js';
 
 /**
@@ -178,9 +179,7 @@ export const SitesViewSchema = z.strictObject({
   ),
 });
 
-/** Compile-time: `A` and `B` are the same shape (a mismatch is a type error where this is used). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <T extends true>(_: T) => undefined;
+// The schemas and the domain's types describe the same views.
 same<Same<z.infer<typeof SessionViewSchema>, SessionView>>(true);
 same<Same<z.infer<typeof QueueViewSchema>, QueueView>>(true);
 same<Same<z.infer<typeof CommentViewSchema>, CommentView>>(true);

@@ -1,12 +1,12 @@
 import type { Context } from '../domain/commands.js';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
 import type { DirectoryActor, DirectoryCommand, PersonFields } from './commands.js';
-import type { DirectoryEvent, DirectoryEventBody } from './events.js';
+import type { DirectoryEvent, DirectoryEventBody, DirectoryFields } from './events.js';
 import type { Directory } from './evolve.js';
 import { DIRECTORY_PERMISSIONS } from './permissions.js';
 import type { DirectoryPerson } from './types.js';
 
-type Editable = Pick<DirectoryPerson, 'name' | 'sector' | 'term' | 'unit'>;
+type Changes = Extract<DirectoryEventBody, { type: 'person.updated' }>['data']['changes'];
 
 /**
  * The directory's rules: given the directory, who asks and what, the events that follow (each at
@@ -35,10 +35,8 @@ export function decideDirectory(
     case 'person.update': {
       const person = live(directory, command.id);
       const { status, ...fields } = command.fields;
-      const next = { ...pick(person), ...partial(fields), ...(status === undefined ? {} : { status }) };
-      const changes = Object.fromEntries(
-        Object.entries(next).filter(([k, v]) => person[k as keyof DirectoryPerson] !== v),
-      ) as Extract<DirectoryEventBody, { type: 'person.updated' }>['data']['changes'];
+      const next = { ...partial(fields), ...(status === undefined ? {} : { status }) };
+      const changes = changesOf(person, next);
       if (Object.keys(changes).length === 0) return [];
       return stamp([{ type: 'person.updated', data: { by, id: person.id, changes } }]);
     }
@@ -96,9 +94,7 @@ function importRows(
         return;
       }
       if (person.status === 'merged') throw new Conflict(`${row.id} was merged into ${person.mergedInto}`);
-      const changes = Object.fromEntries(
-        Object.entries(fields).filter(([k, v]) => person[k as keyof DirectoryPerson] !== v),
-      );
+      const changes = changesOf(person, fields);
       if (Object.keys(changes).length > 0) events.push({ type: 'person.updated', data: { by, id: row.id, changes } });
     } catch (err) {
       if (!(err instanceof Error)) throw err;
@@ -114,14 +110,14 @@ const text = (value: string | null | undefined): string | null => {
   return trimmed ? trimmed : null;
 };
 
-function editable(fields: PersonFields): Editable {
+function editable(fields: PersonFields): DirectoryFields {
   const name = fields.name.trim();
   if (!name) throw new InvalidRequest('a name cannot be empty');
   return { name, sector: text(fields.sector), term: text(fields.term), unit: text(fields.unit) };
 }
 
-function partial(fields: Partial<PersonFields>): Partial<Editable> {
-  const out: Partial<Editable> = {};
+function partial(fields: Partial<PersonFields>): Partial<DirectoryFields> {
+  const out: Partial<DirectoryFields> = {};
   if (fields.name !== undefined) out.name = editable({ name: fields.name }).name;
   if (fields.sector !== undefined) out.sector = text(fields.sector);
   if (fields.term !== undefined) out.term = text(fields.term);
@@ -129,4 +125,6 @@ function partial(fields: Partial<PersonFields>): Partial<Editable> {
   return out;
 }
 
-const pick = ({ name, sector, term, unit, status }: DirectoryPerson) => ({ name, sector, term, unit, status });
+/** The fields of `next` that differ from the person's. */
+const changesOf = (person: DirectoryPerson, next: Changes): Changes =>
+  Object.fromEntries(Object.entries(next).filter(([k, v]) => person[k as keyof DirectoryPerson] !== v));

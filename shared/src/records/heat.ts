@@ -1,4 +1,5 @@
-import type { HeatFormula, HeatTerm, HeatWeights, RecordCounts } from './types.js';
+import type { HeatFormula } from '../protocol/records.js';
+import type { HeatTerm, HeatWeights, RecordCounts } from './types.js';
 
 /** The weights unless configured (RECORDS_WEIGHTS): showing up and speaking count most. */
 export const DEFAULT_HEAT_WEIGHTS: HeatWeights = {
@@ -30,7 +31,7 @@ const LABELS: Record<HeatTerm, { zh: string; en: string }> = {
 };
 
 /** Each weighed figure of a record. */
-export function heatFigures(c: RecordCounts): Record<HeatTerm, number> {
+function heatFigures(c: RecordCounts): Record<HeatTerm, number> {
   return {
     attended: c.attended,
     speeches: c.speeches,

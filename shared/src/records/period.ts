@@ -2,20 +2,22 @@ import { InvalidRequest } from '../errors.js';
 import type { Period, PeriodRange, Term } from './types.js';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const YEAR = /^\d{4}$/;
-/** A term's name: no spaces at its ends, no control characters, at most 32 characters. */
-const TERM_NAME = /^[^\s\p{Cc}](?:[^\p{Cc}]{0,30}[^\s\p{Cc}])?$/u;
 
 /**
- * `YYYY-MM` a month, `YYYY` a year, `term` the current term, `term:<name>` a named one. Anything
- * else is refused (INVALID_REQUEST) before anything is looked up.
+ * Every period, the one grammar both the REST schemas (PeriodSchema) and parsePeriod read:
+ * `YYYY-MM` a month, `YYYY` a year, `term` the current term, `term:<name>` a named one, whose name
+ * has no spaces at its ends, no control characters, and at most 32 characters.
  */
+export const PERIOD_PROBLEM = 'a period is YYYY-MM, YYYY, term or term:<name>';
+export const PERIOD = /^(?:\d{4}(-(?:0[1-9]|1[0-2]))?|term(?::([^\s\p{Cc}](?:[^\p{Cc}]{0,30}[^\s\p{Cc}])?))?)$/u;
+
+/** Anything not a period is refused (INVALID_REQUEST) before anything is looked up. */
 export function parsePeriod(text: string): Period {
-  if (MONTH.test(text)) return { kind: 'month', month: text };
-  if (YEAR.test(text)) return { kind: 'year', year: text };
-  if (text === 'term') return { kind: 'term', name: null };
-  if (text.startsWith('term:') && TERM_NAME.test(text.slice(5))) return { kind: 'term', name: text.slice(5) };
-  throw new InvalidRequest('a period is YYYY-MM, YYYY, term or term:<name>');
+  const match = PERIOD.exec(text);
+  if (!match) throw new InvalidRequest(PERIOD_PROBLEM);
+  const [, month, term] = match;
+  if (text.startsWith('term')) return { kind: 'term', name: term ?? null };
+  return month ? { kind: 'month', month: text } : { kind: 'year', year: text };
 }
 
 /** Whether `text` is a month YYYY-MM. */

@@ -4,10 +4,11 @@ import type { MinutesDocument } from '../domain/minutes.js';
 import { findComment, presentMs } from '../domain/queries.js';
 import type { Person, RoomState } from '../domain/types.js';
 import type { LedgerItem } from '../ledger/types.js';
+import type { SessionFigures } from '../protocol/records.js';
 import { zonedParts } from '../zonedTime.js';
 import { zeroCounts } from './counts.js';
 import { isRankedRole } from './permissions.js';
-import type { RecordCounts, SessionFigures } from './types.js';
+import type { RecordCounts } from './types.js';
 
 /** One person's part in one session. */
 export interface PersonInSession {

@@ -3,12 +3,13 @@ import type { Rating } from '../ledger/types.js';
 
 /**
  * Participation records (履职记录, docs/domain.md "Participation records"): the member directory,
- * each person's figures per period, the heat score and its leaderboard (热力榜).
+ * each person's figures per period, the heat score and its leaderboard (热力榜). The answers built
+ * from them (a person's record, the board and its formula) are typed by their schemas in
+ * protocol/records.ts.
  */
 
 /** Roles whose holders are entered in the directory when first seen, and ranked. Guests, units, sites and observers are not. */
 export const RANKED_ROLES = ['chair', 'secretary', 'member'] as const;
-export type RankedRole = (typeof RANKED_ROLES)[number];
 
 /**
  * active: ranked; removed: kept with their record, not ranked, their tokens refused here;
@@ -95,43 +96,6 @@ export interface RecordCounts {
   ratings: Record<Rating, number>;
 }
 
-/** One session as it counts in a person's record. */
-export interface SessionFigures {
-  sessionId: string;
-  title: string;
-  /** When the session took place (opened, else scheduled, else created), ISO 8601. */
-  date: string;
-  invited: boolean;
-  attended: boolean;
-  presentMinutes: number;
-  speeches: number;
-  speakingSeconds: number;
-  comments: number;
-  /** When they first took the floor in it, ISO 8601. */
-  firstSpeechAt: string | null;
-}
-
-/** `GET /api/people/:id/record?period=…`: a person's record over a period, with their heat score and rank. */
-export interface PersonRecord extends RecordCounts {
-  person: DirectoryPerson;
-  period: string;
-  from: string;
-  to: string;
-  score: number;
-  /** Their place on the board of the period (all sectors); null when not ranked (removed, merged, another term). */
-  rank: number | null;
-  /** How many are ranked on that board. */
-  ranked: number;
-  /** The sessions of the period they were invited to or attended, oldest first. */
-  sessions: SessionFigures[];
-  /** For the card: their first speech in the period, the topic they spoke most on, items they raised that were solved. */
-  highlights: {
-    firstSpeech: { sessionId: string; title: string; at: string } | null;
-    topTopic: { sessionId: string; title: string; speeches: number; speakingSeconds: number } | null;
-    solvedItems: Array<{ id: string; title: string }>;
-  };
-}
-
 /** The figures a heat score weighs. */
 export const HEAT_TERMS = [
   'attended',
@@ -148,36 +112,3 @@ export const HEAT_TERMS = [
 ] as const;
 export type HeatTerm = (typeof HEAT_TERMS)[number];
 export type HeatWeights = Record<HeatTerm, number>;
-
-/** The heat score's formula, shown beside the board: score = Σ weight × figure, rounded to 0.1. */
-export interface HeatFormula {
-  /** e.g. `score = 10 × attended + 5 × speeches + …`. */
-  expression: string;
-  terms: Array<{ key: HeatTerm; weight: number; zh: string; en: string }>;
-}
-
-/** One row of the leaderboard (the exact form other tools read). */
-export interface LeaderboardEntry {
-  personId: string;
-  name: string;
-  sector: string | null;
-  score: number;
-  /** 1-based; equal scores share a rank (1, 2, 2, 4). */
-  rank: number;
-  attended: number;
-  speeches: number;
-  speakingSeconds: number;
-  comments: number;
-}
-
-/** `GET /api/leaderboard?period=…[&sector=…][&limit=N]`. */
-export interface Leaderboard {
-  formula: HeatFormula;
-  period: string;
-  sector: string | null;
-  /** How many are ranked (before `limit`). */
-  ranked: number;
-  entries: LeaderboardEntry[];
-  /** The caller's own entry when a directory person asks (whatever `limit` cut); absent for the organiser. */
-  me?: LeaderboardEntry | null;
-}

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { MediaRoomApi } from '@yishi/sfu';
 import {
+  answersOf,
   type Actor,
   type Command,
   type CommentView,
@@ -286,11 +287,6 @@ export class Room {
     const state = this.#state();
     const comments = commentPage(state, { limit: SNAPSHOT_COMMENTS });
     const version = this.version();
-    const myAnswers: Record<string, number> = {};
-    for (const poll of state.polls) {
-      const mine = poll.answers[personId];
-      if (mine) myAnswers[poll.id] = mine.option;
-    }
     return {
       session: sessionView(state, version),
       queue: queueView(state, version, Date.now()),
@@ -299,7 +295,7 @@ export class Room {
       ...(moderator ? { minutes: minutesView(state, version, Date.now()) } : {}),
       polls: pollsView(state, version),
       sites: sitesView(state, version),
-      myAnswers,
+      myAnswers: answersOf(state, personId),
     };
   }
 

@@ -192,6 +192,7 @@ describe('loadConfig', () => {
     ['RECORDS_TERMS', '第十四届=2023-01..2022-12'],
     ['RECORDS_TERMS', 'a=2023-01..2027-12;b=2027-06..2030-12'],
     ['RECORDS_TERMS', '第十四届'],
+    ['RECORDS_TERMS', '第十四届\u0007=2023-01..2027-12'],
     ['COMMENT_BATCH_MS', ''],
     ['COMMENT_BATCH_MS', '-1'],
     ['COMMENT_BATCH_MS', '1001'],

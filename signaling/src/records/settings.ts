@@ -1,4 +1,12 @@
-import { DEFAULT_HEAT_WEIGHTS, HEAT_TERMS, type HeatTerm, type HeatWeights, isMonth, type Term } from '@yishi/shared';
+import {
+  DEFAULT_HEAT_WEIGHTS,
+  HEAT_TERMS,
+  type HeatTerm,
+  type HeatWeights,
+  isMonth,
+  PERIOD,
+  type Term,
+} from '@yishi/shared';
 
 /** The committee's term unless configured: the 14th (第十四届), 2023 to 2027. */
 export const DEFAULT_TERMS: Term[] = [{ name: '第十四届', from: '2023-01', to: '2027-12' }];
@@ -42,6 +50,8 @@ export function parseTerms(text: string | undefined): Term[] {
       if (!name?.trim() || !from || !to || !isMonth(from) || !isMonth(to) || from > to) {
         throw new Error(`"${part}": a term is <name>=YYYY-MM..YYYY-MM`);
       }
+      // A name no `period=term:<name>` could ask for (control characters) would be a board nobody reads.
+      if (!PERIOD.test(`term:${name.trim()}`)) throw new Error(`"${part}": a term's name has no control characters`);
       return { name: name.trim(), from, to };
     })
     .sort((a, b) => (a.from < b.from ? -1 : 1));

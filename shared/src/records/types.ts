@@ -96,6 +96,27 @@ export interface RecordCounts {
   ratings: Record<Rating, number>;
 }
 
+/** The figures a member's card (履职纪念卡) prints; its verification link pins their digest. */
+export type CardFigures = Pick<
+  RecordCounts,
+  'invited' | 'attended' | 'speeches' | 'speakingSeconds' | 'comments' | 'itemsRaised' | 'itemsSolved'
+>;
+
+/** `GET /api/records/verify?…` (public): what a card's signed link shows. */
+export interface CardVerification {
+  person: Pick<DirectoryPerson, 'id' | 'name' | 'sector' | 'term' | 'unit'>;
+  period: string;
+  from: string;
+  to: string;
+  figures: CardFigures;
+  score: number;
+  rank: number | null;
+  ranked: number;
+  /** False once a period still running has grown since the card was made. */
+  current: boolean;
+  expiresAt: string;
+}
+
 /** The figures a heat score weighs. */
 export const HEAT_TERMS = [
   'attended',

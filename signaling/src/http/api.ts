@@ -31,6 +31,7 @@ import {
   ScheduleSchema,
   sessionView,
   survivorOf,
+  type TokenClaims,
   TopicCreateSchema,
   type TopicSummary,
   TopicUpdateSchema,
@@ -145,10 +146,17 @@ export function createApi(deps: ApiDeps): express.Router {
 
   const identify = async (req: Request): Promise<Caller> => {
     const secret = bearer(req);
-    if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
-      return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
-    }
-    const claims = verifyToken(deps.tokens, secret);
+    return asOrganiser(secret) ?? roomHolder(verifyToken(deps.tokens, secret));
+  };
+
+  /** The organiser (the committee office) when `secret` is the organiser key, compared in constant time. */
+  const asOrganiser = (secret: string) =>
+    deps.organiserKey && safeEqual(secret, deps.organiserKey)
+      ? { actor: { id: 'organiser', name: 'organiser', role: 'organiser' } as const, room: null }
+      : undefined;
+
+  /** A room token's holder, unless they were removed from its room. */
+  const roomHolder = async (claims: TokenClaims): Promise<Caller & { room: string }> => {
     if ((await sessions.get(claims.room)).state.removed[claims.sub]) {
       throw new Forbidden('you have been removed from this consultation');
     }
@@ -363,25 +371,18 @@ export function createApi(deps: ApiDeps): express.Router {
   const ledgerCaller = (req: Request) =>
     guarded(req, async (): Promise<{ actor: LedgerActor; room: string | null; sector?: string | undefined }> => {
       const secret = bearer(req);
-      if (deps.organiserKey && safeEqual(secret, deps.organiserKey)) {
-        return { actor: { id: 'organiser', name: 'organiser', role: 'organiser' }, room: null };
-      }
+      const organiser = asOrganiser(secret);
+      if (organiser) return organiser;
       const claims = verifyAnyToken(deps.tokens, secret);
       if (isUnitLedgerClaims(claims))
         return { actor: { id: claims.sub, name: claims.name, role: 'unit', unit: claims.unit }, room: null };
-      if ((await sessions.get(claims.room)).state.removed[claims.sub]) {
-        throw new Forbidden('you have been removed from this consultation');
-      }
+      const { actor, room } = await roomHolder(claims);
       // A unit's invitation into one session (which a chair may make) is not the unit's ledger token.
-      if (claims.role === 'unit') throw new Forbidden('a unit’s session invitation does not open the ledger');
-      if (claims.role !== 'chair' && claims.role !== 'secretary' && claims.role !== 'member') {
-        throw new Forbidden(`a ${claims.role} has no part in the ledger`);
+      if (actor.role === 'unit') throw new Forbidden('a unit’s session invitation does not open the ledger');
+      if (actor.role !== 'chair' && actor.role !== 'secretary' && actor.role !== 'member') {
+        throw new Forbidden(`a ${actor.role} has no part in the ledger`);
       }
-      return {
-        actor: { id: claims.sub, name: claims.name, role: claims.role },
-        room: claims.room,
-        sector: claims.sector,
-      };
+      return { actor: { id: actor.id, name: actor.name, role: actor.role }, room, sector: actor.sector };
     });
 
   /** Item `id` as `caller` may act on it: a room token only within its topic. */
@@ -455,13 +456,10 @@ export function createApi(deps: ApiDeps): express.Router {
         const scope = caller.actor.role === 'unit' ? { ...filter, unit: filter.unit ?? caller.actor.unit } : filter;
         const now = Date.now();
         const items = await deps.ledger.list(filter, caller.actor);
-        const history = new Map(
-          await Promise.all(items.map(async (item) => [item.id, (await deps.ledger.history(item.id)) ?? []] as const)),
-        );
         res
           .type(type)
           .attachment(ledgerFileName(scope, now, extension))
-          .send(await render(items, scope, now, query.lang, history));
+          .send(await render(items, scope, now, query.lang, await deps.ledger.histories(items)));
       }),
     );
   // Registered before /ledger/:itemId, though that could not take them: `ledger.xlsx` is no segment under /ledger.
@@ -555,10 +553,8 @@ export function createApi(deps: ApiDeps): express.Router {
     recordsRoutes({
       records: deps.records,
       directory: deps.directory,
-      sessions,
-      tokens: deps.tokens,
-      isOrganiserKey: (secret) => deps.organiserKey !== undefined && safeEqual(secret, deps.organiserKey),
-      guarded,
+      authenticate,
+      secret: deps.tokens.secret,
       linkBase: (req) => deps.publicUrl ?? requestOrigin(req),
     }),
   );

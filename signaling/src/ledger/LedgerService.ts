@@ -169,6 +169,13 @@ export class LedgerService extends Emitter<{ changed: [LedgerItem] }> {
     return this.#items.get(id)?.events ?? null;
   }
 
+  /** Each of `items`' history by its id (what the exports write beside the items). */
+  async histories(items: readonly LedgerItem[]): Promise<Map<string, readonly LedgerEvent[]>> {
+    return new Map(
+      await Promise.all(items.map(async (item) => [item.id, (await this.history(item.id)) ?? []] as const)),
+    );
+  }
+
   /** The items `viewer` may see that match `filter`, in listing order (oldest first, then by id). */
   async list(filter: LedgerFilter, viewer: LedgerActor): Promise<LedgerItem[]> {
     await this.#loadAll();

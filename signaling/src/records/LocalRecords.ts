@@ -5,6 +5,7 @@ import {
   DEFAULT_TIME_ZONE,
   type DirectoryPerson,
   type DomainEvent,
+  type HeatFormula,
   type HeatWeights,
   heatFormula,
   heatScore,
@@ -155,10 +156,6 @@ export class LocalRecords implements RecordsService {
     return { sessions: this.#sessions.size, items: this.#items.size, ms: Math.round(performance.now() - started) };
   }
 
-  async person(personId: string): Promise<DirectoryPerson | null> {
-    return this.#directory.get(personId) ?? null;
-  }
-
   async record(personId: string, periodText: string): Promise<PersonRecord> {
     const range = this.#range(periodText);
     const entry = this.#directory.get(personId);
@@ -235,7 +232,7 @@ export class LocalRecords implements RecordsService {
     };
   }
 
-  async rows(periodText: string): Promise<{ range: PeriodRange; rows: RecordRow[] }> {
+  async rows(periodText: string): Promise<{ range: PeriodRange; rows: RecordRow[]; formula: HeatFormula }> {
     const range = this.#range(periodText);
     this.#settle();
     const totals = this.#totals(range);
@@ -247,7 +244,7 @@ export class LocalRecords implements RecordsService {
         return { person, counts, score: heatScore(counts, this.#settings.weights), rank: ranks.get(person.id) ?? null };
       })
       .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || byName(a.person, b.person));
-    return { range, rows };
+    return { range, rows, formula: heatFormula(this.#settings.weights) };
   }
 
   #range(periodText: string): PeriodRange {

@@ -17,7 +17,6 @@ import type { AppendFeed } from './appends.js';
  * is one atomic append; no room id (no ':') and no ledger item ('ledger:') can take its name.
  */
 export const DIRECTORY_STREAM = 'people:directory';
-export const isDirectoryStream = (streamId: string): boolean => streamId === DIRECTORY_STREAM;
 
 /** A store race is retried on fresh state this many times (another node changed the directory). */
 const MAX_ATTEMPTS = 20;
@@ -41,7 +40,7 @@ export class PeopleDirectory {
     this.#store = feed.store;
     this.#now = options.now ?? Date.now;
     feed.subscribe((streamId, version, events) => {
-      if (!isDirectoryStream(streamId) || version <= this.#version) return;
+      if (streamId !== DIRECTORY_STREAM || version <= this.#version) return;
       if (events && events[0]?.version === this.#version + 1) this.#apply(events);
       else void this.#serialized(() => this.#catchUp()).catch(() => undefined);
     });

@@ -1,4 +1,4 @@
-import type { DirectoryPerson, Leaderboard, PeriodRange, PersonRecord, RecordCounts } from '@yishi/shared';
+import type { DirectoryPerson, HeatFormula, Leaderboard, PeriodRange, PersonRecord, RecordCounts } from '@yishi/shared';
 
 /**
  * Participation records as the API and the card read them (docs/domain.md, "Participation
@@ -18,13 +18,12 @@ export interface RecordsService {
     period: string,
     options?: { sector?: string | undefined; limit?: number | undefined; viewer?: string | undefined },
   ): Promise<Leaderboard>;
-  /** The directory entry of `personId` as stored (null when none). */
-  person(personId: string): Promise<DirectoryPerson | null>;
   /**
    * Every directory person but merged entries (whose figures are their survivor's), with their
-   * figures over `period`, score and rank (null when not ranked), ranked first: the office's export.
+   * figures over `period`, score and rank (null when not ranked), ranked first, and the formula
+   * that scored them: the office's export.
    */
-  rows(period: string): Promise<{ range: PeriodRange; rows: RecordRow[] }>;
+  rows(period: string): Promise<{ range: PeriodRange; rows: RecordRow[]; formula: HeatFormula }>;
 }
 
 export interface RecordRow {

@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
-import { ENTRY_KINDS, type HeatFormula, type PeriodRange, RATINGS } from '@yishi/shared';
+import { ENTRY_KINDS, type HeatFormula, type Locale, type PeriodRange, RATINGS, VALUE_NAMES } from '@yishi/shared';
 import { toCsv } from './csv.js';
 import type { RecordRow } from './RecordsService.js';
 
-type Locale = 'zh-CN' | 'en';
+const ZH = VALUE_NAMES['zh-CN'];
+const EN = VALUE_NAMES.en;
 
 /** The columns of the office's export, each with its Chinese and English header and its value. */
 const COLUMNS: Array<{ zh: string; en: string; width: number; value: (r: RecordRow) => string | number | null }> = [
@@ -20,14 +21,21 @@ const COLUMNS: Array<{ zh: string; en: string; width: number; value: (r: RecordR
   { zh: '在场分钟', en: 'Minutes present', width: 10, value: (r) => r.counts.presentMinutes },
   { zh: '发言次数', en: 'Speeches', width: 8, value: (r) => r.counts.speeches },
   { zh: '发言秒数', en: 'Seconds spoken', width: 10, value: (r) => r.counts.speakingSeconds },
-  ...ENTRY_KINDS.flatMap((kind) => {
-    const zh = { point_of_order: '程序性发言', reply: '插话提问', contribution: '发言' }[kind];
-    const en = { point_of_order: 'points of order', reply: 'replies', contribution: 'contributions' }[kind];
-    return [
-      { zh: `${zh}次数`, en: `${en}`, width: 8, value: (r: RecordRow) => r.counts.speechesByKind[kind].count },
-      { zh: `${zh}秒数`, en: `${en} (s)`, width: 8, value: (r: RecordRow) => r.counts.speechesByKind[kind].seconds },
-    ];
-  }),
+  // Each kind of speech and each rating by the name the room and the minutes give it.
+  ...ENTRY_KINDS.flatMap((kind) => [
+    {
+      zh: `${ZH.kind[kind]}次数`,
+      en: `${EN.kind[kind]}: count`,
+      width: 8,
+      value: (r: RecordRow) => r.counts.speechesByKind[kind].count,
+    },
+    {
+      zh: `${ZH.kind[kind]}秒数`,
+      en: `${EN.kind[kind]}: seconds`,
+      width: 8,
+      value: (r: RecordRow) => r.counts.speechesByKind[kind].seconds,
+    },
+  ]),
   { zh: '评论条数', en: 'Comments', width: 8, value: (r) => r.counts.comments },
   { zh: '获得回复', en: 'Replies received', width: 8, value: (r) => r.counts.repliesReceived },
   { zh: '获得回应', en: 'Reactions received', width: 8, value: (r) => r.counts.reactionsReceived },
@@ -37,12 +45,8 @@ const COLUMNS: Array<{ zh: string; en: string; width: number; value: (r: RecordR
   { zh: '提出台账事项', en: 'Ledger items raised', width: 8, value: (r) => r.counts.itemsRaised },
   { zh: '事项办结', en: 'Ledger items solved', width: 8, value: (r) => r.counts.itemsSolved },
   ...RATINGS.map((rating) => ({
-    zh: { satisfied: '评价满意', basically_satisfied: '评价基本满意', unsatisfied: '评价不满意' }[rating],
-    en: {
-      satisfied: 'Rated satisfied',
-      basically_satisfied: 'Rated basically satisfied',
-      unsatisfied: 'Rated unsatisfied',
-    }[rating],
+    zh: `评价${ZH.rating[rating]}`,
+    en: `Rated ${EN.rating[rating].toLowerCase()}`,
     width: 8,
     value: (r: RecordRow) => r.counts.ratings[rating],
   })),

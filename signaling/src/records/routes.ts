@@ -1,6 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import type { z } from 'zod';
 import {
+  type Actor,
   type DirectoryPerson,
   Forbidden,
   InvalidRequest,
@@ -17,25 +18,23 @@ import {
   type RosterImportResult,
   recordsReader,
 } from '@yishi/shared';
-import type { TokenSettings } from '../auth/tokens.js';
-import { verifyToken } from '../auth/tokens.js';
-import type { SessionService } from '../sessions/SessionService.js';
 import { cardRoutes } from './card/routes.js';
 import { recordsCsv, recordsFileName, recordsXlsx } from './export.js';
 import type { PeopleDirectory } from './PeopleDirectory.js';
 import type { RecordsService } from './RecordsService.js';
 import { readRoster } from './roster.js';
-import { bearer, parse, route } from '../http/handlers.js';
+import { parse, route } from '../http/handlers.js';
 
 export interface RecordsRouteDeps {
   records: RecordsService;
   directory: PeopleDirectory;
-  sessions: SessionService;
-  tokens: TokenSettings;
-  /** Whether the bearer secret is the organiser key (compared in constant time by the API). */
-  isOrganiserKey(secret: string): boolean;
-  /** The API's guard: refuses an address past its failed authentications, counts a failure. */
-  guarded<T>(req: Request, check: (req: Request) => Promise<T>): Promise<T>;
+  /**
+   * The API's caller: the organiser key, or a room token whose holder was not removed from its
+   * room (failed attempts counted per address, as on every route of the API).
+   */
+  authenticate(req: Request): Promise<{ actor: Actor }>;
+  /** The JWT secret: the card's verification link is signed with a key derived from it. */
+  secret: string;
   /** The base of links handed out: PUBLIC_URL, else the request's origin. */
   linkBase(req: Request): string;
 }
@@ -60,19 +59,15 @@ export function recordsRoutes(deps: RecordsRouteDeps): Router {
    * The organiser key, or a room token of a chair, secretary or member who is an active directory
    * person and was not removed from the token's room. Guests, units, sites and observers are refused.
    */
-  const reader = (req: Request): Promise<Reader> =>
-    deps.guarded(req, async () => {
-      const secret = bearer(req);
-      if (deps.isOrganiserKey(secret)) return 'organiser';
-      const claims = verifyToken(deps.tokens, secret);
-      if ((await deps.sessions.get(claims.room)).state.removed[claims.sub]) {
-        throw new Forbidden('you have been removed from this consultation');
-      }
-      return recordsReader(directory.all, claims.sub, claims.role);
-    });
+  const reader = async (req: Request): Promise<Reader> => {
+    const { actor } = await deps.authenticate(req);
+    return actor.role === 'organiser' ? 'organiser' : recordsReader(directory.all, actor.id, actor.role);
+  };
 
+  /** The directory and the exports are the office's: any token is refused the same way, whoever holds it. */
   const organiser = async (req: Request): Promise<void> => {
-    if ((await reader(req)) !== 'organiser') throw new Forbidden('only the organiser key may do this');
+    const { actor } = await deps.authenticate(req);
+    if (actor.role !== 'organiser') throw new Forbidden('only the organiser key may do this');
   };
 
   /** Resolves when the caller may read `personId`'s record: the organiser key or their own token. */
@@ -166,13 +161,12 @@ export function recordsRoutes(deps: RecordsRouteDeps): Router {
       route(async (req, res) => {
         await organiser(req);
         const { period, lang } = parse(RecordsExportQuerySchema, req.query);
-        const { range, rows } = await deps.records.rows(period);
+        const { range, rows, formula } = await deps.records.rows(period);
         res.attachment(recordsFileName(range, extension));
         if (extension === 'csv') {
           res.type('text/csv; charset=utf-8').send(recordsCsv(rows, lang));
           return;
         }
-        const { formula } = await deps.records.leaderboard(period, { limit: 1 });
         res
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .send(await recordsXlsx(rows, range, formula, Date.now()));
@@ -184,7 +178,7 @@ export function recordsRoutes(deps: RecordsRouteDeps): Router {
   cardRoutes(router, {
     records: deps.records,
     recordAccess,
-    secret: deps.tokens.secret,
+    secret: deps.secret,
     linkBase: deps.linkBase,
   });
   return router;

@@ -1,4 +1,5 @@
 import type {
+  CardVerification,
   DirectoryPerson,
   ErrorBody,
   Leaderboard,
@@ -10,29 +11,6 @@ import type {
 import { callApi, send } from './api.js';
 import { fileName } from './ledgerApi.js';
 import { RequestError } from './signaling.js';
-
-/** What a card's verification link shows (`GET /api/records/verify`, public). */
-export interface CardVerification {
-  person: { id: string; name: string; sector: string | null; term: string | null; unit: string | null };
-  period: string;
-  from: string;
-  to: string;
-  figures: {
-    invited: number;
-    attended: number;
-    speeches: number;
-    speakingSeconds: number;
-    comments: number;
-    itemsRaised: number;
-    itemsSolved: number;
-  };
-  score: number;
-  rank: number | null;
-  ranked: number;
-  /** False once the record has grown since the card was made. */
-  current: boolean;
-  expiresAt: string;
-}
 
 const q = (params: Record<string, string | undefined>) => {
   const search = new URLSearchParams();

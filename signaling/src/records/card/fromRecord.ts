@@ -1,5 +1,5 @@
-import type { PersonRecord } from '@yishi/shared';
-import type { CardData, CardFigures } from './types.js';
+import type { CardFigures, PersonRecord } from '@yishi/shared';
+import type { CardData } from './types.js';
 
 /** The figures a card prints, from a record. */
 export const cardFigures = (r: PersonRecord): CardFigures => ({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Request, Response, Router } from 'express';
-import { DEFAULT_TIME_ZONE, InvalidRequest, parsePeriod, RecordsExportQuerySchema, zonedParts } from '@yishi/shared';
-import { describeZodError } from '../../errors.js';
+import type { Request, Router } from 'express';
+import { type CardVerification, DEFAULT_TIME_ZONE, RecordsExportQuerySchema, zonedParts } from '@yishi/shared';
+import { parse, route } from '../../http/handlers.js';
 import type { RecordsService } from '../RecordsService.js';
 import { cardData, cardFigures } from './fromRecord.js';
 import { renderCardPdf, renderCardPng } from './render.js';
@@ -52,15 +52,13 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
   };
 
   const card = (format: 'png' | 'pdf') =>
-    router.get(`/people/:personId/card.${format}`, (req, res, next) => {
-      (async () => {
+    router.get(
+      `/people/:personId/card.${format}`,
+      route(async (req, res) => {
         const personId = String(req.params.personId);
         await deps.recordAccess(req, personId);
         // The exports' query (a period, a language, nothing else): refused before anything is looked up.
-        const parsed = RecordsExportQuerySchema.safeParse(req.query);
-        if (!parsed.success) throw new InvalidRequest(describeZodError(parsed.error));
-        const { period, lang } = parsed.data;
-        parsePeriod(period);
+        const { period, lang } = parse(RecordsExportQuerySchema, req.query);
         const record = await deps.records.record(personId, period);
         const at = now();
         // The link's expiry is rounded to the day, so the same figures give the same card all day long.
@@ -96,13 +94,14 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
           .attachment(`${name.replace(/[\\/:*?"<>|\p{Cc}]/gu, '_')}.${format}`)
           .type(format === 'png' ? 'image/png' : 'application/pdf')
           .send(body);
-      })().catch(next);
-    });
+      }),
+    );
   card('png');
   card('pdf');
 
-  router.get('/records/verify', (req: Request, res: Response, next) => {
-    (async () => {
+  router.get(
+    '/records/verify',
+    route(async (req, res) => {
       const claims = checkCardLink(deps.secret, req.query as Record<string, unknown>, Math.floor(now() / 1000));
       const record = await deps.records.record(claims.personId, claims.period);
       const figures = cardFigures(record);
@@ -125,20 +124,6 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
         current: figuresDigest(figures) === claims.f,
         expiresAt: new Date(claims.exp * 1000).toISOString(),
       } satisfies CardVerification);
-    })().catch(next);
-  });
-}
-
-/** `GET /api/records/verify`: what a card's signed link shows. */
-export interface CardVerification {
-  person: { id: string; name: string; sector: string | null; term: string | null; unit: string | null };
-  period: string;
-  from: string;
-  to: string;
-  figures: ReturnType<typeof cardFigures>;
-  score: number;
-  rank: number | null;
-  ranked: number;
-  current: boolean;
-  expiresAt: string;
+    }),
+  );
 }

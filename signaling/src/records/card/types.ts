@@ -1,3 +1,5 @@
+import type { CardFigures } from '@yishi/shared';
+
 /**
  * What a member's card (履职纪念卡) shows: one person's figures over one period, a few highlights
  * and the link that verifies them. Built from a PersonRecord (fromRecord.ts); the renderers need
@@ -27,14 +29,4 @@ export interface CardData {
   /** The zone the dates are shown in (the committee's). */
   timeZone: string;
   locale: 'zh-CN' | 'en';
-}
-
-export interface CardFigures {
-  invited: number;
-  attended: number;
-  speeches: number;
-  speakingSeconds: number;
-  comments: number;
-  itemsRaised: number;
-  itemsSolved: number;
 }

@@ -1,6 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { Forbidden, InvalidRequest } from '@yishi/shared';
-import type { CardFigures } from './types.js';
+import { type CardFigures, Forbidden, InvalidRequest } from '@yishi/shared';
 
 /**
  * The card's verification link (核验链接): `<base>/records/verify?p=<personId>&period=<period>

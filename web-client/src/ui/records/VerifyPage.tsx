@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { CardVerification } from '@yishi/shared';
 import { getLocale, t, useLocale } from '../../i18n/index.js';
-import { type CardVerification, verifyCard } from '../../lib/recordsApi.js';
+import { verifyCard } from '../../lib/recordsApi.js';
 import { RequestError } from '../../lib/signaling.js';
 import { describeError } from '../describeError.js';
 import { ErrorNote } from '../ErrorNote.js';

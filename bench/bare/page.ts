@@ -126,13 +126,14 @@ async function main(): Promise<void> {
 
   const [camera] = stream.getVideoTracks();
   const [mic] = stream.getAudioTracks();
+  // The microphone first, then the camera, as Yishi's page does.
+  await send.produce({ track: mic, codecOptions: MIC_OPTIONS, appData: { source: 'mic' } });
   await send.produce({
     track: camera,
     encodings: CAMERA_ENCODINGS,
     codecOptions: { videoGoogleStartBitrate: 1000 },
     appData: { source: 'camera' },
   });
-  await send.produce({ track: mic, codecOptions: MIC_OPTIONS, appData: { source: 'mic' } });
   for (const producer of producers) await consume(producer);
   document.documentElement.dataset.phase = 'joined';
 }

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { joinUrl } from '@yishi/signaling';
 import { launchChromium, transportPaths } from '../../tests/support/browser.js';
 import { startCoturn } from '../../tests/support/coturn.js';
@@ -42,11 +42,20 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
   const browser = await launchChromium({ args: turn ? [`--ignore-certificate-errors-spki-list=${turn.spki}`] : [] });
   try {
     const host = await (await browser.newContext()).newPage();
+    await host.addInitScript(pageProbe('host'));
     await host.goto(
       `${joinUrl(server.url, 'bench', server.token({ sub: 'host', name: '主持人', role: 'chair', room: 'bench' }))}&autojoin=1`,
     );
     await host.waitForSelector('[data-testid="room"][data-phase="joined"]');
-    if (bareApp) await openBarePublisher(browser, bareApp);
+    const barePublisher = bareApp ? await openBarePublisher(browser, bareApp) : undefined;
+    // Both publishers should send all three camera layers before the first round, so that both
+    // apps' members are offered the same video: a new sender's bandwidth estimate turns its top
+    // layer on only after a while. The JSON says how many each sent when the rounds began.
+    const [yishiLayers, bareLayers] = await Promise.all([
+      layersSent(host),
+      barePublisher ? layersSent(barePublisher) : undefined,
+    ]);
+    const publisherLayers = { yishi: yishiLayers, ...(bareLayers === undefined ? {} : { bare: bareLayers }) };
 
     const rounds: Record<App | 'turn', Round[]> = { yishi: [], bare: [], turn: [] };
     for (let i = 0; i < options.runs; i++) {
@@ -62,7 +71,13 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
         rounds.turn.push(await measureRound(browser, 'yishi', `${relayed}&autojoin=1&relay=1`, 'relay'));
       }
     }
-    return report(options.nodes, rounds.yishi, bareApp ? rounds.bare : undefined, turn ? rounds.turn : undefined);
+    const result = report(
+      options.nodes,
+      rounds.yishi,
+      bareApp ? rounds.bare : undefined,
+      turn ? rounds.turn : undefined,
+    );
+    return { ...result, data: { ...result.data, publisherLayers } };
   } finally {
     await browser.close();
     await bareApp?.close();
@@ -106,12 +121,16 @@ const JOIN_PHASES: Record<string, string> = {
     "remote camera's preferred layer answered (the bare app keeps mediasoup's default, the top layer)",
   'consumer-resumed-audio': 'remote microphone resumed on the server (answered)',
   'consumer-resumed-video': 'remote camera resumed on the server (answered)',
+  'recv-ice-dtls-up': 'receiving PeerConnection connected: ICE and DTLS done (getStats, polled every 10 ms)',
+  'first-video-packet': 'first remote video packet received (getStats)',
+  'first-keyframe-decoded': 'first remote keyframe decoded (getStats)',
   'first-remote-frame': 'first remote video frame shown (requestVideoFrameCallback)',
 };
 
 /** The bare app's publisher page: in the room, sending camera and microphone, for the whole run. */
-async function openBarePublisher(browser: Browser, app: BareApp): Promise<void> {
+async function openBarePublisher(browser: Browser, app: BareApp): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(pageProbe('host'));
   await page.goto(`${app.url}/`);
   const joined = await page.waitForFunction(
     () => document.documentElement.dataset.phase === 'joined' || document.documentElement.dataset.error,
@@ -120,6 +139,69 @@ async function openBarePublisher(browser: Browser, app: BareApp): Promise<void> 
   );
   const state = await joined.jsonValue();
   if (state !== true) throw new Error(`bare publisher page failed: ${state}`);
+  return page;
+}
+
+/**
+ * Put in every page before its own scripts (a string: the bench's transpiler wraps functions in
+ * helpers a page does not have). Keeps the page's PeerConnections (`window.benchPcs`) and, in a
+ * joining page, marks `<app>:join:<phase>` for what getStats shows, polled every 10 ms until the
+ * first keyframe: the receiving PeerConnection connected (ICE and DTLS done), the first remote
+ * video packet, the first keyframe decoded.
+ */
+const pageProbe = (app: App | 'host') => `(() => {
+  const pcs = (window.benchPcs = []);
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) { super(config); pcs.push(this); }
+  };
+  if (${JSON.stringify(app)} === 'host') return;
+  const marked = new Set();
+  const mark = (phase) => {
+    if (marked.has(phase)) return;
+    marked.add(phase);
+    performance.mark(${JSON.stringify(`${app}:join:`)} + phase);
+  };
+  const poll = async () => {
+    for (const pc of pcs) {
+      if (pc.signalingState === 'closed') continue; // getStats refuses a closed one (mediasoup-client's probes)
+      if (pc.connectionState === 'connected' && pc.getTransceivers().some((t) => t.direction === 'recvonly')) mark('recv-ice-dtls-up');
+      for (const s of (await pc.getStats()).values()) {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video') continue;
+        if (s.packetsReceived > 0) mark('first-video-packet');
+        if (s.keyFramesDecoded > 0) mark('first-keyframe-decoded');
+      }
+    }
+    if (!marked.has('first-keyframe-decoded')) setTimeout(poll, 10);
+  };
+  setTimeout(poll, 10);
+})();`;
+
+/**
+ * How many camera layers `page` sends (each encoding frames), once all three do or after 20 s:
+ * on a busy machine the browser's bandwidth estimate may keep the top layer off for longer.
+ */
+async function layersSent(page: Page): Promise<number> {
+  const encoded = () =>
+    page.evaluate(`(async () => {
+      const frames = {};
+      for (const pc of window.benchPcs) {
+        if (pc.signalingState === 'closed') continue;
+        for (const s of (await pc.getStats()).values()) {
+          if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid) frames[s.rid] = s.framesEncoded;
+        }
+      }
+      return frames;
+    })()`) as Promise<Record<string, number>>;
+  const deadline = Date.now() + 20_000;
+  let before = await encoded();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await encoded();
+    const sending = Object.keys(now).filter((rid) => (now[rid] ?? 0) > (before[rid] ?? 0)).length;
+    if (sending >= 3 || Date.now() > deadline) return sending;
+    before = now;
+  }
 }
 
 /**
@@ -130,6 +212,7 @@ async function measureRound(browser: Browser, app: App, url: string, expect?: 'r
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
+    await page.addInitScript(pageProbe(app));
     await page.goto(url);
     const frame = `${app}:first-remote-frame`;
     const handle = await page

@@ -335,7 +335,11 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
 
   async consume(
     peerId: string,
-    { transportId, producerId }: { transportId: string; producerId: string },
+    {
+      transportId,
+      producerId,
+      spatialLayer,
+    }: { transportId: string; producerId: string; spatialLayer?: number | undefined },
   ): Promise<ConsumerOptions> {
     const peer = this.#peer(peerId);
     const transport = peer.transport(transportId, 'recv');
@@ -356,6 +360,8 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
           paused: true,
           enableRtx: true,
           ignoreDtx: true,
+          // mediasoup applies it to a simulcast or SVC consumer and ignores it for a simple one.
+          ...(spatialLayer === undefined ? {} : { preferredLayers: { spatialLayer } }),
         }),
       );
       peer.consumers.set(consumer.id, consumer);

@@ -66,7 +66,11 @@ export interface MediaRoomApi {
   setMicAllowed(peerId: string, allowed: boolean): Promise<void>;
   /** The chair mutes a peer's microphone; the peer may unmute again (if allowed). */
   muteMic(peerId: string): Promise<void>;
-  consume(peerId: string, request: { transportId: string; producerId: string }): Promise<ConsumerOptions>;
+  /** Created paused; `spatialLayer` is a layered video's preferred layer from the start. */
+  consume(
+    peerId: string,
+    request: { transportId: string; producerId: string; spatialLayer?: number | undefined },
+  ): Promise<ConsumerOptions>;
   setConsumerPaused(peerId: string, consumerId: string, paused: boolean): Promise<void>;
   setPreferredLayers(
     peerId: string,

@@ -211,6 +211,33 @@ describe('MediaRoom via MediasoupGateway (real mediasoup workers)', () => {
     await expectRefused(room.setPreferredLayers('bob', audio.id, { spatialLayer: 0 }), 'INVALID_REQUEST');
   });
 
+  it('starts a simulcast consumer at the layer asked for with it, and ignores a layer for a simple one', async () => {
+    const gateway = await startGateway();
+    const { room, aliceSend, bobRecv } = await roomWithTwoMembers(gateway);
+    const mic = await room.produce('alice', {
+      transportId: aliceSend.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opusRtpParameters(),
+    });
+    const camera = await room.produce('alice', {
+      transportId: aliceSend.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: vp8SimulcastRtpParameters(),
+    });
+    const video = await room.consume('bob', {
+      transportId: bobRecv.id,
+      producerId: camera.producerId,
+      spatialLayer: 0,
+    });
+    expect(tracker.consumer(video.id).preferredLayers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
+    expect(tracker.consumer(video.id).paused).toBe(true);
+    const audio = await room.consume('bob', { transportId: bobRecv.id, producerId: mic.producerId, spatialLayer: 1 });
+    expect(tracker.consumer(audio.id).type).toBe('simple');
+    expect(tracker.consumer(audio.id).preferredLayers).toBeUndefined();
+  });
+
   it('pausing a producer is seen by its consumers', async () => {
     const gateway = await startGateway();
     const { room, aliceSend, bobRecv } = await roomWithTwoMembers(gateway);

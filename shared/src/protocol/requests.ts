@@ -58,7 +58,15 @@ const MediaRequestSchemas = {
   'producer:pause': ProducerRef,
   'producer:resume': ProducerRef,
   'producer:close': ProducerRef,
-  'consumer:create': z.strictObject({ transportId: MediaIdSchema, producerId: MediaIdSchema }),
+  'consumer:create': z
+    .strictObject({
+      transportId: MediaIdSchema,
+      producerId: MediaIdSchema,
+      spatialLayer: z.number().int().min(0).max(2).optional(),
+    })
+    .describe(
+      'Created paused: resume it once the client side is ready, so that no keyframe is lost. `spatialLayer`: the preferred layer of a simulcast or SVC video from the start (saves a `consumer:setPreferredLayers` before the first resume); ignored for a stream without layers.',
+    ),
   'consumer:resume': ConsumerRef,
   'consumer:pause': ConsumerRef,
   'consumer:setPreferredLayers': z.strictObject({

@@ -367,9 +367,16 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
   'producer:resume': { good: [{ producerId: ID }], bad: refCases('producerId') },
   'producer:close': { good: [{ producerId: ID }], bad: refCases('producerId') },
   'consumer:create': {
-    good: [{ transportId: ID, producerId: ID }],
+    good: [
+      { transportId: ID, producerId: ID },
+      { transportId: ID, producerId: ID, spatialLayer: 0 },
+      { transportId: ID, producerId: ID, spatialLayer: 2 },
+    ],
     bad: [
       bad('missing producerId', 'producerId', { transportId: ID }),
+      bad('spatialLayer above 2', 'spatialLayer', { transportId: ID, producerId: ID, spatialLayer: 3 }),
+      bad('fractional spatialLayer', 'spatialLayer', { transportId: ID, producerId: ID, spatialLayer: 0.5 }),
+      bad('spatialLayer as a string', 'spatialLayer', { transportId: ID, producerId: ID, spatialLayer: '1' }),
       bad('transportId is null', 'transportId', { transportId: null, producerId: ID }),
       bad('capabilities sent along (the server already has them)', '', {
         transportId: ID,

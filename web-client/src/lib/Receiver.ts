@@ -142,7 +142,7 @@ export class Receiver {
     queueMicrotask(() => {
       this.#policyQueued = false;
       for (const entry of this.#consumers.values()) {
-        if (entry.ref.kind === 'video' && !sameDecision(entry.applied, this.#decide(entry))) {
+        if (entry.ref.kind === 'video' && !sameDecision(entry.applied, this.#decide(entry.ref))) {
           void this.#applyConsumer(entry);
         }
       }
@@ -235,9 +235,19 @@ export class Receiver {
     try {
       const transport = await this.#transport;
       if (!transport || generation !== this.#generation) return;
+      // The layer the policy wants for this tile goes with the request: the SFU starts the consumer
+      // there, and the first resume needs no setPreferredLayers round trip before it.
+      const { spatialLayer } = this.#decide({
+        id: info.producerId,
+        peerId: info.peerId,
+        kind: info.kind,
+        source: info.source,
+        layered: true,
+      });
       const options: ConsumerOptions = await this.#signaling.request('consumer:create', {
         transportId: transport.id,
         producerId: info.producerId,
+        ...(spatialLayer === undefined ? {} : { spatialLayer }),
       });
       traceJoin(`consumer-created-${options.kind}`);
       const consumer = await transport.consume({
@@ -248,18 +258,14 @@ export class Receiver {
       });
       traceJoin(`consumed-${options.kind}`);
       if (generation !== this.#generation) return consumer.close();
+      const layered = options.type === 'simulcast' || options.type === 'svc';
       const entry: ConsumerEntry = {
         consumer,
         peerId: options.peerId,
         source: options.source,
-        ref: {
-          id: consumer.id,
-          peerId: options.peerId,
-          kind: options.kind,
-          source: options.source,
-          layered: options.type === 'simulcast' || options.type === 'svc',
-        },
-        applied: undefined,
+        ref: { id: consumer.id, peerId: options.peerId, kind: options.kind, source: options.source, layered },
+        // Created paused, at the layer asked for (the SFU ignores a layer for a stream without layers).
+        applied: { paused: true, ...(layered && spatialLayer !== undefined ? { spatialLayer } : {}) },
         ownerPaused: options.producerPaused,
         chain: Promise.resolve(),
       };
@@ -291,10 +297,10 @@ export class Receiver {
     });
   }
 
-  #decide(entry: ConsumerEntry): Decision {
+  #decide(ref: ConsumerRef): Decision {
     const { receiveMode, degradation } = this.#state.get();
     const layout = this.#layout();
-    return decideConsumer(entry.ref, {
+    return decideConsumer(ref, {
       mode: receiveMode,
       featured: layout.featured,
       visible: new Set(layout.visibleKeys),
@@ -310,7 +316,7 @@ export class Receiver {
   #applyConsumer(entry: ConsumerEntry): Promise<void> {
     const run = entry.chain.then(async () => {
       if (entry.consumer.closed || this.#consumers.get(entry.consumer.id) !== entry) return;
-      const want = this.#decide(entry);
+      const want = this.#decide(entry.ref);
       const had = entry.applied;
       const consumerId = entry.consumer.id;
       if (want.spatialLayer !== undefined && want.spatialLayer !== had?.spatialLayer) {

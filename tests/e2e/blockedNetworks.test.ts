@@ -29,15 +29,26 @@ import { turnPassword } from '../../signaling/src/turn/turnCredentials.js';
 const unavailable = netnsUnavailable() ?? coturnUnavailable();
 if (unavailable) console.warn(`blockedNetworks.test.ts skipped: ${unavailable}`);
 
-/** What `page` has received from `peerId` so far: decoded video frames, audio packets. */
+/**
+ * What `page` has received from `peerId` so far: decoded video frames, audio packets; and whether
+ * the page wants any of that peer's video (its receive policy has not paused it).
+ */
 async function receivedFrom(page: Page, peerId: string) {
   const rows = (await inboundStats(page)).filter((r) => r.peerId === peerId);
   const sum = (kind: string, pick: (r: (typeof rows)[number]) => number) =>
     rows.filter((r) => r.kind === kind).reduce((n, r) => n + pick(r), 0);
-  return { frames: sum('video', (r) => r.framesDecoded), packets: sum('audio', (r) => r.packetsReceived) };
+  return {
+    frames: sum('video', (r) => r.framesDecoded),
+    packets: sum('audio', (r) => r.packetsReceived),
+    wantsVideo: rows.some((r) => r.kind === 'video' && !r.paused),
+  };
 }
 
-/** Video and audio from each to the other arrive, and keep arriving. */
+/**
+ * Video and audio from each to the other arrive, and keep arriving: audio always, video unless the
+ * receiving page's policy paused it (on a loaded machine a page may find its videos stalled and
+ * step down to its thin-link mode, which receives only the large view's video).
+ */
 async function expectMediaBothWays(a: Page, aId: string, b: Page, bId: string): Promise<void> {
   await waitForMediaFrom(a, bId, { timeoutMs: 60_000 });
   await waitForMediaFrom(b, aId, { timeoutMs: 60_000 });
@@ -50,12 +61,11 @@ async function expectMediaBothWays(a: Page, aId: string, b: Page, bId: string): 
       .poll(
         async () => {
           const now = await receivedFrom(page, from);
-          return now.frames > before.frames && now.packets > before.packets;
+          return (now.frames > before.frames || !now.wantsVideo) && now.packets > before.packets;
         },
-        // Whether media comes back, not how fast: on a loaded machine a page reconnected through
-        // the relay has been seen to take up to 105 s before media arrived again (an open
-        // question for the join bench, not for this test).
-        { timeout: 150_000, message: `media from ${from} keeps arriving` },
+        // Measured back within 5.4 s after a reconnect through the relay under three busy loops
+        // on the two cores, once a cut no longer counts as a thin link (ReceivePolicy.measureLink).
+        { timeout: 30_000, message: `media from ${from} keeps arriving` },
       )
       .toBe(true);
   }
@@ -185,7 +195,7 @@ describe.skipIf(unavailable !== undefined)('a member whose network lets only TCP
       send: expect.objectContaining(relayed),
       recv: expect.objectContaining(relayed),
     });
-  }, 480_000);
+  }, 180_000);
 
   it('coturn relays for the credentials a join hands out, and refuses forged and expired ones', async () => {
     const [issued] = await joinAnswerIceServers('probe');

@@ -315,7 +315,7 @@ describe('link quality', () => {
       });
     const mic = (packets: number, at: number): StatsEntry =>
       inbound('mic', 'audio', packets, 0, 0.01, { timestamp: at });
-    const playing = (...tracks: string[]) => new Map(tracks.map((t) => [`key-${t}`, t]));
+    const playing = (...tracks: string[]) => new Map(tracks.map((t) => [`key-${t}`, { track: t }]));
 
     it('audio flowing cleanly and no frames from the only camera that should play: stalled, poor', () => {
       // What the indicator said "good" to: 256 kbit/s, 20% loss, the SFU sending no video at all.
@@ -368,6 +368,56 @@ describe('link quality', () => {
       expect([...second.stalled]).toEqual(['key-never']);
     });
 
+    it('a camera whose owner fell silent too (microphone on, no audio) is shown stalled, not blamed on our link', () => {
+      // Two senders behind one cut link: their cameras and microphones stop; the third plays on.
+      const voice = (peer: string, packets: number, at: number): StatsEntry =>
+        inbound(`mic-${peer}`, 'audio', packets, 0, 0.01, { trackIdentifier: `mic-${peer}`, timestamp: at });
+      const cams = new Map(['a', 'b', 'c'].map((p) => [`key-${p}`, { track: p, mic: `mic-${p}` }]));
+      const first = measureLink(
+        [
+          voice('a', 100, 0),
+          voice('b', 100, 0),
+          voice('c', 100, 0),
+          camera('a', 10, 90, 0),
+          camera('b', 10, 90, 0),
+          camera('c', 10, 90, 0),
+        ],
+        undefined,
+        cams,
+      );
+      const second = measureLink(
+        [
+          voice('a', 100, 2000),
+          voice('b', 100, 2000),
+          voice('c', 200, 2000),
+          camera('a', 10, 90, 2000),
+          camera('b', 10, 90, 2000),
+          camera('c', 40, 190, 2000),
+        ],
+        first.counters,
+        cams,
+      );
+      expect([...second.stalled].sort()).toEqual(['key-a', 'key-b']);
+      expect(second.sample.videoStalled).toBe(0);
+      expect(classifyQuality(second.sample)).toBe('good');
+      // Without its microphone (muted: no audio to expect), a frozen camera still counts.
+      const muted = new Map([...cams].map(([key, { track }]) => [key, { track }]));
+      const third = measureLink(
+        [
+          voice('a', 100, 4000),
+          voice('b', 100, 4000),
+          voice('c', 300, 4000),
+          camera('a', 10, 90, 4000),
+          camera('b', 10, 90, 4000),
+          camera('c', 70, 290, 4000),
+        ],
+        second.counters,
+        muted,
+      );
+      expect(third.sample.videoStalled).toBeCloseTo(2 / 3);
+      expect(classifyQuality(third.sample)).toBe('poor');
+    });
+
     it('without timestamps, only a camera that decoded no frame at all is stalled', () => {
       const untimed = (track: string, frames: number): StatsEntry =>
         inbound(`in-${track}`, 'video', 100, 0, 0.01, { trackIdentifier: track, framesDecoded: frames });
@@ -375,6 +425,79 @@ describe('link quality', () => {
       const second = measureLink([untimed('a', 5), untimed('b', 6)], first.counters, playing('a', 'b'));
       expect([...second.stalled]).toEqual(['key-a']);
     });
+  });
+
+  it('a cut link is not a thin one: no sample while nothing arrives, nor for the interval the gap is counted in', () => {
+    /** The receive transport's report: its bytes in all, one audio and one video stream, a camera. */
+    const report = (bytes: number, audioIn: number, audioLost: number, frames: number, at: number): StatsEntry[] => [
+      { id: 'T', type: 'transport', bytesReceived: bytes, timestamp: at },
+      inbound('a', 'audio', audioIn, audioLost, 0.01, { timestamp: at }),
+      inbound('v', 'video', frames * 3, 0, 0.01, { trackIdentifier: 'cam', framesDecoded: frames, timestamp: at }),
+    ];
+    const cam = new Map([['key', { track: 'cam' }]]);
+    let state = INITIAL_DEGRADATION;
+    const step = (m: ReturnType<typeof measureLink>) => {
+      state = nextDegradation(state, classifyQuality(m.sample));
+      return m;
+    };
+    const flowing = step(measureLink(report(100_000, 1000, 0, 300, 0), undefined, cam));
+    const good = step(measureLink(report(200_000, 1100, 0, 330, 2000), flowing.counters, cam));
+    expect(classifyQuality(good.sample)).toBe('good');
+    // The link is cut: not a byte, no frame. What was decoded before shows the tile stalled, but nothing is measured.
+    const cut = step(measureLink(report(200_000, 1100, 0, 330, 4000), good.counters, cam));
+    expect(cut.sample).toEqual({});
+    expect([...cut.stalled]).toEqual(['key']);
+    const still = step(measureLink(report(200_000, 1100, 0, 330, 6000), cut.counters, cam));
+    expect(still.sample).toEqual({});
+    // Back: the 500 packets the SFU sent into the cut are counted lost at once; that interval measures the cut, not the link.
+    const back = step(measureLink(report(260_000, 1150, 500, 345, 8000), still.counters, cam));
+    expect(back.sample).toEqual({});
+    const after = step(measureLink(report(360_000, 1250, 500, 375, 10_000), back.counters, cam));
+    expect(classifyQuality(after.sample)).toBe('good');
+    // The page never stepped down.
+    expect(state.level).toBe(0);
+  });
+
+  it('a sender back from a cut at their end: the gap in their streams is not our loss, nor their keyframe wait our stall', () => {
+    // Ours: the host's streams flow throughout. Theirs: silent for an interval, then back with 400 packets counted lost at once.
+    const report = (
+      at: number,
+      host: number,
+      theirs: number,
+      theirsLost: number,
+      theirFrames: number,
+    ): StatsEntry[] => [
+      inbound('host-a', 'audio', host, 0, 0.01, { trackIdentifier: 'host-mic', timestamp: at }),
+      inbound('host-v', 'video', host * 2, 0, 0.01, {
+        trackIdentifier: 'host-cam',
+        framesDecoded: host / 2,
+        timestamp: at,
+      }),
+      inbound('their-a', 'audio', theirs, theirsLost, 0.01, { trackIdentifier: 'their-mic', timestamp: at }),
+      inbound('their-v', 'video', theirs * 2, 0, 0.01, {
+        trackIdentifier: 'their-cam',
+        framesDecoded: theirFrames,
+        timestamp: at,
+      }),
+    ];
+    const cams = new Map([
+      ['host', { track: 'host-cam', mic: 'host-mic' }],
+      ['their', { track: 'their-cam', mic: 'their-mic' }],
+    ]);
+    const first = measureLink(report(0, 1000, 1000, 0, 500), undefined, cams);
+    const silent = measureLink(report(2000, 1100, 1000, 0, 500), first.counters, cams);
+    expect(classifyQuality(silent.sample)).toBe('good');
+    // Back: their audio arrives, the gap counted lost; their camera still waits for a keyframe.
+    const back = measureLink(report(4000, 1200, 1100, 400, 500), silent.counters, cams);
+    expect(back.sample.lossRate).toBe(0);
+    expect([...back.stalled]).toEqual(['their']);
+    expect(back.sample.videoStalled).toBe(0);
+    expect(classifyQuality(back.sample)).toBe('good');
+    // From then on their streams count again, loss and stalls alike.
+    const after = measureLink(report(6000, 1300, 1200, 430, 500), back.counters, cams);
+    // 30 lost of the 600 received (both senders, audio and video) + 30.
+    expect(after.sample.lossRate).toBeCloseTo(30 / 630);
+    expect(after.sample.videoStalled).toBe(0.5);
   });
 
   it('falls back to the nominated pair, then to remote reports, for the round-trip time', () => {

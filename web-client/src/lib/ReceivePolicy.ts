@@ -231,14 +231,35 @@ export interface StatsEntry {
   currentRoundTripTime?: number;
   roundTripTime?: number;
   selectedCandidatePairId?: string;
+  /** All the transport has received (type `transport`): what tells a cut link from a thin one. */
+  bytesReceived?: number;
+}
+
+/** A remote camera that should be playing: its track, and its owner's microphone track while that is on. */
+export interface PlayingCamera {
+  track: string;
+  /** The owner's microphone, when its producer is not paused (its audio should be arriving). */
+  mic?: string;
+}
+
+/** One inbound stream's cumulative counters, and whether it carried packets over the interval before. */
+interface StreamCounters {
+  received: number;
+  lost: number;
+  nacks: number;
+  flowing: boolean;
 }
 
 /** Cumulative counters kept between measurements. */
 export interface StatsCounters {
   /** Per inbound stream (stats id). */
-  streams: ReadonlyMap<string, { received: number; lost: number; nacks: number }>;
+  streams: ReadonlyMap<string, StreamCounters>;
   /** Per camera expected to play at that measurement (the caller's key): frames decoded so far, and when. */
   videos: ReadonlyMap<string, { frames: number; at: number | undefined }>;
+  /** What the transport had received in all (its `transport` entry), when the report has one. */
+  bytesReceived?: number;
+  /** Nothing at all arrived over that interval: the link was cut (see `measureLink`). */
+  cut?: boolean;
 }
 
 /** Fewer packets than this in an interval say nothing reliable about loss. */
@@ -252,17 +273,27 @@ const MIN_INTERVAL_MS = 1000;
  * arrive, else of video); the round-trip time of the selected candidate pair (or, failing that, of
  * remote reports); and which of the cameras in `playing` stalled.
  *
- * `playing` maps a key to the track id of each camera that should be playing now; one is judged
- * only if its key was there at the previous measurement too, so the caller gives a camera a new
- * key whenever it starts playing again (resumed by us or its owner). A camera that never received
- * a packet has no inbound-rtp entry yet: it counts as decoding nothing.
+ * `playing` maps a key to each camera that should be playing now; one is judged only if its key
+ * was there at the previous measurement too, so the caller gives a camera a new key whenever it
+ * starts playing again (resumed by us or its owner). A camera that never received a packet has no
+ * inbound-rtp entry yet: it counts as decoding nothing.
+ *
+ * Outages are not measured, only links that carry something: a thin link still lets some bytes
+ * through in an interval (audio, RTCP, the SFU's probes), a cut one none, and degrading does
+ * nothing for a link that carries nothing. So an interval in which the transport received not a
+ * byte gives an empty sample (`cut`), and so does the one in which bytes arrive again: the
+ * receiver counts everything the SFU sent into the cut as lost when the first packet after it
+ * arrives. Likewise for one sender's streams: one that was silent (its sender's link cut, or
+ * paused) has its loss measured from the interval after the one it resumes in, and a camera whose
+ * owner's microphone is on but was silent too, in this interval or the one before, stopped at its
+ * owner's end: it is shown stalled but does not count against our link.
  */
 export function measureLink(
   entries: Iterable<StatsEntry>,
   previous: StatsCounters | undefined,
-  playing: ReadonlyMap<string, string> = new Map(),
+  playing: ReadonlyMap<string, PlayingCamera> = new Map(),
 ): { sample: LinkSample; counters: StatsCounters; stalled: Set<string> } {
-  const streams = new Map<string, { received: number; lost: number; nacks: number }>();
+  const streams = new Map<string, StreamCounters>();
   let received = 0;
   let lost = 0;
   let nacks = 0;
@@ -271,32 +302,40 @@ export function measureLink(
   let selectedPairId: string | undefined;
   const remoteRtts: number[] = [];
   const videoByTrack = new Map<string, StatsEntry>();
+  /** Audio tracks that carried packets over this interval and the one before. */
+  const audioSteady = new Set<string>();
+  let bytesReceived: number | undefined;
   let reportAt: number | undefined;
   for (const s of entries) {
     if (typeof s.timestamp === 'number') reportAt = Math.max(reportAt ?? s.timestamp, s.timestamp);
     if (s.type === 'inbound-rtp') {
+      const before = previous?.streams.get(s.id);
+      // Only streams that carried packets since the last measurement: a paused one keeps a stale jitter.
+      const flowing = before ? (s.packetsReceived ?? 0) > before.received : (s.packetsReceived ?? 0) > 0;
       const now = {
         received: s.packetsReceived ?? 0,
         lost: Math.max(0, s.packetsLost ?? 0),
         nacks: s.nackCount ?? 0,
+        flowing,
       };
       streams.set(s.id, now);
-      const before = previous?.streams.get(s.id);
-      if (before) {
+      // A stream back from a silence (its sender's link cut, or paused) counts the silence lost at
+      // its first packet: its loss is measured from the interval after.
+      if (before?.flowing) {
         received += Math.max(0, now.received - before.received);
         lost += Math.max(0, now.lost - before.lost);
         nacks += Math.max(0, now.nacks - before.nacks);
       }
-      // Only streams that carried packets since the last measurement: a paused one keeps a stale jitter.
-      const flowing = before ? now.received > before.received : now.received > 0;
       if (typeof s.jitter === 'number' && flowing) {
         (s.kind === 'audio' ? jitter.audio : jitter.video).push(s.jitter * 1000);
       }
       if (s.kind === 'video' && s.trackIdentifier) videoByTrack.set(s.trackIdentifier, s);
+      if (s.kind === 'audio' && s.trackIdentifier && flowing && before?.flowing) audioSteady.add(s.trackIdentifier);
     } else if (s.type === 'candidate-pair') {
       pairs.set(s.id, s);
-    } else if (s.type === 'transport' && s.selectedCandidatePairId) {
-      selectedPairId = s.selectedCandidatePairId;
+    } else if (s.type === 'transport') {
+      if (s.selectedCandidatePairId) selectedPairId = s.selectedCandidatePairId;
+      if (typeof s.bytesReceived === 'number') bytesReceived = (bytesReceived ?? 0) + s.bytesReceived;
     } else if (s.type === 'remote-outbound-rtp' && typeof s.roundTripTime === 'number') {
       remoteRtts.push(s.roundTripTime * 1000);
     }
@@ -305,24 +344,40 @@ export function measureLink(
   const videos = new Map<string, { frames: number; at: number | undefined }>();
   const stalled = new Set<string>();
   let judged = 0;
-  for (const [key, trackId] of playing) {
-    const entry = videoByTrack.get(trackId);
+  let blamed = 0;
+  for (const [key, camera] of playing) {
+    const entry = videoByTrack.get(camera.track);
     const now = { frames: entry?.framesDecoded ?? 0, at: entry?.timestamp ?? reportAt };
     videos.set(key, now);
     const before = previous?.videos.get(key);
     if (!before) continue;
     const frames = Math.max(0, now.frames - before.frames);
+    let isStalled: boolean;
     if (now.at !== undefined && before.at !== undefined) {
       const ms = now.at - before.at;
       if (ms < MIN_INTERVAL_MS) continue;
-      judged++;
-      if ((frames * 1000) / ms < STALLED_FPS) stalled.add(key);
+      isStalled = (frames * 1000) / ms < STALLED_FPS;
     } else {
       // No clock: only "no frame at all" can be told.
-      judged++;
-      if (frames === 0) stalled.add(key);
+      isStalled = frames === 0;
     }
+    if (isStalled) stalled.add(key);
+    // Its owner fell silent too, now or just before (their video then waits for a keyframe):
+    // their end stopped, not our link.
+    if (camera.mic !== undefined && !audioSteady.has(camera.mic)) continue;
+    judged++;
+    if (isStalled) blamed++;
   }
+
+  const cut =
+    bytesReceived !== undefined && previous?.bytesReceived !== undefined && bytesReceived <= previous.bytesReceived;
+  const counters: StatsCounters = {
+    streams,
+    videos,
+    ...(bytesReceived === undefined ? {} : { bytesReceived }),
+    ...(cut ? { cut } : {}),
+  };
+  if (cut || previous?.cut) return { sample: {}, counters, stalled };
 
   const sample: LinkSample = {};
   if (received + lost >= MIN_PACKETS_FOR_LOSS) {
@@ -336,8 +391,8 @@ export function measureLink(
     [...pairs.values()].find((p) => p.selected || (p.nominated && p.state === 'succeeded'));
   if (typeof selected?.currentRoundTripTime === 'number') sample.rttMs = selected.currentRoundTripTime * 1000;
   else if (remoteRtts.length > 0) sample.rttMs = Math.max(...remoteRtts);
-  if (judged > 0) sample.videoStalled = stalled.size / judged;
-  return { sample, counters: { streams, videos }, stalled };
+  if (judged > 0) sample.videoStalled = blamed / judged;
+  return { sample, counters, stalled };
 }
 
 // ---------------------------------------------------------------------------------------------

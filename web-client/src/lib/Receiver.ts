@@ -11,6 +11,7 @@ import {
   type Layout,
   measureLink,
   nextDegradation,
+  type PlayingCamera,
   type StatsCounters,
   type StatsEntry,
 } from './ReceivePolicy.js';
@@ -377,13 +378,22 @@ export class Receiver {
     } catch {
       return;
     }
-    // Cameras that should be playing now, keyed anew each time one starts playing again.
-    const playing = new Map<string, string>();
+    // Cameras that should be playing now, keyed anew each time one starts playing again, with
+    // their owner's microphone while it is on (its silence too says the owner's end stopped).
+    const micOn = new Map(this.#state.get().peers.map((p) => [p.info.id, p.micOn]));
+    const mics = new Map<string, string>();
+    for (const entry of this.#consumers.values()) {
+      if (entry.source === 'mic' && !entry.consumer.closed && micOn.get(entry.peerId)) {
+        mics.set(entry.peerId, entry.consumer.track.id);
+      }
+    }
+    const playing = new Map<string, PlayingCamera>();
     const byKey = new Map<string, ConsumerEntry>();
     for (const entry of this.#consumers.values()) {
       if (entry.source !== 'camera' || entry.consumer.closed || entry.shownOff !== false) continue;
       const key = `${entry.consumer.id}:${entry.playing ?? 0}`;
-      playing.set(key, entry.consumer.track.id);
+      const mic = mics.get(entry.peerId);
+      playing.set(key, { track: entry.consumer.track.id, ...(mic ? { mic } : {}) });
       byKey.set(key, entry);
     }
     const previous = this.#statsCounters?.transportId === transport.id ? this.#statsCounters.counters : undefined;

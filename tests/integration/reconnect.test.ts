@@ -99,6 +99,26 @@ describe('a dropped connection, with a reconnect grace of 3 s', () => {
     expect(intervals(server, roomId, 'alice')).toEqual([expect.not.objectContaining({ leftAt: expect.anything() })]);
   });
 
+  it('a resumed join asked for transports gets none: the page keeps those it has', async () => {
+    const roomId = await newRoom(server);
+    const page = randomUUID();
+    const token = server.token({ sub: 'alice', role: 'member', room: roomId });
+    const first = await pool.connect(server.url, token, roomId);
+    const { rtpCapabilities } = await first.call('media:routerCapabilities', {});
+    const joined = await first.call('room:join', { rtpCapabilities, instanceId: page, transports: ['send', 'recv'] });
+    const sendId = joined.transports?.send?.id ?? '';
+    expect(sendId).not.toBe('');
+
+    first.drop();
+    await connections(server, 0);
+    const again = await pool.connect(server.url, token, roomId);
+    const back = await again.call('room:join', { rtpCapabilities, instanceId: page, transports: ['send', 'recv'] });
+    expect(back.resumed).toBe(true);
+    expect(back.transports).toBeUndefined();
+    // The transport made with the first join is still this page's.
+    expect((await again.call('transport:restartIce', { transportId: sendId })).iceParameters).toBeDefined();
+  });
+
   it('the same page on a new connection before the old one is noticed gone: resumed, the old one closed quietly', async () => {
     const roomId = await newRoom(server);
     const page = randomUUID();

@@ -192,6 +192,31 @@ describe('signaling media flow over Socket.IO (real server, real mediasoup worke
     expect(consumer.kind).toBe('audio');
   });
 
+  it('makes the transports asked for with the join: usable at once, an observer no send', async () => {
+    const roomId = await newRoomId(server);
+    const alice = await connect(server, roomId, { sub: 'alice' });
+    const { rtpCapabilities } = await alice.call('media:routerCapabilities', {});
+    const joined = await alice.call('room:join', { rtpCapabilities, transports: ['send', 'recv'] });
+    const { send, recv } = joined.transports ?? {};
+    expect(send?.iceCandidates.length).toBeGreaterThan(0);
+    expect(recv?.dtlsParameters.fingerprints.length).toBeGreaterThan(0);
+    expect(send?.id).not.toBe(recv?.id);
+    // They are this peer's transports, each in its direction.
+    const { producerId } = await alice.call('producer:create', micRequest(send?.id ?? ''));
+    expect(producerId).toBeTypeOf('string');
+    expect(await alice.request('producer:create', micRequest(recv?.id ?? ''))).toMatchObject({ ok: false });
+
+    // Without `transports`, nothing is made: the answer has none.
+    const bob = await joinRoom(server, roomId, { sub: 'bob' });
+    expect(bob.join.transports).toBeUndefined();
+
+    // An observer asking for a send transport with the join still joins; it gets only the receive one.
+    const watcher = await connect(server, roomId, { sub: 'watcher', role: 'observer' });
+    const watched = await watcher.call('room:join', { rtpCapabilities, transports: ['send', 'recv'] });
+    expect(watched.self.role).toBe('observer');
+    expect(Object.keys(watched.transports ?? {})).toEqual(['recv']);
+  });
+
   it('refuses malformed and out-of-turn media requests with typed errors', async () => {
     const roomId = await newRoomId(server);
     const notJoined = await connect(server, roomId, { sub: 'late' });

@@ -37,9 +37,14 @@ const MediaRequestSchemas = {
     .strictObject({
       rtpCapabilities: RtpCapabilitiesSchema,
       instanceId: z.string().min(8).max(64).optional(),
+      transports: z
+        .array(z.enum(['send', 'recv']))
+        .max(2)
+        .refine((directions) => new Set(directions).size === directions.length, 'each direction at most once')
+        .optional(),
     })
     .describe(
-      'The answer: `self`, `peers`, `producers`, `snapshot`, `micAllowed`, `activeSpeakerId`, `resumed`, and — when the server has TURN configured — `iceServers`: `[{ urls, username, credential }]`, TURN REST credentials made for this join (username `<expiry in Unix seconds>:<random id>`), to pass to both transports as `RTCIceServer`s.',
+      'The answer: `self`, `peers`, `producers`, `snapshot`, `micAllowed`, `activeSpeakerId`, `resumed`, and — when the server has TURN configured — `iceServers`: `[{ urls, username, credential }]`, TURN REST credentials made for this join (username `<expiry in Unix seconds>:<random id>`), to pass to both transports as `RTCIceServer`s. `transports`: the directions whose WebRTC transport the join should make at once (as `transport:create` would; saves its round trip before the first media); the answer then has `transports: { send?, recv? }`, each as `transport:create` answers. None are made for a resumed join (the page keeps its own), and one that could not be made is left out: `transport:create` then says why.',
     ),
   'room:leave': Empty,
   'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
@@ -109,6 +114,8 @@ export interface JoinResult {
    * UDP or only TCP 443 out. Absent when the server has no TURN configured.
    */
   iceServers?: IceServer[];
+  /** The transports asked for with the join (`transports`), made at once; see the request. */
+  transports?: { send?: TransportOptions; recv?: TransportOptions };
 }
 
 /** What each request's successful ack carries. */

@@ -40,13 +40,33 @@ export function mediaHandlers(
     return { iceServers: [server] };
   };
 
+  /**
+   * The transports asked for with a join. One that cannot be made (say, no worker may take more)
+   * is left out, not the join refused: signaling goes on, and `transport:create` tells the client why.
+   */
+  const joinTransports = async (directions: Array<'send' | 'recv'>) => {
+    const made = await Promise.all(
+      directions.map(async (direction) => {
+        try {
+          return [direction, await media.createTransport(me(), direction)] as const;
+        } catch (err) {
+          log.debug({ err, direction }, 'transport asked with the join not made');
+          return undefined;
+        }
+      }),
+    );
+    return Object.fromEntries(made.filter((entry) => entry !== undefined));
+  };
+
   return {
     'media:routerCapabilities': async () => ({ rtpCapabilities: await media.rtpCapabilities() }),
 
-    'room:join': async ({ rtpCapabilities, instanceId }) => ({
-      ...(await room.join(connection, rtpCapabilities, instanceId)),
-      ...iceServers(),
-    }),
+    'room:join': async ({ rtpCapabilities, instanceId, transports }) => {
+      const joined = await room.join(connection, rtpCapabilities, instanceId);
+      // A resumed page keeps its transports; new ones are made only for a fresh join.
+      const made = transports?.length && !joined.resumed ? { transports: await joinTransports(transports) } : {};
+      return { ...joined, ...iceServers(), ...made };
+    },
 
     'room:leave': () => {
       me();

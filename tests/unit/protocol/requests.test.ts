@@ -107,8 +107,20 @@ const requestCases: { [K in RequestName]: Cases<RequestPayload<K>> } = {
       { rtpCapabilities: rtpCapabilities() },
       { rtpCapabilities: { codecs: rtpCapabilities().codecs?.slice(0, 1), headerExtensions: [] } },
       { rtpCapabilities: rtpCapabilities(), instanceId: '0b7e4c2a-5d1f-4e8a-9c3b-2f6d8e1a7b45' },
+      { rtpCapabilities: rtpCapabilities(), transports: ['send', 'recv'] },
+      { rtpCapabilities: rtpCapabilities(), transports: ['recv'] },
+      { rtpCapabilities: rtpCapabilities(), transports: [] },
     ],
     bad: [
+      bad('a transport asked twice', 'transports', {
+        rtpCapabilities: rtpCapabilities(),
+        transports: ['recv', 'recv'],
+      }),
+      bad('a transport direction unknown', 'transports.0', { rtpCapabilities: rtpCapabilities(), transports: ['up'] }),
+      bad('three transports', 'transports', {
+        rtpCapabilities: rtpCapabilities(),
+        transports: ['send', 'recv', 'send'],
+      }),
       bad('missing capabilities', 'rtpCapabilities', {}),
       bad('an instanceId too short', 'instanceId', { rtpCapabilities: rtpCapabilities(), instanceId: 'tab' }),
       bad('unknown field', '', { rtpCapabilities: rtpCapabilities(), peerId: 'someone-else' }),

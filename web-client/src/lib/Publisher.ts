@@ -1,5 +1,5 @@
 import type { Device, types } from 'mediasoup-client';
-import type { MediaSource } from '@yishi/shared';
+import type { MediaSource, TransportOptions } from '@yishi/shared';
 import type { LocalMedia, MediaState } from './mediaState.js';
 import type { Signaling } from './signaling.js';
 import type { Store } from './store.js';
@@ -126,12 +126,15 @@ export class Publisher {
     this.#cameraThin = undefined;
   }
 
-  /** Publishes what there is to send (a screen share outlives a media reset) on a new send transport. */
-  async publish(): Promise<void> {
+  /**
+   * Publishes what there is to send (a screen share outlives a media reset) on a new send
+   * transport: the one `made` with the join, else one asked for.
+   */
+  async publish(made?: TransportOptions): Promise<void> {
     const { mic, camera, screen } = this.local;
     if (!mic && !camera && !screen) return;
     const generation = this.#generation;
-    const transport = await createTransport(this.#signaling, this.#device, 'send', this.#route);
+    const transport = await createTransport(this.#signaling, this.#device, 'send', this.#route, made);
     if (generation !== this.#generation) return void transport.close();
     this.#transport = transport;
     const { micOn, camOn } = this.#state.get();

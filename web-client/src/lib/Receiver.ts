@@ -1,5 +1,5 @@
 import type { Device, types } from 'mediasoup-client';
-import type { ConsumerOptions, MediaSource, ProducerInfo } from '@yishi/shared';
+import type { ConsumerOptions, MediaSource, ProducerInfo, TransportOptions } from '@yishi/shared';
 import { type MediaState, updatePeer } from './mediaState.js';
 import {
   type ConsumerRef,
@@ -104,10 +104,13 @@ export class Receiver {
     return this.#transport !== undefined;
   }
 
-  /** Drops the receive transport and its consumers and asks for a new transport (after a join or a media reset). */
-  reset(): void {
+  /**
+   * Drops the receive transport and its consumers for a new transport (after a join or a media
+   * reset): the one `made` with the join, else one asked for.
+   */
+  reset(made?: TransportOptions): void {
     this.#close();
-    this.#transport = createTransport(this.#signaling, this.#device, 'recv', this.#route);
+    this.#transport = createTransport(this.#signaling, this.#device, 'recv', this.#route, made);
   }
 
   /** Consumes each of `producers` (those already consumed are skipped). */

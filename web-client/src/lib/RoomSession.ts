@@ -5,6 +5,7 @@ import {
   type JoinResult,
   type MediaSource,
   type RtpCapabilities,
+  type Role,
   type TokenClaims,
 } from '@yishi/shared';
 import { Consultation } from './Consultation.js';
@@ -105,14 +106,14 @@ export class RoomSession {
     const instanceId = crypto.randomUUID();
     // What the server sends along with the join waits until the session listens.
     signaling.hold();
-    const joined = await enter(signaling, device, instanceId).catch((err: unknown) => {
+    const joined = await enter(signaling, device, instanceId, identity.role).catch((err: unknown) => {
       signaling.close();
       throw err;
     });
     const publishing = canPublish(identity.role) ? await local : {};
     const session = new RoomSession(signaling, device, instanceId, joined, { token, identity }, publishing, options);
     // What was held goes to the session once its receive transport is on the way (a new producer is consumed).
-    void session.#rebuildMedia(joined.producers);
+    void session.#rebuildMedia(joined.producers, joined.transports);
     signaling.release();
     return session;
   }
@@ -270,14 +271,14 @@ export class RoomSession {
 
   /** Joins again after a reconnect, and resumes or rebuilds the media. */
   async #reenter(): Promise<void> {
-    const joined = await enter(this.#signaling, this.#device, this.#instanceId);
+    const joined = await enter(this.#signaling, this.#device, this.#instanceId, this.identity.role);
     this.#route.iceServers = joined.iceServers ?? [];
     this.state.update((s) => withJoin(s, joined));
     this.consultation.reset(joined.snapshot, this.#signaling.socket.recovered);
     // Joined: what waited to be sent goes now, not after the media (slow on a weak link).
     this.consultation.outbox.online();
     if (joined.resumed && this.#receiver.started) await this.#resumeMedia(joined.producers);
-    else await this.#rebuildMedia(joined.producers);
+    else await this.#rebuildMedia(joined.producers, joined.transports);
   }
 
   /**
@@ -297,14 +298,17 @@ export class RoomSession {
     await this.#receiver.catchUp(producers);
   }
 
-  /** Drops every transport and builds them again: after a join, reconnect or media reset. */
-  async #rebuildMedia(producers: JoinResult['producers']): Promise<void> {
+  /**
+   * Drops every transport and builds them again: after a join, reconnect or media reset. `made`:
+   * the transports the join answered with (asked for anew where there is none).
+   */
+  async #rebuildMedia(producers: JoinResult['producers'], made: JoinResult['transports'] = {}): Promise<void> {
     const generation = ++this.#generation;
     this.#publisher.reset();
-    this.#receiver.reset();
+    this.#receiver.reset(made.recv);
     try {
       // Sending and receiving are independent: neither waits for the other's transport.
-      await Promise.all([this.#publisher.publish(), this.#receiver.consumeAll(producers)]);
+      await Promise.all([this.#publisher.publish(made.send), this.#receiver.consumeAll(producers)]);
       if (generation === this.#generation) this.state.update((s) => ({ ...s, phase: 'joined' }));
     } catch (err) {
       if (generation === this.#generation) this.#fail(err);
@@ -330,8 +334,11 @@ export class RoomSession {
   }
 }
 
-/** Joins the room (loading the Device with the router's capabilities the first time). */
-async function enter(signaling: Signaling, device: Device, instanceId: string): Promise<JoinResult> {
+/**
+ * Joins the room (loading the Device with the router's capabilities the first time), asking for
+ * the transports the role needs with the join: no round trip of their own before the media.
+ */
+async function enter(signaling: Signaling, device: Device, instanceId: string, role: Role): Promise<JoinResult> {
   const { rtpCapabilities } = await signaling.request('media:routerCapabilities', {});
   traceJoin('router-capabilities');
   if (!device.loaded) await device.load({ routerRtpCapabilities: rtpCapabilities as types.RtpCapabilities });
@@ -339,6 +346,7 @@ async function enter(signaling: Signaling, device: Device, instanceId: string): 
   const joined = await signaling.request('room:join', {
     rtpCapabilities: device.recvRtpCapabilities as RtpCapabilities,
     instanceId,
+    transports: canPublish(role) ? ['send', 'recv'] : ['recv'],
   });
   traceJoin('joined');
   return joined;

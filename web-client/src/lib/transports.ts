@@ -1,5 +1,5 @@
 import type { Device, types } from 'mediasoup-client';
-import type { MediaSource } from '@yishi/shared';
+import type { MediaSource, TransportOptions } from '@yishi/shared';
 import { traceJoin } from './joinTrace.js';
 import type { Signaling } from './signaling.js';
 
@@ -12,14 +12,18 @@ export interface IceRoute {
   relayOnly: boolean;
 }
 
-/** A send or receive transport made by the server, its DTLS and produce steps answered over `signaling`. */
+/**
+ * A send or receive transport made by the server, its DTLS and produce steps answered over
+ * `signaling`: the one `made` with the join when there is one, else asked for now.
+ */
 export async function createTransport(
   signaling: Signaling,
   device: Device,
   direction: 'send' | 'recv',
   route: () => IceRoute,
+  made?: TransportOptions,
 ): Promise<types.Transport> {
-  const options = (await signaling.request('transport:create', { direction })) as types.TransportOptions;
+  const options = (made ?? (await signaling.request('transport:create', { direction }))) as types.TransportOptions;
   traceJoin(`${direction}-transport-created`);
   const { iceServers, relayOnly } = route();
   const ice = { iceServers, ...(relayOnly ? { iceTransportPolicy: 'relay' as const } : {}) };

@@ -54,6 +54,23 @@ async function roomWithTwoMembers(gateway: MediasoupGateway, roomId = 'room-a') 
   return { room, caps, aliceSend, aliceRecv, bobRecv };
 }
 
+/** Alice publishes a microphone and a 3-layer simulcast camera on `transportId`. */
+async function publishMicAndCamera(room: MediaRoom, transportId: string) {
+  const mic = await room.produce('alice', {
+    transportId,
+    kind: 'audio',
+    source: 'mic',
+    rtpParameters: opusRtpParameters(),
+  });
+  const camera = await room.produce('alice', {
+    transportId,
+    kind: 'video',
+    source: 'camera',
+    rtpParameters: vp8SimulcastRtpParameters(),
+  });
+  return { mic, camera };
+}
+
 function routersInUse(gateway: MediasoupGateway): number {
   return gateway.pool.slots.reduce((n, s) => n + s.routers, 0);
 }
@@ -163,18 +180,7 @@ describe('MediaRoom via MediasoupGateway (real mediasoup workers)', () => {
     const gateway = await startGateway();
     const { room, aliceSend, bobRecv } = await roomWithTwoMembers(gateway);
 
-    const mic = await room.produce('alice', {
-      transportId: aliceSend.id,
-      kind: 'audio',
-      source: 'mic',
-      rtpParameters: opusRtpParameters(),
-    });
-    const camera = await room.produce('alice', {
-      transportId: aliceSend.id,
-      kind: 'video',
-      source: 'camera',
-      rtpParameters: vp8SimulcastRtpParameters(),
-    });
+    const { mic, camera } = await publishMicAndCamera(room, aliceSend.id);
     expect(mic).toMatchObject({ peerId: 'alice', kind: 'audio', source: 'mic', paused: false });
     expect(camera).toMatchObject({ peerId: 'alice', kind: 'video', source: 'camera', paused: false });
     expect(tracker.producer(camera.producerId).type).toBe('simulcast');
@@ -214,18 +220,7 @@ describe('MediaRoom via MediasoupGateway (real mediasoup workers)', () => {
   it('starts a simulcast consumer at the layer asked for with it, and ignores a layer for a simple one', async () => {
     const gateway = await startGateway();
     const { room, aliceSend, bobRecv } = await roomWithTwoMembers(gateway);
-    const mic = await room.produce('alice', {
-      transportId: aliceSend.id,
-      kind: 'audio',
-      source: 'mic',
-      rtpParameters: opusRtpParameters(),
-    });
-    const camera = await room.produce('alice', {
-      transportId: aliceSend.id,
-      kind: 'video',
-      source: 'camera',
-      rtpParameters: vp8SimulcastRtpParameters(),
-    });
+    const { mic, camera } = await publishMicAndCamera(room, aliceSend.id);
     const video = await room.consume('bob', {
       transportId: bobRecv.id,
       producerId: camera.producerId,

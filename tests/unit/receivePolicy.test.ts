@@ -336,13 +336,43 @@ describe('link quality', () => {
         playing('slow', 'ok'),
       );
       const slowFrames = 2 * STALLED_FPS - 1;
+      // The slide show's few packets (two a frame) are all the SFU sends of it.
       const second = measureLink(
-        [mic(100, 2000), camera('slow', slowFrames, 200, 2000), camera('ok', 2 * STALLED_FPS, 200, 2000)],
+        [mic(100, 2000), camera('slow', slowFrames, 2 * slowFrames, 2000), camera('ok', 2 * STALLED_FPS, 200, 2000)],
         first.counters,
         playing('slow', 'ok'),
       );
       expect([...second.stalled]).toEqual(['key-slow']);
       expect(second.sample.videoStalled).toBe(0.5);
+    });
+
+    it('a camera whose packets arrive whole but whose frames this device does not decode is stalled, not blamed on the link', () => {
+      // A busy CPU: 100 packets a second of each camera arrive, unlost; one decodes a frame in two seconds.
+      const first = measureLink(
+        [mic(0, 0), camera('busy', 0, 0, 0), camera('ok', 0, 0, 0)],
+        undefined,
+        playing('busy', 'ok'),
+      );
+      const second = measureLink(
+        [mic(100, 2000), camera('busy', 1, 200, 2000), camera('ok', 30, 200, 2000)],
+        first.counters,
+        playing('busy', 'ok'),
+      );
+      expect([...second.stalled]).toEqual(['key-busy']);
+      expect(second.sample.videoStalled).toBe(0);
+      // The same camera losing a tenth of its packets: the link's.
+      const lossy = (packets: number, lost: number, frames: number, at: number) =>
+        inbound('in-busy', 'video', packets, lost, 0.01, {
+          trackIdentifier: 'busy',
+          framesDecoded: frames,
+          timestamp: at,
+        });
+      const third = measureLink(
+        [mic(200, 4000), lossy(380, 20, 1, 4000), camera('ok', 60, 400, 4000)],
+        second.counters,
+        playing('busy', 'ok'),
+      );
+      expect(third.sample.videoStalled).toBe(0.5);
     });
 
     it('judges only cameras that should have played all interval, and over a long enough one', () => {
@@ -466,6 +496,7 @@ describe('link quality', () => {
       theirs: number,
       theirsLost: number,
       theirFrames: number,
+      theirVideo = theirs * 2,
     ): StatsEntry[] => [
       inbound('host-a', 'audio', host, 0, 0.01, { trackIdentifier: 'host-mic', timestamp: at }),
       inbound('host-v', 'video', host * 2, 0, 0.01, {
@@ -474,7 +505,7 @@ describe('link quality', () => {
         timestamp: at,
       }),
       inbound('their-a', 'audio', theirs, theirsLost, 0.01, { trackIdentifier: 'their-mic', timestamp: at }),
-      inbound('their-v', 'video', theirs * 2, 0, 0.01, {
+      inbound('their-v', 'video', theirVideo, 0, 0.01, {
         trackIdentifier: 'their-cam',
         framesDecoded: theirFrames,
         timestamp: at,
@@ -493,10 +524,10 @@ describe('link quality', () => {
     expect([...back.stalled]).toEqual(['their']);
     expect(back.sample.videoStalled).toBe(0);
     expect(classifyQuality(back.sample)).toBe('good');
-    // From then on their streams count again, loss and stalls alike.
-    const after = measureLink(report(6000, 1300, 1200, 430, 500), back.counters, cams);
-    // 30 lost of the 600 received (both senders, audio and video) + 30.
-    expect(after.sample.lossRate).toBeCloseTo(30 / 630);
+    // From then on their streams count again, loss and stalls alike (their video barely arriving).
+    const after = measureLink(report(6000, 1300, 1200, 430, 500, 2210), back.counters, cams);
+    // 30 lost of the 410 received (both senders, audio and video) + 30.
+    expect(after.sample.lossRate).toBeCloseTo(30 / 440);
     expect(after.sample.videoStalled).toBe(0.5);
   });
 

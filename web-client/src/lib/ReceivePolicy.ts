@@ -198,6 +198,14 @@ export const QUALITY_THRESHOLDS = {
 export const STALLED_FPS = 2;
 
 /**
+ * A stalled camera whose packets kept arriving whole — at least this many a second, under
+ * `DECODER_BOUND_LOSS` lost — stalls in this device's decoder (a busy CPU), not on the link: a
+ * link that cannot carry a camera loses its packets or lets the SFU stop sending them.
+ */
+const DECODER_BOUND_PACKETS_PER_S = 10;
+const DECODER_BOUND_LOSS = 0.05;
+
+/**
  * The worst of loss (repaired or not), jitter, round-trip time and stalled video decides;
  * undefined when nothing was measurable.
  */
@@ -286,7 +294,8 @@ const MIN_INTERVAL_MS = 1000;
  * arrives. Likewise for one sender's streams: one that was silent (its sender's link cut, or
  * paused) has its loss measured from the interval after the one it resumes in, and a camera whose
  * owner's microphone is on but was silent too, in this interval or the one before, stopped at its
- * owner's end: it is shown stalled but does not count against our link.
+ * owner's end: it is shown stalled but does not count against our link; nor does one whose packets
+ * kept arriving whole (see `DECODER_BOUND_PACKETS_PER_S`), which this device failed to decode.
  */
 export function measureLink(
   entries: Iterable<StatsEntry>,
@@ -353,18 +362,27 @@ export function measureLink(
     if (!before) continue;
     const frames = Math.max(0, now.frames - before.frames);
     let isStalled: boolean;
+    let decoderBound = false;
     if (now.at !== undefined && before.at !== undefined) {
       const ms = now.at - before.at;
       if (ms < MIN_INTERVAL_MS) continue;
       isStalled = (frames * 1000) / ms < STALLED_FPS;
+      const stream = entry && streams.get(entry.id);
+      const streamBefore = entry && previous?.streams.get(entry.id);
+      if (isStalled && stream && streamBefore) {
+        const arrived = stream.received - streamBefore.received;
+        const lostNow = Math.max(0, stream.lost - streamBefore.lost);
+        decoderBound =
+          (arrived * 1000) / ms >= DECODER_BOUND_PACKETS_PER_S && lostNow <= (arrived + lostNow) * DECODER_BOUND_LOSS;
+      }
     } else {
       // No clock: only "no frame at all" can be told.
       isStalled = frames === 0;
     }
     if (isStalled) stalled.add(key);
     // Its owner fell silent too, now or just before (their video then waits for a keyframe):
-    // their end stopped, not our link.
-    if (camera.mic !== undefined && !audioSteady.has(camera.mic)) continue;
+    // their end stopped, not our link. Or its packets arrived whole: this device's decoder is behind.
+    if ((camera.mic !== undefined && !audioSteady.has(camera.mic)) || decoderBound) continue;
     judged++;
     if (isStalled) blamed++;
   }

@@ -18,7 +18,7 @@ import { weakLink } from './scenarios/weakLink.js';
 import { workerKill } from './scenarios/workerKill.js';
 
 /**
- * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--no-bare] [--via turn] [--clients N] [--minutes M]`:
+ * `npm run bench -- <scenario> [--runs N] [--steps a,b] [--members a,b] [--nodes 2] [--no-bare] [--no-comments] [--via turn] [--clients N] [--minutes M]`:
  * runs one benchmark scenario, prints a table (and a summary, if it has one) and writes JSON (with the machine)
  * to bench/results/. Never part of the test suite.
  */
@@ -52,11 +52,13 @@ const SCENARIOS = {
   // --clients: the consumers one worker carries (sfu-fanout's maxConsumersPerWorker).
   overload: (o: { clients?: string }) =>
     overload({ capacity: Number(o.clients ?? 400), maxWorkerLoad: 0.85, arrivalsPerSecond: 40, windowMs: 10_000 }),
-  signaling: (o: { runs: number; steps?: string; nodes?: string }) =>
+  // --runs: floor grants timed at each size; --no-comments: those only, no comment phases.
+  signaling: (o: { runs: number; steps?: string; nodes?: string; comments: boolean }) =>
     signaling({
       sizes: (o.steps ?? '100,500,1000,2000').split(',').map(Number),
       commentRates: [5, 10, 20, 50, 100, 200, 500],
       grantTrials: o.runs,
+      comments: o.comments,
       nodes: o.nodes === '2' ? 2 : 1,
     }),
   // Needs root: network namespaces (tests/support/netns.ts).
@@ -81,6 +83,7 @@ const { positionals, values } = parseArgs({
     members: { type: 'string' },
     nodes: { type: 'string' },
     bare: { type: 'boolean', default: true },
+    comments: { type: 'boolean', default: true },
     clients: { type: 'string' },
     minutes: { type: 'string' },
     'session-idle': { type: 'string' },
@@ -91,7 +94,7 @@ const name = positionals[0] as keyof typeof SCENARIOS | undefined;
 if (!name || !(name in SCENARIOS)) {
   process.stderr.write(
     `usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}> [--runs N] [--steps a,b,…] [--members a,b,…] ` +
-      '[--nodes 2] [--no-bare] [--via turn] [--clients N] [--minutes M] [--session-idle S]\n',
+      '[--nodes 2] [--no-bare] [--no-comments] [--via turn] [--clients N] [--minutes M] [--session-idle S]\n',
   );
   process.exit(2);
 }
@@ -100,6 +103,7 @@ const startedAt = new Date().toISOString();
 const result = await SCENARIOS[name]({
   runs,
   bare: values.bare,
+  comments: values.comments,
   ...(values.steps ? { steps: values.steps } : {}),
   ...(values.members ? { members: values.members } : {}),
   ...(values.nodes ? { nodes: values.nodes } : {}),

@@ -19,6 +19,8 @@ export interface SignalingOptions {
   /** Comment rates (per second, whole room) tried at each size until p99 passes 100 ms. */
   commentRates: number[];
   grantTrials: number;
+  /** False: grant trials only, no comment phases (`--no-comments`, for iterating on the grant path). */
+  comments?: boolean;
   /** 1: the embedded store; 2: two server processes sharing a real redis-server, clients alternating. */
   nodes: 1 | 2;
 }
@@ -90,26 +92,44 @@ export async function signaling(o: SignalingOptions) {
       await sleep(1000);
       const memoryPerConnectionKiB = Math.round((totalRss() - baseline) / clients.length / 1024);
 
-      // Floor grant: member m0 asks; time from the chair's grant until every client saw it in queue:state.
+      // Floor grant: a member asks (a different one each trial: requests are rate-limited per person);
+      // once every client has seen the request (so that its fan-out is not still being sent and read
+      // when the grant's starts), time from the chair's grant until every client saw it in queue:state.
       const grantAllMs: number[] = [];
+      const grantFirstMs: number[] = [];
       const grantEachMs: number[] = [];
+      const benchCpuBefore = process.cpuUsage();
+      const serverCpuBefore = totalCpuMs();
       for (let trial = 0; trial < o.grantTrials; trial++) {
-        await (clients[0] as TestClient).call('queue:request', { kind: 'contribution' });
+        const speaker = trial % clients.length;
+        const requested = clients.map((c) =>
+          c.next('queue:state', (q: QueueView) => q.entries.some((e) => e.speaker.id === `m${speaker}`), 20_000),
+        );
+        await (clients[speaker] as TestClient).call('queue:request', { kind: 'contribution' });
+        await Promise.all(requested);
         const seen = clients.map((c) =>
-          c.next('queue:state', (q: QueueView) => q.current?.speaker.id === 'm0', 20_000).then(() => performance.now()),
+          c
+            .next('queue:state', (q: QueueView) => q.current?.speaker.id === `m${speaker}`, 20_000)
+            .then(() => performance.now()),
         );
         const started = performance.now();
         await chair.call('floor:grant', {});
         const times = await Promise.all(seen);
         grantEachMs.push(...times.map((t) => t - started));
         grantAllMs.push(Math.max(...times) - started);
+        grantFirstMs.push(Math.min(...times) - started);
         await chair.call('floor:end', {});
         await sleep(200);
       }
+      const benchCpu = process.cpuUsage(benchCpuBefore);
+      const grantCpuMs = {
+        bench: Math.round((benchCpu.user + benchCpu.system) / 1000),
+        server: totalCpuMs() - serverCpuBefore,
+      };
 
       // Comments: every client posts in turn at `rate` per second for 4 s (at most 0.5/s each: the rate limit).
       const comments = [];
-      for (const rate of o.commentRates) {
+      for (const rate of o.comments === false ? [] : o.commentRates) {
         if (rate > clients.length / 2) break;
         const latencies: number[] = [];
         let delivered = 0;
@@ -163,6 +183,13 @@ export async function signaling(o: SignalingOptions) {
         grantAllP50Ms: Math.round(quantile(grantAllMs, 0.5)),
         grantAllP99Ms: Math.round(quantile(grantAllMs, 0.99)),
         grantEachP99Ms: Math.round(quantile(grantEachMs, 0.99)),
+        grantTrials: grantAllMs.length,
+        // The first client's arrival: the server's part, with the least of the load generator's.
+        grantFirstP50Ms: Math.round(quantile(grantFirstMs, 0.5)),
+        grantFirstP99Ms: Math.round(quantile(grantFirstMs, 0.99)),
+        // CPU over all the grant trials (each: request, grant, end, 200 ms pause), bench process and server(s).
+        grantCpuMs,
+        grantAllMs: grantAllMs.map((ms) => Math.round(ms * 10) / 10),
         comments,
         commentRateP99Under100Ms: sustained,
       });

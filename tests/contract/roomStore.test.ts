@@ -190,31 +190,44 @@ describe('RedisRoomStore on a real server', () => {
     }
   });
 
-  it('announces each append on the bus, after it can be read', async () => {
+  it('announces each append on the bus, with its events, after it can be read', async () => {
     const prefix = `bus-${randomUUID()}:`;
     const store = await RedisRoomStore.open(redis.url, prefix);
     const bus = await RedisEventBus.open(redis.url, redisKeys(prefix));
-    const heard: Array<{ sessionId: string; version: number; readable: number }> = [];
+    const heard: Array<{ sessionId: string; version: number; readable: number; events?: unknown }> = [];
     const done = new Promise<void>((resolve) =>
-      bus.subscribe((sessionId, version) => {
+      bus.subscribe((sessionId, version, events) => {
         void store.version(sessionId).then((readable) => {
-          heard.push({ sessionId, version, readable });
-          if (heard.length === 2) resolve();
+          heard.push({ sessionId, version, readable, events });
+          if (heard.length === 3) resolve();
         });
       }),
     );
+    // Beyond what an announcement carries: announced without its events (listeners read them).
+    const large = { text: 'x'.repeat(40_000) };
     try {
       await store.append('会议-1', 0, [
         { type: 'a', at: 1, data: null },
-        { type: 'b', at: 2, data: null },
+        { type: 'b', at: 2, data: { n: 1, s: 'é "q"' } },
       ]);
       await store.append('会议-1', 2, []); // a version check writes and announces nothing
-      await store.append('other', 0, [{ type: 'a', at: 3, data: null }]);
+      await store.append('other', 0, [{ type: 'a', at: 3, data: large }]);
+      await store.append('会议-1', 2, [{ type: 'c', at: 4, data: [1] }]);
       await done;
       expect(heard).toEqual([
-        { sessionId: '会议-1', version: 2, readable: 2 },
-        { sessionId: 'other', version: 1, readable: 1 },
+        {
+          sessionId: '会议-1',
+          version: 2,
+          readable: 2,
+          events: [
+            { version: 1, type: 'a', at: 1, data: null },
+            { version: 2, type: 'b', at: 2, data: { n: 1, s: 'é "q"' } },
+          ],
+        },
+        { sessionId: 'other', version: 1, readable: 1, events: undefined },
+        { sessionId: '会议-1', version: 3, readable: 3, events: [{ version: 3, type: 'c', at: 4, data: [1] }] },
       ]);
+      expect(await store.readRange('other', 1)).toEqual([{ version: 1, type: 'a', at: 3, data: large }]);
     } finally {
       await bus.close();
       await store.close();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommentView, QueueView, Role } from '@yishi/shared';
 import type { TestClient } from '../support/client.js';
@@ -147,6 +148,36 @@ describe('two nodes, one consultation', () => {
     const closed = speaker.client.next('mic:state', (m: { allowed: boolean }) => !m.allowed, 10_000);
     await chair.client.call('floor:end', {});
     expect(await closed).toMatchObject({ allowed: false });
+  }, 30_000);
+
+  it('builds the moderators’ views only on a node where chair or secretary is', async () => {
+    // The minutes:state broadcasts in the Socket.IO stream so far, by the channel they went to.
+    const minutesChannels = async () => {
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      try {
+        const entries = await client.xRange(`${prefix}socket.io`, '-', '+');
+        return entries.flatMap(({ message }) => {
+          if (!message.data?.includes('"minutes:state"')) return [];
+          return (JSON.parse(message.data) as { opts: { rooms: string[] } }).opts.rooms;
+        });
+      } finally {
+        client.destroy();
+      }
+    };
+    // Only the chair's node (a) has a moderator: b made no minutes view for its empty channel.
+    const before = new Set(await minutesChannels());
+    expect(before.size).toBe(1);
+    const [aChannel] = before;
+    expect(aChannel).toMatch(/^plenary:moderators@/);
+    // A secretary joins at b: b's minutes go out from then on, and reach them.
+    const secretary = await join('b', 'secretary', 'secretary');
+    const minutes = secretary.client.next('minutes:state', (m) => m.minutes.notes === '两节点纪要', 10_000);
+    await secretary.client.call('minutes:setNotes', { text: '两节点纪要' });
+    await minutes;
+    const after = new Set(await minutesChannels());
+    expect(after.size).toBe(2);
+    expect(after.has(aChannel as string)).toBe(true);
   }, 30_000);
 
   it('loses nothing acknowledged when a node is killed and started again', async () => {

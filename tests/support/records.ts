@@ -4,22 +4,24 @@ import { LedgerService } from '../../signaling/src/ledger/LedgerService.js';
 import { LocalRecords, type RecordsSettings } from '../../signaling/src/records/LocalRecords.js';
 import { PeopleDirectory } from '../../signaling/src/records/PeopleDirectory.js';
 import { SessionService } from '../../signaling/src/sessions/SessionService.js';
-import type { EventBus, RoomStore } from '../../signaling/src/store/index.js';
+import type { AppendHeard } from '../../signaling/src/store/EventBus.js';
+import type { EventBus, RoomStore, StoredEvent } from '../../signaling/src/store/index.js';
 import { MemoryRoomStore } from '../../signaling/src/store/MemoryRoomStore.js';
 import { chair, createTopicCommand, FakeClock, joinCommand, system } from './domain.js';
 import { testLogger } from './media.js';
 
 /**
  * A bus the test drives by hand: `announce` tells every listener of an append, as Redis pub/sub
- * would another node — as often, as late and in whatever order the test likes.
+ * would another node — as often, as late and in whatever order the test likes, with the events
+ * (as a Redis announcement carries them) or without.
  */
 export class HandBus implements EventBus {
-  readonly #listeners: Array<(streamId: string, version: number) => void> = [];
-  subscribe(listener: (streamId: string, version: number) => void): void {
+  readonly #listeners: AppendHeard[] = [];
+  subscribe(listener: AppendHeard): void {
     this.#listeners.push(listener);
   }
-  announce(streamId: string, version: number): void {
-    for (const listener of this.#listeners) listener(streamId, version);
+  announce(streamId: string, version: number, events?: readonly StoredEvent[]): void {
+    for (const listener of this.#listeners) listener(streamId, version, events);
   }
   async close(): Promise<void> {}
 }

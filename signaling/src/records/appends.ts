@@ -37,6 +37,8 @@ export class AppendFeed {
         return version;
       },
     };
+    // Another node's append as its stream and version only, even when the bus carried its events:
+    // listeners take events as this node's own (the records enter whoever joined here).
     bus?.subscribe((streamId, version) => {
       for (const listener of listeners) listener(streamId, version);
     });

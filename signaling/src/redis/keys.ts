@@ -11,7 +11,7 @@ export interface RedisKeys {
   version(sessionId: string): string;
   /** Stream: the session's events; entry id `<version>-0`, fields t (type), a (at), d (data as JSON). */
   events(sessionId: string): string;
-  /** Pub/sub channel announcing appends ("<version> <sessionId>") to every node. */
+  /** Pub/sub channel announcing appends (session, version and events: store/EventBus.ts) to every node. */
   appended: string;
   /** Pub/sub channel of media notices between nodes (cluster/NodeLink.ts). */
   media: string;

@@ -15,7 +15,7 @@ import {
   turnDeadline,
 } from '@yishi/shared';
 import { Emitter } from '@yishi/shared';
-import type { EventBus, RoomStore } from '../store/index.js';
+import type { EventBus, RoomStore, StoredEvent } from '../store/index.js';
 
 /** One change to a session, after it is stored: what happened and the state it led to. */
 export interface SessionChange {
@@ -95,7 +95,7 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     this.#log = log.child({ module: 'sessions' });
     this.#now = options.now ?? Date.now;
     this.#limits = options.cache ?? DEFAULT_CACHE;
-    options.bus?.subscribe((sessionId, version) => this.#heard(sessionId, version));
+    options.bus?.subscribe((sessionId, version, events) => this.#heard(sessionId, version, events));
     // A few sweeps per idle time: a session stays at most a quarter longer than asked.
     this.#sweeper = setInterval(() => this.evictIdle(), Math.min(60_000, Math.max(1_000, this.#limits.idleMs / 4)));
     this.#sweeper.unref();
@@ -255,13 +255,31 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     return newer as DomainEvent[];
   }
 
-  /** Another node appended to a session this one has loaded: apply and announce it, in turn with local commands. */
-  #heard(sessionId: string, version: number): void {
+  /** Applies the announced events beyond `loaded` if they follow on from it; undefined when they do not (or none came). */
+  #applyAnnounced(loaded: Loaded, announced: readonly StoredEvent[] | undefined): DomainEvent[] | undefined {
+    if (!announced) return undefined;
+    const newer = announced.filter((e) => e.version > loaded.version);
+    const first = newer[0];
+    if (!first) return [];
+    if (first.version !== loaded.version + 1) return undefined;
+    const events = newer as DomainEvent[];
+    applyEvents(loaded.state, events);
+    loaded.version = first.version + newer.length - 1;
+    return events;
+  }
+
+  /**
+   * Another node appended to a session this one has loaded: apply and announce it, in turn with
+   * local commands. The announcement's events are applied as they came when they follow on from
+   * what is loaded (no store read before this node's clients are told); otherwise — none carried,
+   * or a gap (an announcement missed while disconnected) — what the store has beyond is read.
+   */
+  #heard(sessionId: string, version: number, announced?: readonly StoredEvent[]): void {
     if (this.#closed || !this.#ready.has(sessionId)) return;
     if ((this.#ready.get(sessionId)?.version ?? 0) >= version) return; // our own append, or already read
     this.#serialized(sessionId, async () => {
       const loaded = await this.get(sessionId);
-      const events = await this.#catchUp(sessionId, loaded);
+      const events = this.#applyAnnounced(loaded, announced) ?? (await this.#catchUp(sessionId, loaded));
       if (events.length === 0) return;
       this.#scheduleClock(loaded.state);
       this.emit('changed', { sessionId, version: loaded.version, events, state: loaded.state });

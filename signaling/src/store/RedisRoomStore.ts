@@ -1,3 +1,4 @@
+import { announcement } from './EventBus.js';
 import { checkInteger, checkStreamId, decodeEvent, encodeEvent, versionConflict } from './events.js';
 import type { NewEvent, RoomStore, StoredEvent } from './RoomStore.js';
 import { type RedisClient, redisClient, unavailable } from '../redis/client.js';
@@ -7,23 +8,25 @@ import { type RedisKeys, redisKeys } from '../redis/keys.js';
  * Compare-and-append, atomic because Redis runs a script alone: if the session is at the
  * expected version, its events are added to its stream with ids `<version>-0`, the version is
  * set, a new session is listed, and the append is announced on the `appended` channel — in
- * that order, so a node that hears of version v can read it.
- * KEYS: version, events, sessions, appended. ARGV: expected, sessionId, then type/at/data per event.
- * Returns { 1, newVersion } or { 0, currentVersion }.
+ * that order, so a node that hears of version v can read it. The announcement is made by the
+ * caller (it knows the new version: expected + the events), with the events in it (see
+ * announcement in EventBus.ts), so that other nodes need not read them back.
+ * KEYS: version, events, sessions, appended. ARGV: expected, sessionId, announcement, then
+ * type/at/data per event. Returns { 1, newVersion } or { 0, currentVersion }.
  */
 const APPEND = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local expected = tonumber(ARGV[1])
 if current ~= expected then return { 0, current } end
 local version = current
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   version = version + 1
   redis.call('XADD', KEYS[2], version .. '-0', 't', ARGV[i], 'a', ARGV[i + 1], 'd', ARGV[i + 2])
 end
 if version > current then
   redis.call('SET', KEYS[1], version)
   if current == 0 then redis.call('RPUSH', KEYS[3], ARGV[2]) end
-  redis.call('PUBLISH', KEYS[4], version .. ' ' .. ARGV[2])
+  redis.call('PUBLISH', KEYS[4], ARGV[3])
 end
 return { 1, version }
 `;
@@ -63,15 +66,13 @@ export class RedisRoomStore implements RoomStore {
     checkInteger('expectedVersion', expectedVersion, 0);
     this.#checkOpen();
     // Encoded before anything is sent: a bad event anywhere means nothing is written.
-    const args = events.flatMap((event) => {
-      const e = encodeEvent(event);
-      return [e.type, String(e.at), e.data];
-    });
+    const encoded = events.map(encodeEvent);
+    const args = encoded.flatMap((e) => [e.type, String(e.at), e.data]);
     const k = this.#keys;
     const [ok, version] = (await unavailable(
       this.#client.eval(APPEND, {
         keys: [k.version(streamId), k.events(streamId), k.sessions, k.appended],
-        arguments: [String(expectedVersion), streamId, ...args],
+        arguments: [String(expectedVersion), streamId, announcement(streamId, expectedVersion, encoded), ...args],
       }),
     )) as [number, number];
     if (ok !== 1) throw versionConflict(streamId, expectedVersion, version);

@@ -397,22 +397,21 @@ export class Room {
         this.#sendUpdatedComment(notification.commentId, state);
       }
     }
-    if (has('minutes:state') && this.#moderatorHere()) {
-      this.#send(this.#channels.moderators, 'minutes:state', minutesView(state, version, Date.now()));
-    }
+    if (has('minutes:state')) this.#toModerators('minutes:state', () => minutesView(state, version, Date.now()));
     this.#applyFloor(state);
   }
 
   /**
-   * Whether chair or secretary is in the room on this node (or away for the reconnect grace,
-   * their missed broadcasts kept for them). The moderators' views go to this node's channel:
-   * without anyone in it, building one — the minutes grow with every turn — and passing it through
-   * the adapter (with several nodes, a Redis stream entry every other node reads and decodes)
-   * reaches nobody. A moderator who joins later is given the snapshot.
+   * Sends a moderators' view to this node's moderators' channel — built only when chair or
+   * secretary is in the room here (or away for the reconnect grace, their missed broadcasts kept
+   * for them). Without anyone in it, building one (the minutes grow with every turn) and passing
+   * it through the adapter (with several nodes, a Redis stream entry every other node reads and
+   * decodes) reaches nobody; a moderator who joins later is given the snapshot.
    */
-  #moderatorHere(): boolean {
-    for (const participant of this.#presence.all()) if (isModerator(participant.info.role)) return true;
-    return false;
+  #toModerators<K extends NotificationName>(event: K, payload: () => NotificationPayload<K>): void {
+    for (const participant of this.#presence.all()) {
+      if (isModerator(participant.info.role)) return this.#send(this.#channels.moderators, event, payload());
+    }
   }
 
   /** New comments as they are now (a reaction within the batch window is included), per audience. */
@@ -420,9 +419,7 @@ export class Room {
     const state = this.#state();
     const comments = ids.map((id) => state.comments[state.commentIndex[id] ?? -1]).filter((c) => c !== undefined);
     if (comments.length === 0) return;
-    if (this.#moderatorHere()) {
-      this.#send(this.#channels.moderators, 'comments:added', { comments: comments.map((c) => commentView(c, true)) });
-    }
+    this.#toModerators('comments:added', () => ({ comments: comments.map((c) => commentView(c, true)) }));
     this.#send(this.#channels.participants, 'comments:added', {
       comments: comments.map((c) => commentView(c, false)),
     });
@@ -431,7 +428,7 @@ export class Room {
   #sendUpdatedComment(commentId: string, state: RoomState): void {
     const comment = state.comments[state.commentIndex[commentId] ?? -1];
     if (!comment) return;
-    if (this.#moderatorHere()) this.#send(this.#channels.moderators, 'comment:updated', commentView(comment, true));
+    this.#toModerators('comment:updated', () => commentView(comment, true));
     this.#send(this.#channels.participants, 'comment:updated', commentView(comment, false));
   }
 

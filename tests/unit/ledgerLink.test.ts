@@ -7,7 +7,7 @@ import {
   ledgerHref,
   ledgerLink,
   parseLedgerRoute,
-  takeLedgerToken,
+  ledgerToken,
   tokenViewer,
 } from '../../web-client/src/lib/ledgerLink.js';
 import { fileName } from '../../web-client/src/lib/ledgerApi.js';
@@ -81,14 +81,14 @@ describe('the ledger routes', () => {
 describe("a ledger link's token", () => {
   it('is taken out of the address at once and kept for the tab; the route and filters stay', () => {
     const t = tab();
-    expect(takeLedgerToken(at('#token=jwt.a.b'), t.storage, t.replace)).toBe('jwt.a.b');
+    expect(ledgerToken.take(at('#token=jwt.a.b'), t.storage, t.replace)).toBe('jwt.a.b');
     expect(t.replaced).toEqual(['/ledger#/']);
     expect(t.store.get('yishi.ledger.token')).toBe('jwt.a.b');
 
     const u = tab();
     const link = ledgerLink('https://yishi.example', 'jwt.c.d', { overdue: true });
     expect(link).toBe('https://yishi.example/ledger#/?overdue=true&token=jwt.c.d');
-    expect(takeLedgerToken(at(new URL(link).hash), u.storage, u.replace)).toBe('jwt.c.d');
+    expect(ledgerToken.take(at(new URL(link).hash), u.storage, u.replace)).toBe('jwt.c.d');
     expect(u.replaced).toEqual(['/ledger#/?overdue=true']);
     expect(parseLedgerRoute(u.replaced[0]?.slice('/ledger'.length) ?? '')).toEqual({
       page: 'list',
@@ -98,12 +98,12 @@ describe("a ledger link's token", () => {
 
   it('is the one kept earlier when the address has none, and a new one replaces it', () => {
     const t = tab({ 'yishi.ledger.token': 'old.token.x' });
-    expect(takeLedgerToken(at('#/items/x'), t.storage, t.replace)).toBe('old.token.x');
+    expect(ledgerToken.take(at('#/items/x'), t.storage, t.replace)).toBe('old.token.x');
     expect(t.replaced).toEqual([]);
-    expect(takeLedgerToken(at('#/items/x?token=new.token.y'), t.storage, t.replace)).toBe('new.token.y');
+    expect(ledgerToken.take(at('#/items/x?token=new.token.y'), t.storage, t.replace)).toBe('new.token.y');
     expect(t.replaced).toEqual(['/ledger#/items/x']);
     expect(t.store.get('yishi.ledger.token')).toBe('new.token.y');
-    expect(takeLedgerToken(at('#/'), tab().storage, t.replace)).toBeUndefined();
+    expect(ledgerToken.take(at('#/'), tab().storage, t.replace)).toBeUndefined();
   });
 
   it('still works when the tab refuses to keep it', () => {
@@ -115,8 +115,8 @@ describe("a ledger link's token", () => {
         throw new Error('quota');
       },
     };
-    expect(takeLedgerToken(at('#token=jwt.e.f'), refusing, () => undefined)).toBe('jwt.e.f');
-    expect(takeLedgerToken(at('#/'), refusing, () => undefined)).toBeUndefined();
+    expect(ledgerToken.take(at('#token=jwt.e.f'), refusing, () => undefined)).toBe('jwt.e.f');
+    expect(ledgerToken.take(at('#/'), refusing, () => undefined)).toBeUndefined();
   });
 
   it("names its viewer: a unit's token its unit, a room token its role and room; anything else nobody", () => {

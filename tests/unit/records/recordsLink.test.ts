@@ -8,7 +8,7 @@ import {
   recordsHref,
   recordsLink,
   recordsViewer,
-  takeRecordsToken,
+  recordsToken,
 } from '../../../web-client/src/lib/recordsLink.js';
 
 /**
@@ -72,10 +72,10 @@ describe('records addresses', () => {
     const link = new URL(recordsLink('https://yishi.example', member));
     expect(link.pathname).toBe('/records');
     const where = { pathname: link.pathname, search: link.search, hash: link.hash };
-    expect(takeRecordsToken(where, storage, (url) => replaced.push(url))).toBe(member);
+    expect(recordsToken.take(where, storage, (url) => replaced.push(url))).toBe(member);
     expect(replaced).toEqual(['/records#/']);
     // A reload finds it in the tab.
-    expect(takeRecordsToken({ pathname: '/records', search: '', hash: '#/' }, storage, () => undefined)).toBe(member);
+    expect(recordsToken.take({ pathname: '/records', search: '', hash: '#/' }, storage, () => undefined)).toBe(member);
 
     expect(recordsViewer(member)).toEqual({ sub: 'm-1', name: '张委员', role: 'member' });
     expect(recordsViewer(token('chair'))?.role).toBe('chair');

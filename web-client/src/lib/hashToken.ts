@@ -16,7 +16,7 @@ export function splitHash(hash: string): { path: string; params: URLSearchParams
  * (history, bookmarks, a shared screen) and kept under `key` for this tab only, like a join link's;
  * otherwise the one kept earlier. Undefined without either.
  */
-export function takeHashToken(
+function takeHashToken(
   key: string,
   where: Pick<Location, 'pathname' | 'search' | 'hash'> = location,
   tab: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage,
@@ -42,7 +42,17 @@ export function takeHashToken(
   }
 }
 
-/** Forgets this tab's token kept under `key` (signing out). */
-export function forgetHashToken(key: string, tab: Pick<Storage, 'removeItem'> = sessionStorage): void {
-  tab.removeItem(key);
+/**
+ * A page's token kept for the tab under `key`: `take` reads it (see `takeHashToken`; the location,
+ * storage and address-bar writer are there to be replaced in tests), `forget` drops it (signing out).
+ */
+export function tabToken(key: string) {
+  return {
+    take: (
+      where?: Pick<Location, 'pathname' | 'search' | 'hash'>,
+      tab?: Pick<Storage, 'getItem' | 'setItem'>,
+      replaceUrl?: (url: string) => void,
+    ): string | undefined => takeHashToken(key, where, tab, replaceUrl),
+    forget: (tab: Pick<Storage, 'removeItem'> = sessionStorage): void => tab.removeItem(key),
+  };
 }

@@ -1,6 +1,6 @@
 import { isRoomId, LEDGER_STATUSES, type LedgerStatus, type Role } from '@yishi/shared';
 import { readClaims, readUnitClaims } from './token.js';
-import { forgetHashToken, splitHash, takeHashToken } from './hashToken.js';
+import { splitHash, tabToken } from './hashToken.js';
 
 /**
  * The ledger's pages live under `/ledger` and route by the hash, like the organiser pages:
@@ -83,17 +83,8 @@ export function ledgerLink(origin: string, token: string, filters: LedgerFilters
   return `${origin}/ledger#/?${query ? `${query}&` : ''}token=${encodeURIComponent(token)}`;
 }
 
-const TOKEN_KEY = 'yishi.ledger.token';
-
-/** The token this tab reads the ledger with (`takeHashToken`): undefined without one. */
-export const takeLedgerToken = (
-  where?: Pick<Location, 'pathname' | 'search' | 'hash'>,
-  tab?: Pick<Storage, 'getItem' | 'setItem'>,
-  replaceUrl?: (url: string) => void,
-): string | undefined => takeHashToken(TOKEN_KEY, where, tab, replaceUrl);
-
-/** Forgets this tab's token (signing out). */
-export const forgetLedgerToken = (tab?: Pick<Storage, 'removeItem'>): void => forgetHashToken(TOKEN_KEY, tab);
+/** The token this tab reads the ledger with (from its link, or kept since); `forget` signs out. */
+export const ledgerToken = tabToken('yishi.ledger.token');
 
 /** The viewer a token names (a unit's, or a room's); undefined for what is no token of ours. */
 export function tokenViewer(token: string): LedgerViewer | undefined {

@@ -1,5 +1,5 @@
 import { readClaims } from './token.js';
-import { forgetHashToken, splitHash, takeHashToken } from './hashToken.js';
+import { splitHash, tabToken } from './hashToken.js';
 
 /**
  * The records' pages live under `/records` and route by the hash, like the ledger's: `#/` my
@@ -51,17 +51,8 @@ export function recordsLink(origin: string, token: string): string {
   return `${origin}/records#/?token=${encodeURIComponent(token)}`;
 }
 
-const TOKEN_KEY = 'yishi.records.token';
-
-/** The token this tab reads the records with (`takeHashToken`): undefined without one. */
-export const takeRecordsToken = (
-  where?: Pick<Location, 'pathname' | 'search' | 'hash'>,
-  tab?: Pick<Storage, 'getItem' | 'setItem'>,
-  replaceUrl?: (url: string) => void,
-): string | undefined => takeHashToken(TOKEN_KEY, where, tab, replaceUrl);
-
-/** Forgets this tab's token (signing out). */
-export const forgetRecordsToken = (tab?: Pick<Storage, 'removeItem'>): void => forgetHashToken(TOKEN_KEY, tab);
+/** The token this tab reads the records with (from its link, or kept since); `forget` signs out. */
+export const recordsToken = tabToken('yishi.records.token');
 
 /** Who a room token names, if it is one whose holder has a record (a chair, secretary or member). */
 export function recordsViewer(token: string): { sub: string; name: string; role: string } | undefined {

@@ -3,12 +3,11 @@ import { t, useLocale } from '../../i18n/index.js';
 import { OrganiserApi, organiserKey } from '../../lib/api.js';
 import { LedgerApi } from '../../lib/ledgerApi.js';
 import {
-  forgetLedgerToken,
   type LedgerRoute,
   type LedgerViewer,
   ledgerHref,
   parseLedgerRoute,
-  takeLedgerToken,
+  ledgerToken,
   tokenViewer,
 } from '../../lib/ledgerLink.js';
 import { LanguageSwitch } from '../LanguageSwitch.js';
@@ -23,10 +22,10 @@ type Credentials = { kind: 'token'; token: string } | { kind: 'key'; key: string
 
 /** The tab's credentials; 'badLink' for a token that is none of ours (forgotten: the office may sign in instead). */
 function initialCredentials(): Credentials | 'badLink' | undefined {
-  const token = takeLedgerToken();
+  const token = ledgerToken.take();
   if (token && tokenViewer(token)) return { kind: 'token', token };
   if (token) {
-    forgetLedgerToken();
+    ledgerToken.forget();
     return 'badLink';
   }
   const key = organiserKey.load();
@@ -70,7 +69,7 @@ export function LedgerApp() {
 
   const signOut = () => {
     organiserKey.forget();
-    forgetLedgerToken();
+    ledgerToken.forget();
     setCredentials(undefined);
     setKeyChecked(false);
     setKeyError(undefined);

@@ -3,13 +3,12 @@ import { t, useLocale } from '../../i18n/index.js';
 import { OrganiserApi, organiserKey } from '../../lib/api.js';
 import { RecordsApi } from '../../lib/recordsApi.js';
 import {
-  forgetRecordsToken,
   isVerifyPath,
   parseRecordsRoute,
   type RecordsRoute,
   recordsHref,
   recordsViewer,
-  takeRecordsToken,
+  recordsToken,
 } from '../../lib/recordsLink.js';
 import { readClaims } from '../../lib/token.js';
 import { LanguageSwitch } from '../LanguageSwitch.js';
@@ -27,10 +26,10 @@ type Credentials = { kind: 'token'; token: string } | { kind: 'key'; key: string
 
 /** The tab's credentials; a token that is none of ours, or whose holder has no record, is forgotten and said so. */
 function initialCredentials(): Credentials | 'badLink' | 'noRecord' | undefined {
-  const token = takeRecordsToken();
+  const token = recordsToken.take();
   if (token && recordsViewer(token)) return { kind: 'token', token };
   if (token) {
-    forgetRecordsToken();
+    recordsToken.forget();
     return readClaims(token) ? 'noRecord' : 'badLink';
   }
   const key = organiserKey.load();
@@ -79,7 +78,7 @@ function SignedIn() {
 
   const signOut = (error?: string) => {
     organiserKey.forget();
-    forgetRecordsToken();
+    recordsToken.forget();
     setCredentials(undefined);
     setKeyChecked(false);
     setKeyError(error);

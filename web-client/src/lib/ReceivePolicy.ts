@@ -367,14 +367,8 @@ export function measureLink(
       const ms = now.at - before.at;
       if (ms < MIN_INTERVAL_MS) continue;
       isStalled = (frames * 1000) / ms < STALLED_FPS;
-      const stream = entry && streams.get(entry.id);
-      const streamBefore = entry && previous?.streams.get(entry.id);
-      if (isStalled && stream && streamBefore) {
-        const arrived = stream.received - streamBefore.received;
-        const lostNow = Math.max(0, stream.lost - streamBefore.lost);
-        decoderBound =
-          (arrived * 1000) / ms >= DECODER_BOUND_PACKETS_PER_S && lostNow <= (arrived + lostNow) * DECODER_BOUND_LOSS;
-      }
+      decoderBound =
+        isStalled && entry !== undefined && arrivedWhole(streams.get(entry.id), previous?.streams.get(entry.id), ms);
     } else {
       // No clock: only "no frame at all" can be told.
       isStalled = frames === 0;
@@ -411,6 +405,14 @@ export function measureLink(
   else if (remoteRtts.length > 0) sample.rttMs = Math.max(...remoteRtts);
   if (judged > 0) sample.videoStalled = blamed / judged;
   return { sample, counters, stalled };
+}
+
+/** A stream's packets kept arriving whole over `ms` (see `DECODER_BOUND_PACKETS_PER_S`). */
+function arrivedWhole(now: StreamCounters | undefined, before: StreamCounters | undefined, ms: number): boolean {
+  if (!now || !before) return false;
+  const arrived = now.received - before.received;
+  const lost = Math.max(0, now.lost - before.lost);
+  return (arrived * 1000) / ms >= DECODER_BOUND_PACKETS_PER_S && lost <= (arrived + lost) * DECODER_BOUND_LOSS;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -409,8 +409,8 @@ export class Room {
    * decodes) reaches nobody; a moderator who joins later is given the snapshot.
    */
   #toModerators<K extends NotificationName>(event: K, payload: () => NotificationPayload<K>): void {
-    for (const participant of this.#presence.all()) {
-      if (isModerator(participant.info.role)) return this.#send(this.#channels.moderators, event, payload());
+    if ([...this.#presence.all()].some((participant) => isModerator(participant.info.role))) {
+      this.#send(this.#channels.moderators, event, payload());
     }
   }
 

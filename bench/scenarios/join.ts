@@ -8,8 +8,8 @@ import { type BareApp, startBareApp } from '../bare/server.js';
 import { quantile } from '../stats.js';
 
 /**
- * join: a publisher is in the room; a fresh headless Chromium page opens a join link with
- * autojoin, and we read when it shows the first remote video frame (the client's
+ * join: a publisher is in the room (a page in its own headless Chromium, as on its own device); a
+ * fresh page of another Chromium opens a join link with autojoin, and we read when it shows the first remote video frame (the client's
  * `yishi:first-remote-frame` performance mark, relative to navigation start). With `nodes: 2`
  * (two servers sharing a real Redis) the publisher is on the first node and the pages join the
  * second, whose first remote frame is piped from the first.
@@ -40,14 +40,18 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
   const bareApp = options.bare ? await startBareApp() : undefined;
   // The browser trusts the test coturn's self-signed certificate, as a deployment's trust its real one.
   const browser = await launchChromium({ args: turn ? [`--ignore-certificate-errors-spki-list=${turn.spki}`] : [] });
+  // The publishers are on another device, as in a real room: pages of one Chromium share its fake
+  // camera, and each joining page opening it stalled every page's frames for 150–650 ms (seen in
+  // Chromium's encoder log), which delayed the publishers' keyframes at random in both apps.
+  const publishers = await launchChromium();
   try {
-    const host = await (await browser.newContext()).newPage();
+    const host = await (await publishers.newContext()).newPage();
     await host.addInitScript(pageProbe('host'));
     await host.goto(
       `${joinUrl(server.url, 'bench', server.token({ sub: 'host', name: '主持人', role: 'chair', room: 'bench' }))}&autojoin=1`,
     );
     await host.waitForSelector('[data-testid="room"][data-phase="joined"]');
-    const barePublisher = bareApp ? await openBarePublisher(browser, bareApp) : undefined;
+    const barePublisher = bareApp ? await openBarePublisher(publishers, bareApp) : undefined;
     // Both publishers should send all three camera layers before the first round, so that both
     // apps' members are offered the same video: a new sender's bandwidth estimate turns its top
     // layer on only after a while. The JSON says how many each sent when the rounds began.
@@ -80,6 +84,7 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
     return { ...result, data: { ...result.data, publisherLayers } };
   } finally {
     await browser.close();
+    await publishers.close();
     await bareApp?.close();
     if (joinAt !== server) await joinAt.close();
     await server.close();

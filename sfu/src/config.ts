@@ -13,7 +13,7 @@ export interface MediaConfig {
   workerLogLevel: types.WorkerLogLevel;
   /** Starting estimate for a new WebRTC transport's outgoing bitrate (bps). */
   initialOutgoingBitrate: number;
-  /** Cap on what one client may send us (bps): three simulcast layers plus audio. */
+  /** Cap on what one client may send us (bps): every camera layer, a screen share and audio (`MAX_PUBLISH_BITRATE`). */
   maxIncomingBitrate: number;
   /** A room with more peers than this on a router spreads to another router (another worker). */
   peersPerRouter: number;

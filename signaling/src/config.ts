@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { MAX_PUBLISH_BITRATE } from '@yishi/shared';
 import type { MediaConfig } from '@yishi/sfu';
 import type { RecordsSettings } from './records/LocalRecords.js';
 import { parseTerms, parseWeights } from './records/settings.js';
@@ -225,7 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       basePort: e.MEDIASOUP_PORT,
       workerLogLevel: e.MEDIASOUP_LOG_LEVEL,
       initialOutgoingBitrate: 1_000_000,
-      maxIncomingBitrate: 1_500_000,
+      maxIncomingBitrate: MAX_PUBLISH_BITRATE,
       peersPerRouter: e.MEDIASOUP_PEERS_PER_ROUTER,
       maxWorkerLoad: e.MEDIASOUP_WORKER_MAX_LOAD / 100,
     },

@@ -1,6 +1,7 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { MediaConfig } from '@yishi/sfu';
+import { MAX_PUBLISH_BITRATE } from '@yishi/shared';
 import { createLogger } from '@yishi/signaling';
 
 /** Media settings for tests: loopback only, ports chosen by the OS at run time. */
@@ -12,7 +13,7 @@ export function testMediaConfig(overrides: Partial<MediaConfig> = {}): MediaConf
     basePort: 0,
     workerLogLevel: 'error',
     initialOutgoingBitrate: 1_000_000,
-    maxIncomingBitrate: 1_500_000,
+    maxIncomingBitrate: MAX_PUBLISH_BITRATE,
     peersPerRouter: 100,
     maxWorkerLoad: 0.85,
     ...overrides,

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEAT_WEIGHTS } from '@yishi/shared';
+import { DEFAULT_HEAT_WEIGHTS, MAX_PUBLISH_BITRATE } from '@yishi/shared';
 import { ConfigError, loadConfig } from '../../signaling/src/config.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,7 +42,7 @@ describe('loadConfig', () => {
         basePort: 40000,
         workerLogLevel: 'warn',
         initialOutgoingBitrate: 1_000_000,
-        maxIncomingBitrate: 1_500_000,
+        maxIncomingBitrate: MAX_PUBLISH_BITRATE,
         peersPerRouter: 100,
         maxWorkerLoad: 0.85,
       },
@@ -127,7 +127,7 @@ describe('loadConfig', () => {
         basePort: 44000,
         workerLogLevel: 'debug',
         initialOutgoingBitrate: 1_000_000,
-        maxIncomingBitrate: 1_500_000,
+        maxIncomingBitrate: MAX_PUBLISH_BITRATE,
         peersPerRouter: 250,
         maxWorkerLoad: 0.7,
       },

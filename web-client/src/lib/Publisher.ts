@@ -1,5 +1,5 @@
 import type { Device, types } from 'mediasoup-client';
-import type { MediaSource, TransportOptions } from '@yishi/shared';
+import { CAMERA_LAYER_BITRATES, type MediaSource, SCREEN_BITRATE, type TransportOptions } from '@yishi/shared';
 import type { LocalMedia, MediaState } from './mediaState.js';
 import type { Signaling } from './signaling.js';
 import type { Store } from './store.js';
@@ -12,9 +12,9 @@ import { createTransport, type IceRoute, restartIce, type SelectedPath, selected
  * highest layer there is, so the receive policy needs no change for such cameras.
  */
 const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 4, maxBitrate: CAMERA_LAYER_BITRATES[0], scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 2, maxBitrate: CAMERA_LAYER_BITRATES[1], scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 1, maxBitrate: CAMERA_LAYER_BITRATES[2], scalabilityMode: 'L1T3' },
 ];
 /**
  * The camera's only layer on a thin link: the lowest, capped so that with the microphone (≈ 50
@@ -24,7 +24,7 @@ const THIN_CAMERA_BITRATE = 80_000;
 /** Speech on lossy links: in-band FEC and DTX, mono. */
 const MIC_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: true, opusFec: true };
 /** A screen share: one layer, sharp text over smooth motion. */
-const SCREEN_ENCODINGS: types.RtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+const SCREEN_ENCODINGS: types.RtpEncodingParameters[] = [{ maxBitrate: SCREEN_BITRATE, maxFramerate: 15 }];
 
 /**
  * What this participant sends: microphone, camera and screen producers on one send transport.

@@ -108,6 +108,7 @@ interface Round {
 const JOIN_PHASES: Record<string, string> = {
   script: "the page's script runs (bundle loaded and evaluated)",
   media: 'camera and microphone acquired (getUserMedia)',
+  ui: "Yishi: the UI's code loaded (an autojoin link's join goes on meanwhile)",
   connected: 'Socket.IO connected (Yishi: its handshake checks the token)',
   'router-capabilities': "the router's RTP capabilities answered",
   'device-loaded': 'mediasoup-client Device loaded',

@@ -34,6 +34,24 @@ describe('a join link', () => {
     expect(page.url()).toBe(`${room.server.url}/r/room1?src=sms#autojoin=1`);
   });
 
+  it('refused while the link joins by itself shows the check screen with the reason, nothing unhandled', async () => {
+    // A token for another room: the handshake refuses it, likely before the UI's code has run.
+    const link = room.link('elsewhere', '孙委员').replace('/r/room1#', '/r/room2#');
+    const page = await room.newPage();
+    const unhandled: string[] = [];
+    page.on('pageerror', (err) => unhandled.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') unhandled.push(msg.text());
+    });
+    await page.goto(`${link}&autojoin=1`);
+    await page.getByTestId('prejoin').waitFor();
+    await expect(page.getByTestId('join-error').textContent()).resolves.toContain(
+      'this invitation is for another room',
+    );
+    expect(await page.locator(joined).count()).toBe(0);
+    expect(unhandled).toEqual([]);
+  });
+
   it('without a token in the link or the tab says so', async () => {
     const page = await room.newPage();
     await page.goto(`${room.server.url}/r/room1`);

@@ -16,7 +16,6 @@ import {
   type StatsEntry,
 } from './ReceivePolicy.js';
 import { traceJoin } from './joinTrace.js';
-import { remotePlayer } from './players.js';
 import { RequestError, type Signaling } from './signaling.js';
 import type { Store } from './store.js';
 import { createTransport, type IceRoute, restartIce, type SelectedPath, selectedPath } from './transports.js';
@@ -263,8 +262,6 @@ export class Receiver {
       });
       traceJoin(`consumed-${options.kind}`);
       if (generation !== this.#generation) return consumer.close();
-      // Its player starts now, whether or not a tile shows it yet.
-      if (options.kind === 'video') remotePlayer(consumer.track);
       const layered = options.type === 'simulcast' || options.type === 'svc';
       const entry: ConsumerEntry = {
         consumer,

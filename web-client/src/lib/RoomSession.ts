@@ -14,7 +14,7 @@ import { traceJoin } from './joinTrace.js';
 import { Publisher } from './Publisher.js';
 import { computeLayout, type Layout, type ReceiveMode } from './ReceivePolicy.js';
 import { type InboundRow, Receiver } from './Receiver.js';
-import { RequestError, type Signaling } from './signaling.js';
+import { RequestError, Signaling } from './signaling.js';
 import { Store } from './store.js';
 import type { IceRoute, SelectedPath } from './transports.js';
 
@@ -87,23 +87,25 @@ export class RoomSession {
   }
 
   /**
-   * Joins over `connection` (`Signaling.connect` with `token`) and starts publishing `local`;
-   * rejects with a RequestError if refused. `local` may still be opening (autojoin): the Device
-   * and the join go on meanwhile. Resolves once joined, while the media is still being built: the
-   * room shows at once and each tile fills as its media arrives; a failure building the media is
-   * the session's state (`failed`), not a refused join.
+   * Connects, joins and starts publishing `local`; rejects with a RequestError if refused. `local`
+   * may still be opening (autojoin): the connection, the Device and the join go on meanwhile.
+   * Resolves once joined, while the media is still being built: the room shows at once and each
+   * tile fills as its media arrives; a failure building the media is the session's state
+   * (`failed`), not a refused join.
    */
   static async join(
-    connection: Promise<Signaling>,
+    roomId: string,
     token: string,
     identity: TokenClaims,
     local: LocalMedia | Promise<LocalMedia>,
     options: JoinOptions = {},
   ): Promise<RoomSession> {
-    // What the server sends before the session listens is held (see Signaling.release).
-    const signaling = await connection;
+    const signaling = await Signaling.connect(roomId, token);
+    traceJoin('connected');
     const device = new Device();
     const instanceId = crypto.randomUUID();
+    // What the server sends along with the join waits until the session listens.
+    signaling.hold();
     const joined = await enter(signaling, device, instanceId, identity.role).catch((err: unknown) => {
       signaling.close();
       throw err;

@@ -1,5 +1,4 @@
 import { io, type Socket } from 'socket.io-client';
-import { traceJoin } from './joinTrace.js';
 import {
   type Ack,
   type ClientToServerEvents,
@@ -45,11 +44,8 @@ type Listener = (payload: never) => void;
 export class Signaling {
   readonly socket: ClientSocket;
   readonly #listeners = new Map<string, Listener[]>();
-  /**
-   * Notifications kept back from the start until `release`: the session that listens is made from
-   * the join's answer, and a connection opened early (an autojoin link) waits for it longer.
-   */
-  #held: Array<{ name: string; payload: unknown }> | undefined = [];
+  /** Notifications kept back while held (see `hold`). */
+  #held: Array<{ name: string; payload: unknown }> | undefined;
 
   private constructor(socket: ClientSocket) {
     this.socket = socket;
@@ -68,7 +64,6 @@ export class Signaling {
     });
     return new Promise((resolve, reject) => {
       const onConnect = () => {
-        traceJoin('connected');
         socket.off('connect_error', onError);
         resolve(new Signaling(socket));
       };
@@ -96,6 +91,14 @@ export class Signaling {
 
   on<K extends NotificationName>(name: K, listener: (payload: NotificationPayload<K>) => void): void {
     this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener as Listener]);
+  }
+
+  /**
+   * Keeps notifications back until `release`: what comes with (or right after) a request's answer
+   * waits for the listeners of whatever is built from that answer.
+   */
+  hold(): void {
+    this.#held ??= [];
   }
 
   /** Hands the notifications kept back to the listeners, in order, and lets the next ones through. */

@@ -1,10 +1,11 @@
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t, useLocale } from '../i18n/index.js';
-import type { JoinStart } from '../lib/joinStart.js';
+import { acquireMedia } from '../lib/devices.js';
+import { traceJoin } from '../lib/joinTrace.js';
 import type { LocalMedia } from '../lib/mediaState.js';
 import { type JoinOptions, RoomSession } from '../lib/RoomSession.js';
+import { readJoinLink } from '../lib/joinLink.js';
 import { isLedgerPath } from '../lib/ledgerLink.js';
-import { Signaling } from '../lib/signaling.js';
 import { readClaims } from '../lib/token.js';
 import { describeError } from './describeError.js';
 import { ErrorScreen } from './ErrorScreen.js';
@@ -25,10 +26,10 @@ declare global {
  * records (each loaded only there: members on phones in a room never download them); anything
  * else is a join link.
  */
-export function App({ start }: { start: JoinStart }) {
+export function App() {
   if (isOrganiserPath(location.pathname)) return <LazyOrganiser />;
   if (isRecordsPath(location.pathname)) return <LazyRecords />;
-  return isLedgerPath(location.pathname) ? <LazyLedger /> : <JoinApp start={start} />;
+  return isLedgerPath(location.pathname) ? <LazyLedger /> : <JoinApp />;
 }
 
 function LazyLedger() {
@@ -55,13 +56,18 @@ function LazyOrganiser() {
   return page ? <page.OrganiserApp /> : null;
 }
 
-function JoinApp({ start }: { start: JoinStart }) {
+function JoinApp() {
   useLocale();
-  const { link, auto } = start;
+  const [link] = useState(() => readJoinLink());
   const [session, setSession] = useState<RoomSession>();
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string>();
   const claims = 'token' in link ? readClaims(link.token) : undefined;
+
+  const startJoin = (local: LocalMedia | Promise<LocalMedia>, options: JoinOptions = {}): Promise<RoomSession> =>
+    'token' in link && claims
+      ? RoomSession.join(link.roomId, link.token, claims, local, { ...options, relayOnly: link.relay })
+      : Promise.reject(new Error('no invitation'));
 
   /** Shows the room once `joining` resolves, or the reason it was refused. */
   const enter = async (joining: Promise<RoomSession>): Promise<boolean> => {
@@ -77,26 +83,38 @@ function JoinApp({ start }: { start: JoinStart }) {
   };
 
   const join = async (local: LocalMedia, options?: JoinOptions): Promise<boolean> => {
-    if (!('token' in link) || !claims) return false;
     setJoining(true);
     setJoinError(undefined);
     try {
-      const connection = Signaling.connect(link.roomId, link.token);
-      return await enter(
-        RoomSession.join(connection, link.token, claims, local, { ...options, relayOnly: link.relay }),
-      );
+      return await enter(startJoin(local, options));
     } finally {
       setJoining(false);
     }
   };
 
-  // `&autojoin=1`: no check screen; the join started with the page (joinStart.ts).
-  const [autojoining, setAutojoining] = useState(auto !== undefined);
-  // On failure the check screen shows, with the reason. A layout effect: before the first paint.
-  useLayoutEffect(() => {
-    if (!auto) return;
-    void enter(auto.joining).then(async (ok) => {
-      if (!ok) for (const track of (await auto.acquired).stream.getTracks()) track.stop();
+  // `&autojoin=1`: skip the check screen and join with camera and microphone, starting during the
+  // first render (an effect would wait for the first paint, ~70 ms on a phone-class CPU); camera
+  // and microphone open while the connection is made (acquireMedia reports, never throws).
+  const [autojoin] = useState(() => {
+    if (!('token' in link) || !link.autojoin || !claims) return undefined;
+    const acquired = acquireMedia({ video: true });
+    const local = acquired.then(({ stream }): LocalMedia => {
+      traceJoin('media');
+      const [mic] = stream.getAudioTracks();
+      const [camera] = stream.getVideoTracks();
+      return { ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) };
+    });
+    const joining = startJoin(local);
+    // Handled by the effect below, which runs after the first paint: no "unhandled" report before.
+    joining.catch(() => undefined);
+    return { acquired, joining };
+  });
+  const [autojoining, setAutojoining] = useState(autojoin !== undefined);
+  // On failure the check screen shows, with the reason.
+  useEffect(() => {
+    if (!autojoin) return;
+    void enter(autojoin.joining).then(async (ok) => {
+      if (!ok) for (const track of (await autojoin.acquired).stream.getTracks()) track.stop();
       setAutojoining(false);
     });
   }, []);

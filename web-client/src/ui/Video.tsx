@@ -1,33 +1,22 @@
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { playerOf } from '../lib/players.js';
+import { useEffect, useRef } from 'preact/hooks';
+
+/** Marked once per page, when the first remote video frame is shown (join-time measurements). */
+const FIRST_REMOTE_FRAME = 'yishi:first-remote-frame';
 
 /** Plays one video track; `local` (one's own camera) is mirrored. */
 export function Video({ track, local = false }: { track: MediaStreamTrack; local?: boolean }) {
-  return local ? <LocalVideo track={track} /> : <TrackPlayer track={track} />;
-}
-
-function LocalVideo({ track }: { track: MediaStreamTrack }) {
   const ref = useRef<HTMLVideoElement>(null);
-  useLayoutEffect(() => {
-    if (ref.current) ref.current.srcObject = new MediaStream([track]);
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    video.srcObject = new MediaStream([track]);
+    if (!local && performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) {
+      video.requestVideoFrameCallback(() => {
+        if (performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) performance.mark(FIRST_REMOTE_FRAME);
+      });
+    }
   }, [track]);
-  return <video ref={ref} class="mirror" autoplay playsinline muted />;
-}
-
-/**
- * The track's player (lib/players.ts: a remote one's is set up since it was consumed), shown
- * here. Placed before the first paint (a layout effect), so it shows in the tile's first frame.
- */
-function TrackPlayer({ track }: { track: MediaStreamTrack }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const video = playerOf(track);
-    ref.current?.append(video);
-    // Moved in the page, a media element may pause; it plays on where it is shown.
-    void video.play().catch(() => undefined);
-    return () => video.remove();
-  }, [track]);
-  return <div ref={ref} class="player" />;
+  return <video ref={ref} class={local ? 'mirror' : undefined} autoplay playsinline muted />;
 }
 
 /** Plays one remote audio track, invisibly. */

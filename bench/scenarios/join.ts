@@ -64,8 +64,10 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
     const rounds: Record<App | 'turn', Round[]> = { yishi: [], bare: [], turn: [] };
     for (let i = 0; i < options.runs; i++) {
       const url = joinUrl(joinAt.url, 'bench', joinAt.token({ sub: `guest-${i}`, name: `委员${i}`, room: 'bench' }));
-      rounds.yishi.push(await measureRound(browser, 'yishi', `${url}&autojoin=1`));
-      if (bareApp) rounds.bare.push(await measureRound(browser, 'bare', `${bareApp.url}/`));
+      rounds.yishi.push(await watchPublisher(host, () => measureRound(browser, 'yishi', `${url}&autojoin=1`)));
+      if (bareApp && barePublisher) {
+        rounds.bare.push(await watchPublisher(barePublisher, () => measureRound(browser, 'bare', `${bareApp.url}/`)));
+      }
       if (turn) {
         const relayed = joinUrl(
           joinAt.url,
@@ -99,7 +101,12 @@ type App = 'yishi' | 'bare';
 interface Round {
   ms: number;
   phases: Record<string, number>;
+  /** Frames a second the publisher's top camera layer encoded during the round. */
+  publisherTopLayerFps?: number;
 }
+
+/** Below this many frames a second during a round, its publisher's top layer counts as stalled. */
+const STALLED_FPS = 5;
 
 /**
  * The join steps both apps mark (`<app>:join:<phase>`), in the order a page usually reaches them,
@@ -108,7 +115,6 @@ interface Round {
 const JOIN_PHASES: Record<string, string> = {
   script: "the page's script runs (bundle loaded and evaluated)",
   media: 'camera and microphone acquired (getUserMedia)',
-  ui: "Yishi: the UI's code loaded (an autojoin link's join goes on meanwhile)",
   connected: 'Socket.IO connected (Yishi: its handshake checks the token)',
   'router-capabilities': "the router's RTP capabilities answered",
   'device-loaded': 'mediasoup-client Device loaded',
@@ -183,22 +189,40 @@ const pageProbe = (app: App | 'host') => `(() => {
   setTimeout(poll, 10);
 })();`;
 
+/** Frames encoded so far by each of `page`'s camera layers (by rid). */
+function framesEncoded(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(`(async () => {
+    const frames = {};
+    for (const pc of window.benchPcs) {
+      if (pc.signalingState === 'closed') continue;
+      for (const s of (await pc.getStats()).values()) {
+        if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid) frames[s.rid] = s.framesEncoded;
+      }
+    }
+    return frames;
+  })()`) as Promise<Record<string, number>>;
+}
+
+/**
+ * Runs one round and adds how many frames a second the publisher's top camera layer (`r2`, the
+ * one both apps' members ask for) encoded meanwhile: a publisher whose top layer stalls makes the
+ * members wait for its key frame, whatever the app they join.
+ */
+async function watchPublisher(publisher: Page, round: () => Promise<Round>): Promise<Round> {
+  const before = await framesEncoded(publisher);
+  const started = Date.now();
+  const measured = await round();
+  const after = await framesEncoded(publisher);
+  const fps = ((after.r2 ?? 0) - (before.r2 ?? 0)) / ((Date.now() - started) / 1000);
+  return { ...measured, publisherTopLayerFps: Number(fps.toFixed(1)) };
+}
+
 /**
  * How many camera layers `page` sends (each encoding frames), once all three do or after 20 s:
  * on a busy machine the browser's bandwidth estimate may keep the top layer off for longer.
  */
 async function layersSent(page: Page): Promise<number> {
-  const encoded = () =>
-    page.evaluate(`(async () => {
-      const frames = {};
-      for (const pc of window.benchPcs) {
-        if (pc.signalingState === 'closed') continue;
-        for (const s of (await pc.getStats()).values()) {
-          if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid) frames[s.rid] = s.framesEncoded;
-        }
-      }
-      return frames;
-    })()`) as Promise<Record<string, number>>;
+  const encoded = () => framesEncoded(page);
   const deadline = Date.now() + 20_000;
   let before = await encoded();
   for (;;) {
@@ -257,6 +281,7 @@ function figures(rounds: Round[]) {
   for (const round of rounds) {
     for (const [phase, ms] of Object.entries(round.phases)) byPhase.set(phase, [...(byPhase.get(phase) ?? []), ms]);
   }
+  const fps = rounds.map((r) => r.publisherTopLayerFps ?? null);
   return {
     data: {
       samplesMs,
@@ -264,6 +289,9 @@ function figures(rounds: Round[]) {
       p95Ms: quantile(samplesMs, 0.95),
       /** Each round's join steps (ms since navigation start). */
       phasesMs: rounds.map((r) => r.phases),
+      /** Each round's publisher top-layer frame rate, and the rounds in which it stalled. */
+      publisherTopLayerFps: fps,
+      publisherStalledRounds: fps.filter((f) => f !== null && f < STALLED_FPS).length,
     },
     phases: new Map([...byPhase].map(([phase, ms]) => [phase, quantile(ms, 0.5)])),
   };
@@ -289,6 +317,18 @@ function report(nodes: 1 | 2, yishiRounds: Round[], bareRounds: Round[] | undefi
             { figure: 'bare mediasoup: join → first remote frame p95 (ms)', value: bare.p95Ms },
             { figure: 'Yishi / bare p50', value: ratioToBare.p50 },
             { figure: 'Yishi / bare p95', value: ratioToBare.p95 },
+          ]
+        : []),
+      {
+        figure: `Yishi rounds whose publisher's top layer stalled (< ${STALLED_FPS} fps)`,
+        value: yishi.publisherStalledRounds,
+      },
+      ...(bare
+        ? [
+            {
+              figure: `bare rounds whose publisher's top layer stalled (< ${STALLED_FPS} fps)`,
+              value: bare.publisherStalledRounds,
+            },
           ]
         : []),
       ...(turn

@@ -93,7 +93,7 @@ function JoinApp() {
   };
 
   // `&autojoin=1`: skip the check screen and join with camera and microphone, starting during the
-  // first render (an effect would wait for the first paint, ~70 ms on a phone-class CPU); camera
+  // first render (an effect would wait for the first paint, ~70 ms on the 2-core test machine); camera
   // and microphone open while the connection is made (acquireMedia reports, never throws).
   const [autojoin] = useState(() => {
     if (!('token' in link) || !link.autojoin || !claims) return undefined;

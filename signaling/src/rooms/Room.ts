@@ -409,9 +409,13 @@ export class Room {
    * decodes) reaches nobody; a moderator who joins later is given the snapshot.
    */
   #toModerators<K extends NotificationName>(event: K, payload: () => NotificationPayload<K>): void {
-    if ([...this.#presence.all()].some((participant) => isModerator(participant.info.role))) {
-      this.#send(this.#channels.moderators, event, payload());
-    }
+    if (this.#moderatorHere()) this.#send(this.#channels.moderators, event, payload());
+  }
+
+  /** A chair or secretary is in the room on this node (a loop, not a copy of everyone: this runs on every broadcast). */
+  #moderatorHere(): boolean {
+    for (const participant of this.#presence.all()) if (isModerator(participant.info.role)) return true;
+    return false;
   }
 
   /** New comments as they are now (a reaction within the batch window is included), per audience. */

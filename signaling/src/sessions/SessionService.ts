@@ -249,23 +249,15 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
 
   /** Applies what the store has beyond `loaded`; the events applied, in order. */
   async #catchUp(sessionId: string, loaded: Loaded): Promise<DomainEvent[]> {
-    const newer = await this.#store.readRange(sessionId, loaded.version + 1);
-    applyEvents(loaded.state, newer as DomainEvent[]);
-    loaded.version = newer.at(-1)?.version ?? loaded.version;
-    return newer as DomainEvent[];
+    return advance(loaded, await this.#store.readRange(sessionId, loaded.version + 1));
   }
 
   /** Applies the announced events beyond `loaded` if they follow on from it; undefined when they do not (or none came). */
   #applyAnnounced(loaded: Loaded, announced: readonly StoredEvent[] | undefined): DomainEvent[] | undefined {
     if (!announced) return undefined;
     const newer = announced.filter((e) => e.version > loaded.version);
-    const first = newer[0];
-    if (!first) return [];
-    if (first.version !== loaded.version + 1) return undefined;
-    const events = newer as DomainEvent[];
-    applyEvents(loaded.state, events);
-    loaded.version = first.version + newer.length - 1;
-    return events;
+    if (newer.length > 0 && newer[0]?.version !== loaded.version + 1) return undefined;
+    return advance(loaded, newer);
   }
 
   /**
@@ -327,4 +319,12 @@ export class SessionService extends Emitter<{ changed: [SessionChange] }> {
     timer.unref();
     this.#timers.set(sessionId, { timer, at: deadline.at });
   }
+}
+
+/** Applies `newer` (the events right after `loaded.version`, in order) to `loaded`; returns them. */
+function advance(loaded: Loaded, newer: StoredEvent[]): DomainEvent[] {
+  const events = newer as DomainEvent[];
+  applyEvents(loaded.state, events);
+  loaded.version = newer.at(-1)?.version ?? loaded.version;
+  return events;
 }

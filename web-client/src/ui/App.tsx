@@ -62,41 +62,33 @@ function JoinApp() {
   const [session, setSession] = useState<RoomSession>();
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string>();
+  const [autojoining, setAutojoining] = useState('token' in link && link.autojoin);
   const claims = 'token' in link ? readClaims(link.token) : undefined;
 
-  const startJoin = (local: LocalMedia | Promise<LocalMedia>, options: JoinOptions = {}): Promise<RoomSession> =>
-    'token' in link && claims
-      ? RoomSession.join(link.roomId, link.token, claims, local, { ...options, relayOnly: link.relay })
-      : Promise.reject(new Error('no invitation'));
-
-  /** Shows the room once `joining` resolves, or the reason it was refused. */
-  const enter = async (joining: Promise<RoomSession>): Promise<boolean> => {
+  const join = async (local: LocalMedia | Promise<LocalMedia>, options: JoinOptions = {}): Promise<boolean> => {
+    if (!('token' in link) || !claims) return false;
+    setJoining(true);
+    setJoinError(undefined);
     try {
-      const joined = await joining;
+      const joined = await RoomSession.join(link.roomId, link.token, claims, local, {
+        ...options,
+        relayOnly: link.relay,
+      });
       window.yishi = { session: joined };
       setSession(joined);
       return true;
     } catch (err) {
       setJoinError(describeError(err));
       return false;
-    }
-  };
-
-  const join = async (local: LocalMedia, options?: JoinOptions): Promise<boolean> => {
-    setJoining(true);
-    setJoinError(undefined);
-    try {
-      return await enter(startJoin(local, options));
     } finally {
       setJoining(false);
     }
   };
 
-  // `&autojoin=1`: skip the check screen and join with camera and microphone, starting during the
-  // first render (an effect would wait for the first paint, ~70 ms on the 2-core test machine); camera
-  // and microphone open while the connection is made (acquireMedia reports, never throws).
-  const [autojoin] = useState(() => {
-    if (!('token' in link) || !link.autojoin || !claims) return undefined;
+  // `&autojoin=1`: skip the check screen, join with camera and microphone; on failure show it.
+  useEffect(() => {
+    if (!autojoining || !claims) return;
+    // Camera and microphone open while the connection is made (acquireMedia reports, never throws).
     const acquired = acquireMedia({ video: true });
     const local = acquired.then(({ stream }): LocalMedia => {
       traceJoin('media');
@@ -104,17 +96,8 @@ function JoinApp() {
       const [camera] = stream.getVideoTracks();
       return { ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) };
     });
-    const joining = startJoin(local);
-    // Handled by the effect below, which runs after the first paint: no "unhandled" report before.
-    joining.catch(() => undefined);
-    return { acquired, joining };
-  });
-  const [autojoining, setAutojoining] = useState(autojoin !== undefined);
-  // On failure the check screen shows, with the reason.
-  useEffect(() => {
-    if (!autojoin) return;
-    void enter(autojoin.joining).then(async (ok) => {
-      if (!ok) for (const track of (await autojoin.acquired).stream.getTracks()) track.stop();
+    void join(local).then(async (ok) => {
+      if (!ok) for (const track of (await acquired).stream.getTracks()) track.stop();
       setAutojoining(false);
     });
   }, []);

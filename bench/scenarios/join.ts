@@ -9,8 +9,9 @@ import { quantile } from '../stats.js';
 
 /**
  * join: a publisher is in the room (a page in its own headless Chromium, as on its own device); a
- * fresh page of another Chromium opens a join link with autojoin, and we read when it shows the first remote video frame (the client's
- * `yishi:first-remote-frame` performance mark, relative to navigation start). With `nodes: 2`
+ * fresh page of another Chromium opens a join link with autojoin, and we read when it shows the
+ * first remote video frame (the client's `yishi:first-remote-frame` performance mark, relative to
+ * navigation start). With `nodes: 2`
  * (two servers sharing a real Redis) the publisher is on the first node and the pages join the
  * second, whose first remote frame is piped from the first.
  *
@@ -222,12 +223,11 @@ async function watchPublisher(publisher: Page, round: () => Promise<Round>): Pro
  * on a busy machine the browser's bandwidth estimate may keep the top layer off for longer.
  */
 async function layersSent(page: Page): Promise<number> {
-  const encoded = () => framesEncoded(page);
   const deadline = Date.now() + 20_000;
-  let before = await encoded();
+  let before = await framesEncoded(page);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = await encoded();
+    const now = await framesEncoded(page);
     const sending = Object.keys(now).filter((rid) => (now[rid] ?? 0) > (before[rid] ?? 0)).length;
     if (sending >= 3 || Date.now() > deadline) return sending;
     before = now;

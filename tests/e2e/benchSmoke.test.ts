@@ -28,6 +28,12 @@ describe('browser benchmark harness (smoke)', () => {
       );
     }
     expect(table.map((r) => r.figure)).toContain('Yishi / bare p50');
+    // Each round says how its publisher's top camera layer kept up (a stalled one spoils the round).
+    for (const app of [data.yishi, data.bare]) {
+      expect(app?.publisherTopLayerFps).toEqual([expect.any(Number)]);
+      expect(app?.publisherStalledRounds).toEqual(expect.any(Number));
+    }
+    expect(data.publisherLayers).toEqual({ yishi: expect.any(Number), bare: expect.any(Number) });
   });
 
   it('join over two nodes produces a sample of a frame piped from the other node', async () => {

@@ -74,4 +74,15 @@ describe('HTTP security headers', () => {
       expect(res.headers.get('x-powered-by')).toBeNull();
     }
   });
+
+  it('isolate the staff pages from other windows (COOP), not the room page a member opens', async () => {
+    for (const page of ['/organiser', '/ledger', '/records', '/records/verify']) {
+      const res = await fetch(`${node.url}${page}`);
+      expect([page, res.headers.get('cross-origin-opener-policy')]).toEqual([page, 'same-origin']);
+    }
+    for (const page of ['/', `/r/${ROOM}?token=x`]) {
+      const res = await fetch(`${node.url}${page}`);
+      expect([page, res.status, res.headers.get('cross-origin-opener-policy')]).toEqual([page, 200, null]);
+    }
+  });
 });

@@ -1,22 +1,44 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 
 /** Marked once per page, when the first remote video frame is shown (join-time measurements). */
 const FIRST_REMOTE_FRAME = 'yishi:first-remote-frame';
 
+/**
+ * One `<video>` per track for as long as the track lives. A tile moving between the stage and
+ * the grid (whenever someone joins or leaves) takes the same element along instead of making a new
+ * one: a local camera track given a new player stalled its capture for 0.5–2 s in Chromium, and
+ * everyone receiving that camera saw it freeze.
+ */
+const players = new WeakMap<MediaStreamTrack, HTMLVideoElement>();
+
+function playerOf(track: MediaStreamTrack, local: boolean): HTMLVideoElement {
+  let video = players.get(track);
+  if (video) return video;
+  video = document.createElement('video');
+  video.autoplay = true;
+  video.playsInline = true;
+  video.muted = true;
+  video.srcObject = new MediaStream([track]);
+  if (!local && performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) {
+    video.requestVideoFrameCallback(() => {
+      if (performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) performance.mark(FIRST_REMOTE_FRAME);
+    });
+  }
+  players.set(track, video);
+  return video;
+}
+
 /** Plays one video track; `local` (one's own camera) is mirrored. */
 export function Video({ track, local = false }: { track: MediaStreamTrack; local?: boolean }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const video = ref.current;
-    if (!video) return;
-    video.srcObject = new MediaStream([track]);
-    if (!local && performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) {
-      video.requestVideoFrameCallback(() => {
-        if (performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) performance.mark(FIRST_REMOTE_FRAME);
-      });
-    }
-  }, [track]);
-  return <video ref={ref} class={local ? 'mirror' : undefined} autoplay playsinline muted />;
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const video = playerOf(track, local);
+    video.className = local ? 'mirror' : '';
+    ref.current?.replaceChildren(video);
+    // Taken out of the page (its tile hidden a while), the browser paused it; autoplay does not start it again.
+    if (video.paused) void video.play().catch(() => undefined);
+  }, [track, local]);
+  return <div ref={ref} class="player" />;
 }
 
 /** Plays one remote audio track, invisibly. */

@@ -41,18 +41,21 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
   const bareApp = options.bare ? await startBareApp() : undefined;
   // The browser trusts the test coturn's self-signed certificate, as a deployment's trust its real one.
   const browser = await launchChromium({ args: turn ? [`--ignore-certificate-errors-spki-list=${turn.spki}`] : [] });
-  // The publishers are on another device, as in a real room: pages of one Chromium share its fake
-  // camera, and each joining page opening it stalled every page's frames for 150–650 ms (seen in
-  // Chromium's encoder log), which delayed the publishers' keyframes at random in both apps.
-  const publishers = await launchChromium();
+  // Each publisher is on a device of its own, as in a real room. Pages of one Chromium share its
+  // fake camera: each joining page opening it stalled every page's frames for 150–650 ms (seen in
+  // Chromium's encoder log); and until 063d69e, the chair's page stalled it for 0.5–2 s whenever
+  // a member joined or left, the bare publisher's frames with it. Both delayed key frames at random.
+  const chairBrowser = await launchChromium();
+  const barePublisherBrowser = bareApp ? await launchChromium() : undefined;
   try {
-    const host = await (await publishers.newContext()).newPage();
+    const host = await (await chairBrowser.newContext()).newPage();
     await host.addInitScript(pageProbe('host'));
     await host.goto(
       `${joinUrl(server.url, 'bench', server.token({ sub: 'host', name: '主持人', role: 'chair', room: 'bench' }))}&autojoin=1`,
     );
     await host.waitForSelector('[data-testid="room"][data-phase="joined"]');
-    const barePublisher = bareApp ? await openBarePublisher(publishers, bareApp) : undefined;
+    const barePublisher =
+      bareApp && barePublisherBrowser ? await openBarePublisher(barePublisherBrowser, bareApp) : undefined;
     // Both publishers should send all three camera layers before the first round, so that both
     // apps' members are offered the same video: a new sender's bandwidth estimate turns its top
     // layer on only after a while. The JSON says how many each sent when the rounds began.
@@ -87,7 +90,8 @@ export async function join(options: { runs: number; nodes: 1 | 2; bare: boolean;
     return { ...result, data: { ...result.data, publisherLayers } };
   } finally {
     await browser.close();
-    await publishers.close();
+    await chairBrowser.close();
+    await barePublisherBrowser?.close();
     await bareApp?.close();
     if (joinAt !== server) await joinAt.close();
     await server.close();

@@ -260,6 +260,15 @@ async function measureRound(browser: Browser, app: App, url: string, expect?: 'r
       });
     const ms = Math.round((await handle.jsonValue()) as number);
     if (expect === 'relay') {
+      // The page publishes once it has consumed: at its first frame its send transport may still connect.
+      await page.waitForFunction(
+        async () => {
+          const paths = await window.yishi?.session?.paths();
+          return paths?.send !== undefined && paths.recv !== undefined;
+        },
+        undefined,
+        { timeout: 10_000, polling: 100 },
+      );
       const paths = await transportPaths(page);
       const relayed = [paths.send, paths.recv].every((p) => p?.localType === 'relay' && p.relayProtocol === 'tls');
       if (!relayed) throw new Error(`a relay-only round did not go through TURN over TLS: ${JSON.stringify(paths)}`);

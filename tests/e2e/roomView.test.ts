@@ -374,13 +374,14 @@ describe('the room view with many participants', () => {
 describe('a tile moving between the stage and the grid', () => {
   const room = useBrowserRoom({ roomId: 'moves', context: { viewport: DESKTOP } });
 
-  /** A new frame shown by `page`'s video element kept as `window.kept[name]`. */
+  /** Whether `page`'s video element kept as `window.kept[name]` shows a new frame within 5 s. */
   const framePresented = (page: Page, name: string) =>
     page.evaluate(
       (n) =>
         new Promise<boolean>((resolve) => {
           const video = (window as unknown as { kept: Record<string, HTMLVideoElement> }).kept[n];
           video?.requestVideoFrameCallback(() => resolve(true));
+          setTimeout(() => resolve(false), 5000);
         }),
       name,
     );

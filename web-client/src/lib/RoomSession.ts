@@ -115,7 +115,7 @@ export class RoomSession {
     const publishing = canPublish(identity.role) ? await local : {};
     const session = new RoomSession(signaling, device, instanceId, joined, { token, identity }, publishing, options);
     // What was held goes to the session once its receive transport is on the way (a new producer is consumed).
-    void session.#rebuildMedia(joined.producers, joined.transports);
+    void session.#rebuildMedia(joined.producers, joined.transports, { receiveFirst: true });
     signaling.release();
     return session;
   }
@@ -304,18 +304,25 @@ export class RoomSession {
    * Drops every transport and builds them again: after a join, reconnect or media reset. `made`:
    * the transports the join answered with (asked for anew where there is none).
    */
-  async #rebuildMedia(producers: JoinResult['producers'], made: JoinResult['transports'] = {}): Promise<void> {
+  async #rebuildMedia(
+    producers: JoinResult['producers'],
+    made: JoinResult['transports'] = {},
+    { receiveFirst = false } = {},
+  ): Promise<void> {
     const generation = ++this.#generation;
     this.#publisher.reset();
     this.#receiver.reset(made.recv);
     try {
-      // Sending and receiving are independent: neither waits for the other's transport.
-      // What is here first, then one's own media: the two PeerConnections do not renegotiate at
-      // once, and the camera's encoder does not start while the first remote key frame is awaited
-      // (~60 ms sooner to the first frame, `npm run bench -- join`). At most RECEIVE_FIRST_MS: a big
-      // room's consumers, made one after the other, do not hold up one's microphone.
       const consuming = this.#receiver.consumeAll(producers);
-      await settledWithin(consuming, RECEIVE_FIRST_MS);
+      // A first join consumes what is here, then publishes: the two PeerConnections do not
+      // renegotiate at once, and the camera's encoder does not start while the consumers are
+      // made and resumed (~60 ms sooner to the first frame, `npm run bench -- join`). At most
+      // RECEIVE_FIRST_MS: a big room's consumers, made one after the other, do not hold up one's
+      // microphone. Back after a loss, both at once: a speaker's microphone comes first.
+      if (receiveFirst) {
+        await settledWithin(consuming, RECEIVE_FIRST_MS);
+        if (generation !== this.#generation) return; // reset, reconnected or left meanwhile
+      }
       await Promise.all([this.#publisher.publish(made.send), consuming]);
       if (generation === this.#generation) this.state.update((s) => ({ ...s, phase: 'joined' }));
     } catch (err) {

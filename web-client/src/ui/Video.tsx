@@ -4,10 +4,11 @@ import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 const FIRST_REMOTE_FRAME = 'yishi:first-remote-frame';
 
 /**
- * One `<video>` per track for as long as the track lives. A tile moving between the stage and
- * the grid (whenever someone joins or leaves) takes the same element along instead of making a new
- * one: a local camera track given a new player stalled its capture for 0.5–2 s in Chromium, and
- * everyone receiving that camera saw it freeze.
+ * One `<video>` per track while a tile shows it. A tile moving between the stage and the grid
+ * (whenever someone joins or leaves) takes the same element along instead of making a new one:
+ * a local camera track given a new player stalled its capture for 0.5–2 s in Chromium, and
+ * everyone receiving that camera saw it freeze. One tile per track (the layout never shows a
+ * track twice): a second would take the element from the first.
  */
 const players = new WeakMap<MediaStreamTrack, HTMLVideoElement>();
 
@@ -35,8 +36,15 @@ export function Video({ track, local = false }: { track: MediaStreamTrack; local
     const video = playerOf(track, local);
     video.className = local ? 'mirror' : '';
     ref.current?.replaceChildren(video);
-    // Taken out of the page (its tile hidden a while), the browser paused it; autoplay does not start it again.
-    if (video.paused) void video.play().catch(() => undefined);
+    return () => {
+      // A tile that moved has its element back within the same render; one that went lets its
+      // player go (browsers limit how many a page may hold).
+      queueMicrotask(() => {
+        if (video.isConnected) return;
+        video.srcObject = null;
+        players.delete(track);
+      });
+    };
   }, [track, local]);
   return <div ref={ref} class="player" />;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { markOnce } from '../lib/joinTrace.js';
 
 /** Marked once per page, when the first remote video frame is shown (join-time measurements). */
 const FIRST_REMOTE_FRAME = 'yishi:first-remote-frame';
@@ -21,9 +22,7 @@ function playerOf(track: MediaStreamTrack, local: boolean): HTMLVideoElement {
   video.muted = true;
   video.srcObject = new MediaStream([track]);
   if (!local && performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) {
-    video.requestVideoFrameCallback(() => {
-      if (performance.getEntriesByName(FIRST_REMOTE_FRAME).length === 0) performance.mark(FIRST_REMOTE_FRAME);
-    });
+    video.requestVideoFrameCallback(() => markOnce(FIRST_REMOTE_FRAME));
   }
   players.set(track, video);
   return video;

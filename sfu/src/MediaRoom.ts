@@ -17,6 +17,7 @@ import { Emitter } from '@yishi/shared';
 import type { MediaRoomApi, MediaRoomEvents, PeerMediaOptions, ProduceRequest } from './MediaRoomApi.js';
 import { type Direction, MediaPeer, producerInfo } from './MediaPeer.js';
 import { RoomPipes } from './RoomPipes.js';
+import { observeWhileOpen } from './speakers.js';
 import { MAX_OUTGOING_BITRATE } from './limits.js';
 import { clientCall } from './mediasoupErrors.js';
 import { type Placement, RouterSet } from './RouterSet.js';
@@ -267,16 +268,11 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
       this.#routers.addSource(producer, router);
       producer.observer.on('close', () => {
         peer.producers.delete(producer.id);
-        if (this.#dominantPeerId === peerId && source === 'mic') this.#setDominant(null);
         // A lost router is reported once, as `reset`, not producer by producer.
         if (!this.#closed && !router.closed) this.emit('producerClosed', { peerId, producerId: producer.id });
       });
-      if (kind === 'audio') {
-        await this.#routers
-          .ensureOn(producer.id, primary)
-          .then(() => speakerObserver.addProducer({ producerId: producer.id }))
-          .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe audio producer'));
-      }
+      if (kind === 'audio')
+        await this.#watchVoice(producer, speakerObserver, this.#routers.ensureOn(producer.id, primary));
       // The floor may have changed while the producer was being created (no mic to apply it to then).
       if (source === 'mic') await this.#applyMic(peer);
       return producerInfo(producer);
@@ -489,14 +485,32 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
     producer.observer.on('pause', () => this.emit('producerPaused', info));
     producer.observer.on('resume', () => this.emit('producerResumed', info));
     producer.observer.on('close', () => {
-      if (this.#dominantPeerId === peerId && producer.kind === 'audio') this.#setDominant(null);
       if (!this.#closed) this.emit('producerClosed', info);
     });
     if (producer.kind === 'audio') {
       this.#routers.home
-        .then(({ speakerObserver }) => speakerObserver.addProducer({ producerId: producer.id }))
+        .then(({ speakerObserver }) => this.#watchVoice(producer, speakerObserver, Promise.resolve()))
         .catch((err: unknown) => this.#log.warn({ err, peerId }, 'could not observe piped audio producer'));
     }
+  }
+
+  /**
+   * An audio producer counts as a speaker while it is open; its peer stops being the active speaker
+   * when it is paused or closed (mediasoup's observer drops it silently).
+   */
+  #watchVoice(
+    producer: types.Producer<{ peerId: string }>,
+    speakerObserver: types.ActiveSpeakerObserver,
+    ready: Promise<unknown>,
+  ): Promise<void> {
+    const { peerId } = producer.appData;
+    const silenced = () => {
+      if (this.#dominantPeerId === peerId) this.#setDominant(null);
+    };
+    producer.observer.on('pause', silenced);
+    producer.observer.on('close', silenced);
+    const log = (err: unknown) => this.#log.warn({ err, peerId }, 'could not observe audio producer');
+    return observeWhileOpen(producer, speakerObserver, ready, log);
   }
 
   #setDominant(peerId: string | null): void {

@@ -153,9 +153,13 @@ describe('floor control in the SFU (real server, real mediasoup worker)', () => 
     await chair.client.call('floor:pause', {});
     await Promise.all([pausedTurn, pausedProducer]);
     expect(pausedInSfu(producerId)).toBe(true);
-    const resumedTurn = chair.client.next('producer:resumed', (e) => e.producerId === producerId);
+    // Each client's events come in order on its own socket, not across sockets: wait for both.
+    const resumedTurn = [
+      member.client.next('mic:state', (s) => s.allowed),
+      chair.client.next('producer:resumed', (e) => e.producerId === producerId),
+    ];
     await chair.client.call('floor:resume', {});
-    await resumedTurn;
+    await Promise.all(resumedTurn);
     expect(pausedInSfu(producerId)).toBe(false);
 
     const gated = member.client.next('mic:state');

@@ -92,6 +92,8 @@ describe('media piped between nodes', () => {
     sender(input.port, rtpParameters.encodings?.[0]?.ssrc as number, 111);
 
     // Node B asks for it: a pipe end there, the offer from A, the producer appears on B.
+    const speakersOnB: (string | null)[] = [];
+    b.on('activeSpeaker', (peerId) => speakersOnB.push(peerId));
     const end = await b.pipes.openPipeIn();
     const offer = await a.pipes.pipeOut(mic.producerId, end);
     const piped = await b.pipes.completePipeIn(end.pipeId, offer);
@@ -107,15 +109,22 @@ describe('media piped between nodes', () => {
     expect(consumer.peerId).toBe('m1');
     await b.setConsumerPaused('listener', consumer.id, false);
     await until(() => sink.count() > 10, 'packets from node A arrive at node B');
+    await until(() => speakersOnB.at(-1) === 'm1', 'the open microphone speaks on node B');
 
-    // Floor control on node A silences the microphone on node B too.
+    // Floor control on node A silences the microphone on node B too, and it no longer speaks there.
     await a.setMicAllowed('m1', false);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const gated = sink.count();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sink.count() - gated).toBe(0);
+    // The cluster tells node B (RemoteMedia): the microphone no longer speaks there.
+    await b.pipes.setPipedPaused(mic.producerId, true);
+    expect(speakersOnB).toEqual(['m1', null]);
     await a.setMicAllowed('m1', true);
+    await b.pipes.setPipedPaused(mic.producerId, false);
     await until(() => sink.count() > gated + 10, 'packets flow again once the floor allows it');
+    await until(() => speakersOnB.length === 3, 'the microphone speaks again on node B');
+    expect(speakersOnB).toEqual(['m1', null, 'm1']);
 
     // When node A reports it gone, node B closes its end of the pipe: the piped producer closes there.
     const closed = events<MediaRoomEvents>(b).next('producerClosed');

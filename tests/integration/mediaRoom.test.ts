@@ -253,6 +253,49 @@ describe('MediaRoom via MediasoupGateway (real mediasoup workers)', () => {
     await expectRefused(room.setProducerPaused('bob', mic.producerId, true), 'NOT_FOUND');
   });
 
+  it('names only an open microphone the active speaker: a gated or muted one never is', async () => {
+    // No RTP flows here: mediasoup's observer names a lone candidate at once, and among several keeps
+    // the first it picked unless another is clearly louder. So a silent gated member, watched first,
+    // would hold the large view against the chair for as long as the chair's voice took to win.
+    const gateway = await startGateway();
+    const room = await gateway.openRoom('speakers');
+    const caps = await room.rtpCapabilities();
+    const speakers: (string | null)[] = [];
+    room.on('activeSpeaker', (peerId) => speakers.push(peerId));
+    const publishMic = async (peerId: string, micAllowed: boolean) => {
+      room.addPeer(peerId, { rtpCapabilities: caps, canProduce: true, micAllowed });
+      const send = await room.createTransport(peerId, 'send');
+      return room.produce(peerId, {
+        transportId: send.id,
+        kind: 'audio',
+        source: 'mic',
+        rtpParameters: opusRtpParameters(),
+      });
+    };
+    const spoken = (...expected: (string | null)[]) =>
+      until(() => speakers.length >= expected.length, `${expected.at(-1)} is named`).then(() =>
+        expect(speakers).toEqual(expected),
+      );
+
+    await publishMic('alice', false);
+    await publishMic('bob', false);
+    const chairMic = await publishMic('chair', true);
+    await spoken('chair');
+
+    // Alice is given the floor: her microphone opens, but the chair, already speaking, stays.
+    await room.setMicAllowed('alice', true);
+    // The chair mutes: the only open microphone left is alice's.
+    await room.setProducerPaused('chair', chairMic.producerId, true);
+    await spoken('chair', null, 'alice');
+
+    // The floor goes back: alice's microphone closes and nobody is speaking.
+    await room.setMicAllowed('alice', false);
+    await spoken('chair', null, 'alice', null);
+    // The chair unmutes and speaks again.
+    await room.setProducerPaused('chair', chairMic.producerId, false);
+    await spoken('chair', null, 'alice', null, 'chair');
+  });
+
   it('refuses bad produce and consume requests with typed errors, and stays usable', async () => {
     const gateway = await startGateway();
     const { room, aliceSend, aliceRecv, bobRecv } = await roomWithTwoMembers(gateway);

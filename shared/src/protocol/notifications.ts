@@ -23,7 +23,7 @@ export const NotificationSchemas = {
   'producer:paused': ProducerEvent,
   'producer:resumed': ProducerEvent,
   'consumer:closed': z.strictObject({ consumerId: MediaIdSchema }),
-  /** The dominant speaker changed; null when the room falls silent or the speaker left. */
+  /** The dominant speaker among the open microphones changed; null when theirs was gated, muted or closed. */
   'speaker:active': z.strictObject({ peerId: z.string().min(1).max(128).nullable() }),
   /**
    * The room's media was lost (e.g. its mediasoup worker died) and has been re-homed: drop

@@ -58,6 +58,14 @@ export interface SendStats {
  * speaker is observed. When a worker dies the room moves to live workers and tells its peers to
  * re-create their media (event `reset`); the peers themselves stay.
  */
+/**
+ * A camera's key frame requests closer than this are merged into one sent when it ends. Chromium
+ * ignores a request within 300 ms of the last one it honoured, and mediasoup then asks again only
+ * after 1 s: a newcomer's request landing just after another's (a pipe to another node opening, a
+ * tile changing layer as they join) waited a second for its first frame.
+ */
+const KEY_FRAME_REQUEST_DELAY_MS = 350;
+
 export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi {
   readonly id: string;
   readonly #config: MediaConfig;
@@ -260,6 +268,7 @@ export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi 
           rtpParameters: rtpParameters as types.RtpParameters,
           // A gated microphone starts paused: not one packet reaches others before the floor allows it.
           paused: source === 'mic' && !peer.micAllowed,
+          keyFrameRequestDelay: kind === 'video' ? KEY_FRAME_REQUEST_DELAY_MS : 0,
           appData: { peerId, source },
         }),
       );

@@ -62,7 +62,9 @@ export interface SendStats {
  * A camera's key frame requests closer than this are merged into one sent when it ends. Chromium
  * ignores a request within 300 ms of the last one it honoured, and mediasoup then asks again only
  * after 1 s: a newcomer's request landing just after another's (a pipe to another node opening, a
- * tile changing layer as they join) waited a second for its first frame.
+ * tile changing layer as they join) waited a second for its first frame. mediasoup merges per
+ * layer (SSRC); Chromium's window spans all of a camera's layers, so a request for another layer
+ * inside it can still wait.
  */
 const KEY_FRAME_REQUEST_DELAY_MS = 350;
 

@@ -72,8 +72,12 @@ export class Conflict extends AppError {
   }
 }
 
+/** Refusals that pass: `retryAfterSeconds`, when known, is what HTTP sends as `Retry-After`. */
 export class RateLimited extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super('RATE_LIMITED', message);
   }
 }
@@ -85,7 +89,10 @@ export class SessionNotOpen extends AppError {
 }
 
 export class Unavailable extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super('UNAVAILABLE', message);
   }
 }

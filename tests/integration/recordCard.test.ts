@@ -115,6 +115,20 @@ describe('the member card over REST', () => {
     }
   });
 
+  it('makes each member only so many cards in a row: then RATE_LIMITED with Retry-After, kept cards still served', async () => {
+    const own = tokenFor('m-he', 'member');
+    const months = Array.from({ length: 11 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
+    for (const month of months.slice(0, 10)) {
+      expect((await rest.get(card('pdf', month, 'm-he'), own)).status, month).toBe(200);
+    }
+    const limited = await rest.get(card('pdf', months[10], 'm-he'), own);
+    expect([limited.status, errorCode(limited)]).toEqual([429, 'RATE_LIMITED']);
+    expect(limited.headers.get('retry-after')).toBe('6');
+    // A card already made is served without making it again; the office is not limited per caller.
+    expect((await rest.get(card('pdf', months[0], 'm-he'), own)).status).toBe(200);
+    expect((await rest.get(card('pdf', months[10], 'm-he'), ORGANISER_KEY)).status).toBe(200);
+  });
+
   it('verifies its signed link for anyone, and refuses a link changed in any part', async () => {
     const pdf = await rest.get(card('pdf'), tokenFor('m-liu', 'member'));
     const texts = pdfTexts(pdf.bytes);

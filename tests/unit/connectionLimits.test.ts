@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '@yishi/shared';
 import { originAllowed } from '../../signaling/src/socket/handshake.js';
 import { MemoryConnectLimiter } from '../../signaling/src/socket/ConnectLimiter.js';
-import { TokenBucket } from '../../signaling/src/socket/TokenBucket.js';
+import { TokenBucket } from '../../signaling/src/TokenBucket.js';
 import { TestClient } from '../support/client.js';
 import { FakeMediaGateway } from '../support/fakeGateway.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -36,6 +36,7 @@ import {
   type TopicSummary,
   TopicUpdateSchema,
   RateLimited,
+  Unavailable,
   type UnitToken,
   UnitTokenCreateSchema,
   Unauthenticated,
@@ -133,8 +134,7 @@ export function createApi(deps: ApiDeps): express.Router {
     const address = req.ip ?? 'unknown';
     const wait = failures.retryAfter(address);
     if (wait > 0) {
-      req.res?.setHeader('Retry-After', String(wait));
-      throw new RateLimited(`too many failed authentications from this address; try again in ${wait} s`);
+      throw new RateLimited(`too many failed authentications from this address; try again in ${wait} s`, wait);
     }
     try {
       return await check(req);
@@ -565,6 +565,9 @@ export function createApi(deps: ApiDeps): express.Router {
   // Express recognises an error handler by its four parameters.
   api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const body = bodyParserError(err) ?? malformedRequest(err) ?? toErrorBody(err, deps.log.child({ module: 'api' }));
+    if ((err instanceof RateLimited || err instanceof Unavailable) && err.retryAfterSeconds) {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+    }
     res.status(HTTP_STATUS[body.code]).json({ error: body });
   });
   return api;

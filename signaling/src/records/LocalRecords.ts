@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import {
   addCounts,
@@ -89,8 +90,8 @@ export class LocalRecords implements RecordsService {
   readonly #dirty = new Set<string>();
   /** month → person id → their figures in it (sessions and ledger items). */
   readonly #months = new Map<string, Map<string, RecordCounts>>();
-  /** Boards computed since the figures or the directory last changed, by period and sector (at most BOARDS_KEPT, least recently used out first). */
-  readonly #boards = new Map<string, LeaderboardEntry[]>();
+  /** Boards computed since the figures or the directory last changed, by period and sector (the most recently used). */
+  readonly #boards = new LRUCache<string, LeaderboardEntry[]>({ max: BOARDS_KEPT });
   /** What `#boards` was computed from: the totals' changes and the directory's version. */
   #changes = 0;
   #boardsOf = '';
@@ -322,15 +323,12 @@ export class LocalRecords implements RecordsService {
       this.#boardsOf = basis;
     }
     const key = JSON.stringify([range.from, range.to, range.term, sector ?? null]);
+    // Periods and sectors are the caller's to choose: only the most recently used boards are kept.
     let board = this.#boards.get(key);
-    if (board) {
-      this.#boards.delete(key); // most recently used last
-    } else {
+    if (!board) {
       board = this.#rank(range, sector);
-      // Periods and sectors are the caller's to choose: only the most recently used boards are kept.
-      if (this.#boards.size >= BOARDS_KEPT) this.#boards.delete(this.#boards.keys().next().value as string);
+      this.#boards.set(key, board);
     }
-    this.#boards.set(key, board);
     return board;
   }
 

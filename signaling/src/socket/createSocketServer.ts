@@ -14,7 +14,7 @@ import { consultationHandlers } from './consultationHandlers.js';
 import { mediaHandlers } from './mediaHandlers.js';
 import { MissedPackets } from './MissedPackets.js';
 import { type Handler, registerHandler } from './registerHandler.js';
-import { TokenBucket } from './TokenBucket.js';
+import { TokenBucket } from '../TokenBucket.js';
 import type { YishiServer, YishiSocket } from './types.js';
 
 /** Largest message a client may send: a produce request with three simulcast layers is ~3 KB. */

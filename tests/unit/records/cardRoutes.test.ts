@@ -55,6 +55,7 @@ beforeAll(async () => {
     // Stands for the API's own check: here the caller's "token" is the person id it may see.
     async recordAccess(req, personId) {
       if (req.get('authorization') !== `Bearer ${personId}`) throw new Forbidden('not your record');
+      return { id: personId };
     },
     linkBase: () => 'https://yishi.example',
     now: () => NOW,

@@ -5,12 +5,13 @@ import { parse, route } from '../../http/handlers.js';
 import type { RecordsService } from '../RecordsService.js';
 import { cardData, cardFigures } from './fromRecord.js';
 import { renderCardPdf, renderCardPng } from './render.js';
+import { CardRenders } from './renders.js';
 import { CARD_LINK_TTL_SECONDS, cardLink, checkCardLink, figuresDigest } from './verification.js';
 
 export interface CardRouteDeps {
   records: Pick<RecordsService, 'record'>;
-  /** Resolves when the caller is the organiser key or `personId`'s own token; throws (401/403) otherwise. */
-  recordAccess(req: Request, personId: string): Promise<unknown>;
+  /** The caller when it is the organiser key or `personId`'s own token; throws (401/403) otherwise. */
+  recordAccess(req: Request, personId: string): Promise<'organiser' | { id: string }>;
   /** The JWT secret: the verification link's key is derived from it. */
   secret: string;
   /** Where the verification link points: PUBLIC_URL, else the request's origin. */
@@ -21,8 +22,6 @@ export interface CardRouteDeps {
 }
 
 const DAY = 24 * 3600;
-/** Rendered cards kept in memory (about 150 KiB each). */
-const RECENT_CARDS = 32;
 
 /**
  * `GET /people/:personId/card.png|card.pdf?period=…[&lang=en]` (the organiser key or that
@@ -33,30 +32,14 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
   const now = deps.now ?? Date.now;
   const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
 
-  // The cards made last, by tag: asking again (another tab, a share, a reload) costs no rendering.
-  const recent = new Map<string, Buffer>();
-  const rendered = async (tag: string, render: () => Promise<Buffer>): Promise<Buffer> => {
-    const kept = recent.get(tag);
-    if (kept) {
-      recent.delete(tag);
-      recent.set(tag, kept);
-      return kept;
-    }
-    const body = await render();
-    recent.set(tag, body);
-    for (const old of recent.keys()) {
-      if (recent.size <= RECENT_CARDS) break;
-      recent.delete(old);
-    }
-    return body;
-  };
+  const renders = new CardRenders(now);
 
   const card = (format: 'png' | 'pdf') =>
     router.get(
       `/people/:personId/card.${format}`,
       route(async (req, res) => {
         const personId = String(req.params.personId);
-        await deps.recordAccess(req, personId);
+        const caller = await deps.recordAccess(req, personId);
         // The exports' query (a period, a language, nothing else): refused before anything is looked up.
         const { period, lang } = parse(RecordsExportQuerySchema, req.query);
         const record = await deps.records.record(personId, period);
@@ -88,7 +71,9 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
           res.status(304).end();
           return;
         }
-        const body = await rendered(etag, () => (format === 'png' ? renderCardPng(data) : renderCardPdf(data)));
+        const body = await renders.card(etag, caller === 'organiser' ? null : caller.id, () =>
+          format === 'png' ? renderCardPng(data) : renderCardPdf(data),
+        );
         const name = `${record.person.name}-${data.locale === 'en' ? 'card' : '履职纪念卡'}-${record.period.replace(/^term:/, '')}`;
         res
           .attachment(`${name.replace(/[\\/:*?"<>|\p{Cc}]/gu, '_')}.${format}`)

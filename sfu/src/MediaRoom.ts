@@ -52,21 +52,24 @@ export interface SendStats {
 }
 
 /**
+ * A camera's key frame requests after a first one are held for this long and sent as one (if that
+ * first key frame has come by then; if not, mediasoup's own retry after 1 s still applies).
+ * Chromium ignores a request within 300 ms of the last one it honoured, and mediasoup then asks
+ * again only after 1 s: a newcomer's request landing just after another's (a pipe to another node
+ * opening, a tile changing layer as they join) waited a second for its first frame. mediasoup holds
+ * per layer (SSRC); Chromium's window spans all of a camera's layers, so a request for another
+ * layer inside it can still wait. Producers piped in from other nodes need none: their requests
+ * are merged at the camera's own node.
+ */
+const KEY_FRAME_REQUEST_DELAY_MS = 350;
+
+/**
  * The media of one room: per peer its transports, producers and consumers, on the room's routers
  * (see RouterSet: one router per `peersPerRouter` peers, a producer piped to another router when
  * a peer there first consumes it). Audio is also piped to the first router, where the active
  * speaker is observed. When a worker dies the room moves to live workers and tells its peers to
  * re-create their media (event `reset`); the peers themselves stay.
  */
-/**
- * A camera's key frame requests closer than this are merged into one sent when it ends. Chromium
- * ignores a request within 300 ms of the last one it honoured, and mediasoup then asks again only
- * after 1 s: a newcomer's request landing just after another's (a pipe to another node opening, a
- * tile changing layer as they join) waited a second for its first frame. mediasoup merges per
- * layer (SSRC); Chromium's window spans all of a camera's layers, so a request for another layer
- * inside it can still wait.
- */
-const KEY_FRAME_REQUEST_DELAY_MS = 350;
 
 export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi {
   readonly id: string;

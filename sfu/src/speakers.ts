@@ -23,7 +23,9 @@ export function observeWhileOpen(
   const sync = () => {
     turn = turn
       .then(async () => {
-        const open = !producer.paused && !producer.closed && !observer.closed;
+        // mediasoup drops a closed producer from its observers itself.
+        if (producer.closed || observer.closed) return;
+        const open = !producer.paused;
         if (open === watched) return;
         const producerId = producer.id;
         await (open ? observer.addProducer({ producerId }) : observer.removeProducer({ producerId }));

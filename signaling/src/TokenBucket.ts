@@ -1,7 +1,7 @@
 /**
- * A token bucket: `burst` requests at once, then `perSecond` on average. Per socket, so that one
- * client (broken or hostile) cannot flood the node; a joining client's burst of transport,
- * producer and consumer requests fits in `burst`.
+ * A token bucket: `burst` requests at once, then `perSecond` on average. One per socket, so that
+ * one client (broken or hostile) cannot flood the node (a joining client's burst of transport,
+ * producer and consumer requests fits in `burst`); one per caller for the cards they have made.
  */
 export class TokenBucket {
   readonly #perSecond: number;

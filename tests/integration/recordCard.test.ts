@@ -124,9 +124,14 @@ describe('the member card over REST', () => {
     const limited = await rest.get(card('pdf', months[10], 'm-he'), own);
     expect([limited.status, errorCode(limited)]).toEqual([429, 'RATE_LIMITED']);
     expect(limited.headers.get('retry-after')).toBe('6');
+    expect(limited.headers.get('cache-control') ?? '').not.toContain('max-age=300');
     // A card already made is served without making it again; the office is not limited per caller.
     expect((await rest.get(card('pdf', months[0], 'm-he'), own)).status).toBe(200);
-    expect((await rest.get(card('pdf', months[10], 'm-he'), ORGANISER_KEY)).status).toBe(200);
+    const made = await rest.get(card('pdf', months[10], 'm-he'), ORGANISER_KEY);
+    expect(made.status).toBe(200);
+    // The refusal did not carry the card's ETag: a browser cannot keep it in the card's place.
+    expect(made.headers.get('etag')).toMatch(/^W\/"/);
+    expect(limited.headers.get('etag')).not.toBe(made.headers.get('etag'));
   });
 
   it('verifies its signed link for anyone, and refuses a link changed in any part', async () => {

@@ -105,6 +105,36 @@ describe('the card renders of a node', () => {
     expect(String(await after)).toBe('card');
   });
 
+  it('charges nothing for a card being made, and a full queue never drops one unfinished', async () => {
+    const renders = new CardRenders();
+    const { state, render, finishAll } = renderer();
+    let slowRenders = 0;
+    let finishSlow = () => {};
+    const slow = () => {
+      slowRenders += 1;
+      return new Promise<Buffer>((resolve) => {
+        finishSlow = () => resolve(Buffer.from('S'));
+      });
+    };
+    const first = renders.card('slow', 'm-1', slow);
+    // Asked again and again while it is made: one render, the caller's share untouched.
+    const again = Array.from({ length: 15 }, () => renders.card('slow', 'm-1', slow));
+    // The queue fills and empties many times over meanwhile (more cards than are kept).
+    for (let round = 0; round < 4; round++) {
+      const others = Array.from({ length: 16 }, (_, i) => renders.card(`o${round}-${i}`, null, render()));
+      await finishAll();
+      await Promise.all(others);
+    }
+    expect(state.started).toBe(64);
+    finishSlow();
+    expect((await Promise.all([first, ...again])).map(String)).toEqual(Array(16).fill('S'));
+    expect(slowRenders).toBe(1);
+    // Nine more new cards are still within m-1's share of ten.
+    const more = Array.from({ length: 9 }, (_, i) => renders.card(`m${i}`, 'm-1', render()));
+    await finishAll();
+    await Promise.all(more);
+  });
+
   it('keeps no card whose render failed: the next ask renders again', async () => {
     const renders = new CardRenders();
     await expect(renders.card('x', 'm-1', () => Promise.reject(new Error('font missing')))).rejects.toThrow(

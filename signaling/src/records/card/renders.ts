@@ -23,27 +23,37 @@ const CALLERS_KEPT = 10_000;
  * loop or thread pool busy for the others.
  */
 export class CardRenders {
-  readonly #recent = new LRUCache<string, Buffer, () => Promise<Buffer>>({
-    max: RECENT_CARDS,
-    fetchMethod: (_tag, _stale, { context }) => context(),
-  });
-  readonly #callers: LRUCache<string, TokenBucket>;
+  readonly #recent = new LRUCache<string, Buffer>({ max: RECENT_CARDS });
+  /** Cards being made, apart from the kept ones: a busy queue must not push one out unfinished. */
+  readonly #making = new Map<string, Promise<Buffer>>();
+  readonly #callers = new LRUCache<string, TokenBucket>({ max: CALLERS_KEPT });
   readonly #slots = pLimit(RENDERS_AT_ONCE);
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
     this.#now = now;
-    this.#callers = new LRUCache({ max: CALLERS_KEPT });
   }
 
   /**
-   * The card tagged `tag`, rendered by `render` unless kept or under way. `caller` is who pays
-   * for a new render (null: the office, not limited per caller). Refused RATE_LIMITED when the
-   * caller has had their share, UNAVAILABLE when the node's renders are all taken and queued.
+   * The card tagged `tag`, rendered by `render` unless kept or under way (which costs nothing).
+   * `caller` is who pays for a new render (null: the office, not limited per caller). Refused
+   * RATE_LIMITED when the caller has had their share, UNAVAILABLE when the node's renders are all
+   * taken and queued.
    */
   card(tag: string, caller: string | null, render: () => Promise<Buffer>): Promise<Buffer> {
-    if (!this.#recent.has(tag)) this.#admit(caller);
-    return this.#recent.forceFetch(tag, { context: () => this.#slots(render) });
+    const kept = this.#recent.get(tag);
+    if (kept) return Promise.resolve(kept);
+    const making = this.#making.get(tag);
+    if (making) return making;
+    this.#admit(caller);
+    const made = this.#slots(render)
+      .then((body) => {
+        this.#recent.set(tag, body);
+        return body;
+      })
+      .finally(() => this.#making.delete(tag));
+    this.#making.set(tag, made);
+    return made;
   }
 
   #admit(caller: string | null): void {

@@ -66,14 +66,16 @@ export function cardRoutes(router: Router, deps: CardRouteDeps): void {
           .digest('base64url')
           .slice(0, 27)}"`;
         // Personal figures: kept by the browser that asked, never by a shared cache; asked again soon.
-        res.set({ 'Cache-Control': 'private, max-age=300', ETag: etag, Vary: 'Authorization' });
+        // Set only on the card itself: a refusal (busy, too many) must not be kept as the card.
+        const cacheHeaders = { 'Cache-Control': 'private, max-age=300', ETag: etag, Vary: 'Authorization' };
         if (req.get('if-none-match') === etag) {
-          res.status(304).end();
+          res.set(cacheHeaders).status(304).end();
           return;
         }
         const body = await renders.card(etag, caller === 'organiser' ? null : caller.id, () =>
           format === 'png' ? renderCardPng(data) : renderCardPdf(data),
         );
+        res.set(cacheHeaders);
         const name = `${record.person.name}-${data.locale === 'en' ? 'card' : '履职纪念卡'}-${record.period.replace(/^term:/, '')}`;
         res
           .attachment(`${name.replace(/[\\/:*?"<>|\p{Cc}]/gu, '_')}.${format}`)

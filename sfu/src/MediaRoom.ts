@@ -70,7 +70,6 @@ const KEY_FRAME_REQUEST_DELAY_MS = 350;
  * speaker is observed. When a worker dies the room moves to live workers and tells its peers to
  * re-create their media (event `reset`); the peers themselves stay.
  */
-
 export class MediaRoom extends Emitter<MediaRoomEvents> implements MediaRoomApi {
   readonly id: string;
   readonly #config: MediaConfig;

@@ -30,11 +30,14 @@ export interface ErrorBody {
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** For a refusal that passes (RATE_LIMITED, UNAVAILABLE), when known: HTTP sends it as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   toBody(): ErrorBody {
@@ -72,13 +75,9 @@ export class Conflict extends AppError {
   }
 }
 
-/** Refusals that pass: `retryAfterSeconds`, when known, is what HTTP sends as `Retry-After`. */
 export class RateLimited extends AppError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super('RATE_LIMITED', message);
+  constructor(message: string, retryAfterSeconds?: number) {
+    super('RATE_LIMITED', message, retryAfterSeconds);
   }
 }
 
@@ -89,11 +88,8 @@ export class SessionNotOpen extends AppError {
 }
 
 export class Unavailable extends AppError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super('UNAVAILABLE', message);
+  constructor(message: string, retryAfterSeconds?: number) {
+    super('UNAVAILABLE', message, retryAfterSeconds);
   }
 }
 

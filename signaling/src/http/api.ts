@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import {
   type Actor,
+  AppError,
   type Command,
   Conflict,
   type ErrorBody,
@@ -36,7 +37,6 @@ import {
   type TopicSummary,
   TopicUpdateSchema,
   RateLimited,
-  Unavailable,
   type UnitToken,
   UnitTokenCreateSchema,
   Unauthenticated,
@@ -565,7 +565,7 @@ export function createApi(deps: ApiDeps): express.Router {
   // Express recognises an error handler by its four parameters.
   api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const body = bodyParserError(err) ?? malformedRequest(err) ?? toErrorBody(err, deps.log.child({ module: 'api' }));
-    if ((err instanceof RateLimited || err instanceof Unavailable) && err.retryAfterSeconds) {
+    if (err instanceof AppError && err.retryAfterSeconds) {
       res.set('Retry-After', String(err.retryAfterSeconds));
     }
     res.status(HTTP_STATUS[body.code]).json({ error: body });
